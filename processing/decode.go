@@ -1,0 +1,240 @@
+package processing
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/disintegration/imaging"
+
+	// Decoders for image.Decode: JPEG, PNG and GIF come from the standard
+	// library, TIFF, BMP and WebP from golang.org/x/image.
+	_ "image/gif"
+	_ "image/jpeg"
+	_ "image/png"
+
+	_ "golang.org/x/image/bmp"
+	_ "golang.org/x/image/tiff"
+	_ "golang.org/x/image/webp"
+)
+
+// DefaultMaxPixels is the default pixel limit: Pillow's decompression-bomb
+// threshold (about 179 megapixels, 0.7 GB as 8-bit RGBA).
+const DefaultMaxPixels = 178956970
+
+// Info is what the header tells about an image, without decoding it.
+type Info struct {
+	Format string // "jpeg", "png", "gif", "tiff", "bmp", "webp"
+	// Width and Height are as stored; Orientation (EXIF, 1..8) says how to
+	// turn them upright: orientations 5 to 8 swap the sides.
+	Width, Height int
+	Orientation   int
+	Size          int64 // bytes on disk
+}
+
+// Upright returns the size once the EXIF orientation is applied.
+func (i Info) Upright() (int, int) {
+	if i.Orientation >= 5 && i.Orientation <= 8 {
+		return i.Height, i.Width
+	}
+	return i.Width, i.Height
+}
+
+// Pixels is Width*Height.
+func (i Info) Pixels() int64 { return int64(i.Width) * int64(i.Height) }
+
+// DecodeOptions controls Decode and Probe.
+type DecodeOptions struct {
+	// MaxPixels refuses images whose header declares more pixels, before
+	// any pixel memory is allocated. 0 means DefaultMaxPixels; < 0 disables.
+	MaxPixels int64
+	// NoOrientation keeps the stored orientation instead of applying EXIF's.
+	NoOrientation bool
+}
+
+func (o DecodeOptions) maxPixels() int64 {
+	if o.MaxPixels == 0 {
+		return DefaultMaxPixels
+	}
+	return o.MaxPixels
+}
+
+// openRegular opens path for reading only if it is a regular file (after
+// following links). Named pipes, devices, sockets and directories are
+// refused before open, so a FIFO can never block the caller.
+func openRegular(path string) (*os.File, fs.FileInfo, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, osError(path, err, "cannot read")
+	}
+	if err := checkRegular(path, st); err != nil {
+		return nil, nil, err
+	}
+	f, err := openNoBlock(path)
+	if err != nil {
+		return nil, nil, osError(path, err, "cannot open")
+	}
+	fst, err := f.Stat()
+	if err != nil || !os.SameFile(st, fst) {
+		f.Close()
+		return nil, nil, fileErr(path, ErrOther, err, "the file changed while being opened")
+	}
+	return f, st, nil
+}
+
+func checkRegular(path string, st fs.FileInfo) error {
+	m := st.Mode()
+	switch {
+	case m.IsRegular():
+		return nil
+	case m.IsDir():
+		return fileErr(path, ErrNotRegular, nil, "is a folder, not an image file")
+	case m&fs.ModeNamedPipe != 0:
+		return fileErr(path, ErrNotRegular, nil, "is a named pipe, not an image file")
+	case m&fs.ModeSocket != 0:
+		return fileErr(path, ErrNotRegular, nil, "is a socket, not an image file")
+	case m&fs.ModeDevice != 0:
+		return fileErr(path, ErrNotRegular, nil, "is a device, not an image file")
+	}
+	return fileErr(path, ErrNotRegular, nil, "is not a regular file")
+}
+
+// Probe reads only the header: format, size, orientation. It applies the
+// same checks as Decode (regular file, zero size, pixel limit).
+func Probe(path string, opts DecodeOptions) (Info, error) {
+	f, st, err := openRegular(path)
+	if err != nil {
+		return Info{}, err
+	}
+	defer f.Close()
+	return probe(path, f, st.Size(), opts)
+}
+
+func probe(path string, f io.ReadSeeker, size int64, opts DecodeOptions) (Info, error) {
+	if size == 0 {
+		return Info{}, fileErr(path, ErrNotImage, nil, "empty file (0 bytes), not an image")
+	}
+	cfg, format, err := image.DecodeConfig(bufio.NewReaderSize(f, 4096))
+	if err != nil {
+		return Info{}, decodeError(path, "", err, true)
+	}
+	info := Info{Format: format, Width: cfg.Width, Height: cfg.Height, Orientation: 1, Size: size}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return info, fileErr(path, ErrZeroSize, nil, "%s declares a size of %dx%d: no pixels to process", strings.ToUpper(format), cfg.Width, cfg.Height)
+	}
+	if limit := opts.maxPixels(); limit > 0 && info.Pixels() > limit {
+		return info, fileErr(path, ErrTooLarge, nil, "%dx%d exceeds the %s limit", cfg.Width, cfg.Height, megapixels(limit))
+	}
+	if format == "jpeg" && !opts.NoOrientation {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return info, osError(path, err, "cannot read")
+		}
+		info.Orientation = readOrientation(io.LimitReader(f, 1<<20))
+	}
+	return info, nil
+}
+
+// megapixels writes a pixel count the way people say it: "179 MP".
+func megapixels(n int64) string {
+	mp := float64(n) / 1e6
+	if mp >= 10 {
+		return fmt.Sprintf("%.0f MP", mp)
+	}
+	return fmt.Sprintf("%.1f MP", mp)
+}
+
+// Decoded is an image read from a file.
+type Decoded struct {
+	// Image is upright (EXIF orientation applied) and in the decoder's own
+	// type (YCbCr, Gray, NRGBA, …): imaging's filters read any type, so no
+	// conversion is paid until a filter runs.
+	Image image.Image
+	Info  Info
+}
+
+// Decode reads, checks and decodes an image file. The header is checked
+// first (regular file, non-zero size, pixel limit) so a decompression bomb
+// is refused before any pixel memory is allocated. Errors are *FileError.
+func Decode(path string, opts DecodeOptions) (*Decoded, error) {
+	f, st, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := probe(path, f, st.Size(), opts)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, osError(path, err, "cannot read")
+	}
+	img, _, err := image.Decode(bufio.NewReaderSize(f, 64<<10))
+	if err != nil {
+		return nil, decodeError(path, info.Format, err, false)
+	}
+	if b := img.Bounds(); b.Dx() != info.Width || b.Dy() != info.Height {
+		return nil, fileErr(path, ErrCorrupt, nil, "corrupt %s: header says %dx%d, data holds %dx%d", strings.ToUpper(info.Format), info.Width, info.Height, b.Dx(), b.Dy())
+	}
+	if !opts.NoOrientation {
+		img = Orient(img, info.Orientation)
+	}
+	return &Decoded{Image: img, Info: info}, nil
+}
+
+// Orient turns an image stored with the given EXIF orientation upright.
+func Orient(img image.Image, orientation int) image.Image {
+	switch orientation {
+	case 2:
+		return imaging.FlipH(img)
+	case 3:
+		return imaging.Rotate180(img)
+	case 4:
+		return imaging.FlipV(img)
+	case 5:
+		return imaging.Transpose(img)
+	case 6:
+		return imaging.Rotate270(img)
+	case 7:
+		return imaging.Transverse(img)
+	case 8:
+		return imaging.Rotate90(img)
+	}
+	return img
+}
+
+// decodeError turns a decoder's error into a FileError a person can read.
+func decodeError(path, format string, err error, header bool) error {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	name := strings.ToUpper(format)
+	if name == "" {
+		name = "image"
+	}
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, image.ErrFormat):
+		return fileErr(path, ErrNotImage, err, "not an image (or a format PicPool does not read: it reads JPEG, PNG, GIF, TIFF, BMP and WebP)")
+	case errors.As(err, &pe):
+		return osError(path, err, "cannot read")
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		if header {
+			return fileErr(path, ErrTruncated, err, "truncated %s: the file ends inside its header", name)
+		}
+		return fileErr(path, ErrTruncated, err, "truncated %s: the file ends before the image data does", name)
+	}
+	msg := err.Error()
+	for _, p := range []string{"image: ", "jpeg: ", "png: ", "gif: ", "tiff: ", "bmp: ", "webp: ", "invalid JPEG format: ", "invalid format: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	if strings.Contains(msg, "unsupported") {
+		return fileErr(path, ErrNotImage, err, "unsupported %s variant: %s", name, msg)
+	}
+	return fileErr(path, ErrCorrupt, err, "corrupt %s: %s", name, msg)
+}

@@ -1,0 +1,619 @@
+package processing
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/disintegration/imaging"
+)
+
+// maxSide bounds every width and height a filter may be asked for; the
+// pipeline also checks each intermediate size against the pixel limit.
+const maxSide = 65535
+
+// values holds a step's parameters after checking, with typed getters.
+type values map[string]string
+
+func (v values) int(name string) int {
+	n, _ := strconv.Atoi(v[name])
+	return n
+}
+
+func (v values) float(name string) float64 {
+	f, _ := strconv.ParseFloat(v[name], 64)
+	return f
+}
+
+func (v values) bool(name string) bool {
+	b, _ := strconv.ParseBool(v[name])
+	return b
+}
+
+func (v values) color(name string) color.NRGBA {
+	c, _ := ParseColor(v[name])
+	return c
+}
+
+// shorthand is a kind's "kind=VALUE" form.
+type shorthand struct {
+	parse  func(text string) (map[string]string, error)
+	format func(s Step) (text string, names []string)
+}
+
+// kind is a filter kind's description and behaviour.
+type kind struct {
+	info  KindInfo
+	short *shorthand
+	// check validates the parameters together (ranges are already checked).
+	check func(v values) error
+	// size gives the output size for an input of w x h.
+	size func(v values, w, h int) (int, int)
+	// apply runs the filter.
+	apply func(v values, img *image.NRGBA) *image.NRGBA
+}
+
+var anchors = []string{"center", "top-left", "top", "top-right", "left", "right", "bottom-left", "bottom", "bottom-right"}
+
+var anchorValue = map[string]imaging.Anchor{
+	"center": imaging.Center, "top-left": imaging.TopLeft, "top": imaging.Top, "top-right": imaging.TopRight,
+	"left": imaging.Left, "right": imaging.Right, "bottom-left": imaging.BottomLeft, "bottom": imaging.Bottom,
+	"bottom-right": imaging.BottomRight,
+}
+
+var resampleFilters = []string{"lanczos", "catmullrom", "mitchell", "linear", "box", "nearest", "hermite", "bspline", "gaussian", "hann", "hamming", "blackman", "bartlett", "welch", "cosine"}
+
+var resampleValue = map[string]imaging.ResampleFilter{
+	"lanczos": imaging.Lanczos, "catmullrom": imaging.CatmullRom, "mitchell": imaging.MitchellNetravali,
+	"linear": imaging.Linear, "box": imaging.Box, "nearest": imaging.NearestNeighbor, "hermite": imaging.Hermite,
+	"bspline": imaging.BSpline, "gaussian": imaging.Gaussian, "hann": imaging.Hann, "hamming": imaging.Hamming,
+	"blackman": imaging.Blackman, "bartlett": imaging.Bartlett, "welch": imaging.Welch, "cosine": imaging.Cosine,
+}
+
+func sizeParams(wHelp, hHelp string) []ParamInfo {
+	return []ParamInfo{
+		{Name: "width", Label: "Width", Type: Int, Default: "0", Min: 0, Max: maxSide, Help: wHelp},
+		{Name: "height", Label: "Height", Type: Int, Default: "0", Min: 0, Max: maxSide, Help: hHelp},
+	}
+}
+
+// sizeShorthand reads "WxH" into width and height.
+var sizeShorthand = &shorthand{
+	parse: func(t string) (map[string]string, error) {
+		w, h, ok := strings.Cut(strings.ToLower(t), "x")
+		if !ok {
+			return nil, fmt.Errorf("%q should be WxH, e.g. 1920x0", t)
+		}
+		return map[string]string{"width": w, "height": h}, nil
+	},
+	format: func(s Step) (string, []string) {
+		return s.Get("width") + "x" + s.Get("height"), []string{"width", "height"}
+	},
+}
+
+// percentKind is an adjustment taking one percentage.
+func percentKind(name, title, help string, min, max float64, fn func(image.Image, float64) *image.NRGBA) kind {
+	return kind{
+		info: KindInfo{Name: name, Title: title, Help: help, Shorthand: "percent",
+			Params: []ParamInfo{{Name: "percent", Label: "Amount (%)", Type: Float, Default: "0", Min: min, Max: max}}},
+		short: single("percent"),
+		apply: func(v values, img *image.NRGBA) *image.NRGBA { return fn(img, v.float("percent")) },
+	}
+}
+
+// single is a shorthand that sets one parameter.
+func single(name string) *shorthand {
+	return &shorthand{
+		parse:  func(t string) (map[string]string, error) { return map[string]string{name: t}, nil },
+		format: func(s Step) (string, []string) { return s.Get(name), []string{name} },
+	}
+}
+
+func same(_ values, w, h int) (int, int)    { return w, h }
+func swapped(_ values, w, h int) (int, int) { return h, w }
+
+// resizeSize computes the output of a resize step.
+func resizeSize(v values, w, h int) (int, int) {
+	tw, th := v.int("width"), v.int("height")
+	switch v["mode"] {
+	case "fill":
+		return tw, th
+	case "exact":
+		if tw == 0 {
+			tw = int(math.Max(1, math.Round(float64(w)*float64(th)/float64(h))))
+		}
+		if th == 0 {
+			th = int(math.Max(1, math.Round(float64(h)*float64(tw)/float64(w))))
+		}
+		return tw, th
+	default: // fit: the largest size within tw x th (0 = unbounded) keeping the ratio
+		scale := math.Inf(1)
+		if tw > 0 {
+			scale = float64(tw) / float64(w)
+		}
+		if th > 0 {
+			scale = math.Min(scale, float64(th)/float64(h))
+		}
+		if scale >= 1 && !v.bool("enlarge") {
+			return w, h
+		}
+		return int(math.Max(1, math.Round(float64(w)*scale))), int(math.Max(1, math.Round(float64(h)*scale)))
+	}
+}
+
+// cropRect computes the rectangle a crop step keeps from a w x h image.
+func cropRect(v values, w, h int) image.Rectangle {
+	cw, ch := v.int("width"), v.int("height")
+	if a := v["aspect"]; a != "" {
+		rw, rh, _ := parseRatio(a)
+		cw, ch = w, int(math.Round(float64(w)*rh/rw))
+		if ch > h {
+			cw, ch = int(math.Round(float64(h)*rw/rh)), h
+		}
+		cw, ch = max(cw, 1), max(ch, 1)
+	}
+	cw, ch = min(cw, w), min(ch, h)
+	x, y := v.int("x"), v.int("y")
+	if x < 0 || y < 0 || v["aspect"] != "" {
+		b := image.Rect(0, 0, w, h)
+		var pt image.Point
+		switch v["anchor"] {
+		case "top-left":
+			pt = image.Pt(0, 0)
+		case "top":
+			pt = image.Pt((w-cw)/2, 0)
+		case "top-right":
+			pt = image.Pt(w-cw, 0)
+		case "left":
+			pt = image.Pt(0, (h-ch)/2)
+		case "right":
+			pt = image.Pt(w-cw, (h-ch)/2)
+		case "bottom-left":
+			pt = image.Pt(0, h-ch)
+		case "bottom":
+			pt = image.Pt((w-cw)/2, h-ch)
+		case "bottom-right":
+			pt = image.Pt(w-cw, h-ch)
+		default:
+			pt = image.Pt((w-cw)/2, (h-ch)/2)
+		}
+		return image.Rectangle{Min: pt, Max: pt.Add(image.Pt(cw, ch))}.Intersect(b)
+	}
+	return image.Rect(x, y, x+cw, y+ch).Intersect(image.Rect(0, 0, w, h))
+}
+
+// rotateSize is imaging's rotatedSize for an angle in degrees.
+func rotateSize(v values, w, h int) (int, int) {
+	a := math.Mod(v.float("angle"), 360)
+	if a < 0 {
+		a += 360
+	}
+	switch a {
+	case 0, 180:
+		return w, h
+	case 90, 270:
+		return h, w
+	}
+	rad := a * math.Pi / 180
+	sin, cos := math.Abs(math.Sin(rad)), math.Abs(math.Cos(rad))
+	return int(math.Ceil(float64(w)*cos + float64(h)*sin - 1e-6)), int(math.Ceil(float64(w)*sin + float64(h)*cos - 1e-6))
+}
+
+var kinds = []kind{
+	{
+		info: KindInfo{Name: "resize", Title: "Resize", Shorthand: "WxH",
+			Help: "fit: largest size within WxH keeping the ratio (0 = no bound); fill: exactly WxH, cropping at the anchor; exact: WxH, 0 keeps the ratio",
+			Params: append(sizeParams("target width in pixels (0 = from the ratio)", "target height in pixels (0 = from the ratio)"),
+				ParamInfo{Name: "mode", Label: "Mode", Type: Choice, Default: "fit", Choices: []string{"fit", "fill", "exact"}},
+				ParamInfo{Name: "anchor", Label: "Anchor", Type: Choice, Default: "center", Choices: anchors, Help: "where fill keeps the image"},
+				ParamInfo{Name: "filter", Label: "Resampling", Type: Choice, Default: "lanczos", Choices: resampleFilters},
+				ParamInfo{Name: "enlarge", Label: "Enlarge small images", Type: Bool, Default: "true", Help: "fit mode: scale up images smaller than the target"},
+			)},
+		short: sizeShorthand,
+		check: func(v values) error {
+			w, h := v.int("width"), v.int("height")
+			if w == 0 && h == 0 {
+				return &SpecError{Param: "width", Msg: "width and height cannot both be 0"}
+			}
+			if v["mode"] == "fill" && (w == 0 || h == 0) {
+				return &SpecError{Param: "height", Msg: "fill needs both width and height"}
+			}
+			return nil
+		},
+		size: resizeSize,
+		apply: func(v values, img *image.NRGBA) *image.NRGBA {
+			f := resampleValue[v["filter"]]
+			b := img.Bounds()
+			if v["mode"] == "fill" {
+				return imaging.Fill(img, v.int("width"), v.int("height"), anchorValue[v["anchor"]], f)
+			}
+			w, h := resizeSize(v, b.Dx(), b.Dy())
+			if w == b.Dx() && h == b.Dy() {
+				return img
+			}
+			return imaging.Resize(img, w, h, f)
+		},
+	},
+	{
+		info: KindInfo{Name: "crop", Title: "Crop", Shorthand: "WxH, WxH+X+Y or W/H",
+			Help: "keep a WxH rectangle at X,Y, or at the anchor when X and Y are -1; or the largest W/H aspect at the anchor",
+			Params: append(sizeParams("width to keep", "height to keep"),
+				ParamInfo{Name: "x", Label: "X", Type: Int, Default: "-1", Min: -1, Max: maxSide, Help: "left edge, -1 = use the anchor"},
+				ParamInfo{Name: "y", Label: "Y", Type: Int, Default: "-1", Min: -1, Max: maxSide, Help: "top edge, -1 = use the anchor"},
+				ParamInfo{Name: "aspect", Label: "Aspect W/H", Type: Ratio, Help: "crop to this aspect ratio instead of a size, e.g. 16/9"},
+				ParamInfo{Name: "anchor", Label: "Anchor", Type: Choice, Default: "center", Choices: anchors},
+			)},
+		short: &shorthand{
+			parse: func(t string) (map[string]string, error) {
+				if strings.Contains(t, "/") {
+					return map[string]string{"aspect": t}, nil
+				}
+				size, off, hasOff := strings.Cut(strings.ToLower(t), "+")
+				w, h, ok := strings.Cut(size, "x")
+				if !ok {
+					return nil, fmt.Errorf("%q should be WxH, WxH+X+Y or W/H", t)
+				}
+				p := map[string]string{"width": w, "height": h}
+				if hasOff {
+					x, y, ok := strings.Cut(off, "+")
+					if !ok {
+						return nil, fmt.Errorf("%q should be WxH+X+Y", t)
+					}
+					p["x"], p["y"] = x, y
+				}
+				return p, nil
+			},
+			format: func(s Step) (string, []string) {
+				if a := s.Get("aspect"); a != "" {
+					return a, []string{"aspect", "width", "height", "x", "y"}
+				}
+				t := s.Get("width") + "x" + s.Get("height")
+				if x, y := s.Get("x"), s.Get("y"); x != "-1" || y != "-1" {
+					return t + "+" + x + "+" + y, []string{"width", "height", "x", "y"}
+				}
+				return t, []string{"width", "height"}
+			},
+		},
+		check: func(v values) error {
+			if v["aspect"] != "" {
+				return nil
+			}
+			if v.int("width") < 1 || v.int("height") < 1 {
+				return &SpecError{Param: "width", Msg: "a crop needs a width and height of at least 1, or an aspect"}
+			}
+			if (v.int("x") < 0) != (v.int("y") < 0) {
+				return &SpecError{Param: "x", Msg: "give both x and y, or neither"}
+			}
+			return nil
+		},
+		size: func(v values, w, h int) (int, int) {
+			r := cropRect(v, w, h)
+			return r.Dx(), r.Dy()
+		},
+		apply: func(v values, img *image.NRGBA) *image.NRGBA {
+			b := img.Bounds()
+			r := cropRect(v, b.Dx(), b.Dy())
+			if r.Empty() {
+				return imaging.New(1, 1, color.Transparent)
+			}
+			return imaging.Crop(img, r.Add(b.Min))
+		},
+	},
+	{
+		info: KindInfo{Name: "rotate", Title: "Rotate", Shorthand: "degrees clockwise",
+			Help: "rotate clockwise; 90, 180 and 270 are exact, other angles fill the corners with the background",
+			Params: []ParamInfo{
+				{Name: "angle", Label: "Angle (°, clockwise)", Type: Float, Default: "90", Min: -360, Max: 360},
+				{Name: "background", Label: "Background", Type: Color, Default: "#ffffff"},
+			}},
+		short: single("angle"),
+		size:  rotateSize,
+		apply: func(v values, img *image.NRGBA) *image.NRGBA {
+			a := math.Mod(v.float("angle"), 360)
+			if a < 0 {
+				a += 360
+			}
+			switch a {
+			case 0:
+				return img
+			case 90:
+				return imaging.Rotate270(img) // imaging turns counter-clockwise
+			case 180:
+				return imaging.Rotate180(img)
+			case 270:
+				return imaging.Rotate90(img)
+			}
+			return imaging.Rotate(img, -a, v.color("background"))
+		},
+	},
+	{
+		info: KindInfo{Name: "flip", Title: "Flip", Shorthand: "h or v",
+			Params: []ParamInfo{{Name: "direction", Label: "Direction", Type: Choice, Default: "h", Choices: []string{"h", "v"}, Help: "h: mirror left-right; v: upside down"}}},
+		short: single("direction"),
+		size:  same,
+		apply: func(v values, img *image.NRGBA) *image.NRGBA {
+			if v["direction"] == "v" {
+				return imaging.FlipV(img)
+			}
+			return imaging.FlipH(img)
+		},
+	},
+	{
+		info:  KindInfo{Name: "transpose", Title: "Transpose", Help: "flip over the top-left to bottom-right diagonal"},
+		size:  swapped,
+		apply: func(_ values, img *image.NRGBA) *image.NRGBA { return imaging.Transpose(img) },
+	},
+	{
+		info:  KindInfo{Name: "transverse", Title: "Transverse", Help: "flip over the top-right to bottom-left diagonal"},
+		size:  swapped,
+		apply: func(_ values, img *image.NRGBA) *image.NRGBA { return imaging.Transverse(img) },
+	},
+	{
+		info: KindInfo{Name: "blur", Title: "Blur", Shorthand: "sigma", Help: "Gaussian blur",
+			Params: []ParamInfo{{Name: "sigma", Label: "Sigma (px)", Type: Float, Default: "1", Min: 0.01, Max: 100}}},
+		short: single("sigma"),
+		size:  same,
+		apply: func(v values, img *image.NRGBA) *image.NRGBA { return imaging.Blur(img, v.float("sigma")) },
+	},
+	{
+		info: KindInfo{Name: "sharpen", Title: "Sharpen", Shorthand: "sigma", Help: "unsharp mask with a Gaussian of this sigma",
+			Params: []ParamInfo{{Name: "sigma", Label: "Sigma (px)", Type: Float, Default: "0.8", Min: 0.01, Max: 50}}},
+		short: single("sigma"),
+		size:  same,
+		apply: func(v values, img *image.NRGBA) *image.NRGBA { return imaging.Sharpen(img, v.float("sigma")) },
+	},
+	percentKind("brightness", "Brightness", "-100 is black, 100 is white", -100, 100, imaging.AdjustBrightness),
+	percentKind("contrast", "Contrast", "-100 is flat grey", -100, 100, imaging.AdjustContrast),
+	{
+		info: KindInfo{Name: "gamma", Title: "Gamma", Shorthand: "gamma", Help: "below 1 darkens, above 1 lightens",
+			Params: []ParamInfo{{Name: "gamma", Label: "Gamma", Type: Float, Default: "1", Min: 0.01, Max: 10}}},
+		short: single("gamma"),
+		size:  same,
+		apply: func(v values, img *image.NRGBA) *image.NRGBA { return imaging.AdjustGamma(img, v.float("gamma")) },
+	},
+	percentKind("saturation", "Saturation", "-100 is grey, 100 doubles the saturation", -100, 100, imaging.AdjustSaturation),
+	{
+		info: KindInfo{Name: "hue", Title: "Hue", Shorthand: "degrees", Help: "turn every colour's hue around the colour wheel",
+			Params: []ParamInfo{{Name: "degrees", Label: "Shift (°)", Type: Float, Default: "0", Min: -180, Max: 180}}},
+		short: single("degrees"),
+		size:  same,
+		apply: func(v values, img *image.NRGBA) *image.NRGBA { return shiftHue(img, v.float("degrees")) },
+	},
+	{
+		info:  KindInfo{Name: "grayscale", Title: "Grayscale"},
+		size:  same,
+		apply: func(_ values, img *image.NRGBA) *image.NRGBA { return imaging.Grayscale(img) },
+	},
+	{
+		info:  KindInfo{Name: "invert", Title: "Invert", Help: "negative image"},
+		size:  same,
+		apply: func(_ values, img *image.NRGBA) *image.NRGBA { return imaging.Invert(img) },
+	},
+}
+
+var kindByName = map[string]*kind{}
+
+func init() {
+	for i := range kinds {
+		kindByName[kinds[i].info.Name] = &kinds[i]
+	}
+	kindByName["greyscale"] = kindByName["grayscale"]
+}
+
+// shiftHue turns hues by deg degrees, through imaging.AdjustFunc (imaging
+// v1.6.2 has no hue adjustment of its own).
+func shiftHue(img *image.NRGBA, deg float64) *image.NRGBA {
+	if deg == 0 {
+		return img
+	}
+	shift := deg / 360
+	return imaging.AdjustFunc(img, func(c color.NRGBA) color.NRGBA {
+		h, s, l := rgbToHSL(c.R, c.G, c.B)
+		h = math.Mod(h+shift+1, 1)
+		r, g, b := hslToRGB(h, s, l)
+		return color.NRGBA{r, g, b, c.A}
+	})
+}
+
+func rgbToHSL(r8, g8, b8 uint8) (h, s, l float64) {
+	r, g, b := float64(r8)/255, float64(g8)/255, float64(b8)/255
+	mx, mn := math.Max(r, math.Max(g, b)), math.Min(r, math.Min(g, b))
+	l = (mx + mn) / 2
+	if mx == mn {
+		return 0, 0, l
+	}
+	d := mx - mn
+	if l > 0.5 {
+		s = d / (2 - mx - mn)
+	} else {
+		s = d / (mx + mn)
+	}
+	switch mx {
+	case r:
+		h = (g - b) / d
+		if g < b {
+			h += 6
+		}
+	case g:
+		h = (b-r)/d + 2
+	default:
+		h = (r-g)/d + 4
+	}
+	return h / 6, s, l
+}
+
+func hslToRGB(h, s, l float64) (uint8, uint8, uint8) {
+	if s == 0 {
+		v := clamp8(l * 255)
+		return v, v, v
+	}
+	var q float64
+	if l < 0.5 {
+		q = l * (1 + s)
+	} else {
+		q = l + s - l*s
+	}
+	p := 2*l - q
+	return clamp8(hue2rgb(p, q, h+1.0/3) * 255), clamp8(hue2rgb(p, q, h) * 255), clamp8(hue2rgb(p, q, h-1.0/3) * 255)
+}
+
+func hue2rgb(p, q, t float64) float64 {
+	if t < 0 {
+		t++
+	}
+	if t > 1 {
+		t--
+	}
+	switch {
+	case t < 1.0/6:
+		return p + (q-p)*6*t
+	case t < 0.5:
+		return q
+	case t < 2.0/3:
+		return p + (q-p)*(2.0/3-t)*6
+	}
+	return p
+}
+
+func clamp8(f float64) uint8 { return uint8(math.Max(0, math.Min(255, math.Round(f)))) }
+
+var namedColors = map[string]color.NRGBA{
+	"black": {0, 0, 0, 255}, "white": {255, 255, 255, 255}, "transparent": {0, 0, 0, 0},
+	"gray": {128, 128, 128, 255}, "grey": {128, 128, 128, 255}, "red": {255, 0, 0, 255},
+	"green": {0, 128, 0, 255}, "blue": {0, 0, 255, 255},
+}
+
+// ParseColor reads #rgb, #rrggbb, #rrggbbaa or a colour name.
+func ParseColor(s string) (color.NRGBA, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if c, ok := namedColors[s]; ok {
+		return c, nil
+	}
+	hex := strings.TrimPrefix(s, "#")
+	if len(hex) == 3 {
+		hex = string([]byte{hex[0], hex[0], hex[1], hex[1], hex[2], hex[2]})
+	}
+	if len(hex) == 6 {
+		hex += "ff"
+	}
+	n, err := strconv.ParseUint(hex, 16, 32)
+	if err != nil || len(hex) != 8 || !strings.HasPrefix(s, "#") {
+		return color.NRGBA{}, fmt.Errorf("%q is not a colour (#rgb, #rrggbb, #rrggbbaa or black, white, transparent…)", s)
+	}
+	return color.NRGBA{uint8(n >> 24), uint8(n >> 16), uint8(n >> 8), uint8(n)}, nil
+}
+
+// ---- pipeline ----
+
+// A Pipeline is a compiled, checked chain, ready to run on images. It is
+// immutable and safe for concurrent use.
+type Pipeline struct {
+	steps []compiledStep
+}
+
+type compiledStep struct {
+	index int
+	k     *kind
+	v     values
+}
+
+// Compile checks every enabled step (kind, parameter names, types, ranges and
+// how they combine) before any pixel is touched and returns the pipeline.
+func (c Chain) Compile() (*Pipeline, error) {
+	p := &Pipeline{}
+	for i, s := range c {
+		k, ok := kindByName[strings.ToLower(s.Kind)]
+		if !ok {
+			err := unknownKind(s.Kind).(*SpecError)
+			err.Index = i + 1
+			return nil, err
+		}
+		v := values{}
+		for name := range s.Params {
+			if _, ok := k.info.Param(name); !ok {
+				return nil, &SpecError{Index: i + 1, Kind: k.info.Name, Param: name, Msg: "no such parameter (has: " + paramNames(k.info) + ")"}
+			}
+		}
+		for _, pi := range k.info.Params {
+			raw, set := s.Params[pi.Name]
+			if !set || (raw == "" && pi.Default == "") {
+				v[pi.Name] = pi.Default
+				continue
+			}
+			canon, err := ValidateParam(pi, raw)
+			if err != nil {
+				return nil, &SpecError{Index: i + 1, Kind: k.info.Name, Param: pi.Name, Msg: err.Error()}
+			}
+			v[pi.Name] = canon
+		}
+		if k.check != nil {
+			if err := k.check(v); err != nil {
+				se := err.(*SpecError)
+				se.Index, se.Kind = i+1, k.info.Name
+				return nil, se
+			}
+		}
+		if !s.Disabled {
+			p.steps = append(p.steps, compiledStep{index: i + 1, k: k, v: v})
+		}
+	}
+	return p, nil
+}
+
+// Len is the number of steps the pipeline applies.
+func (p *Pipeline) Len() int { return len(p.steps) }
+
+// OutputSize returns the size the pipeline turns a w x h image into, and the
+// largest number of pixels any step produces on the way.
+func (p *Pipeline) OutputSize(w, h int) (ow, oh int, peak int64) {
+	peak = int64(w) * int64(h)
+	for _, s := range p.steps {
+		w, h = s.k.size(s.v, w, h)
+		peak = max(peak, int64(w)*int64(h))
+	}
+	return w, h, peak
+}
+
+// Apply runs every step on img and returns the result (img itself when the
+// pipeline is empty). It never modifies img.
+func (p *Pipeline) Apply(img *image.NRGBA) *image.NRGBA {
+	for _, s := range p.steps {
+		img = s.k.apply(s.v, img)
+	}
+	return img
+}
+
+// FirstDownscale returns the size the first step shrinks a w x h image to,
+// when the pipeline starts with a resize that reduces both sides; ok is false
+// otherwise. Decoders use it to decode large JPEGs at a reduced scale.
+func (p *Pipeline) FirstDownscale(w, h int) (tw, th int, ok bool) {
+	if len(p.steps) == 0 || p.steps[0].k.info.Name != "resize" {
+		return 0, 0, false
+	}
+	s := p.steps[0]
+	if s.v["mode"] == "fill" {
+		// fill scales to cover the target, then crops.
+		tw, th = s.v.int("width"), s.v.int("height")
+		scale := math.Max(float64(tw)/float64(w), float64(th)/float64(h))
+		tw, th = int(math.Ceil(float64(w)*scale)), int(math.Ceil(float64(h)*scale))
+	} else {
+		tw, th = resizeSize(s.v, w, h)
+	}
+	if tw >= w || th >= h {
+		return 0, 0, false
+	}
+	return tw, th, true
+}
+
+// toNRGBA hands imaging the type it works on. Filters accept any image, but
+// imaging converts through a generic scanner on every call; converting once
+// is cheaper for chains of several steps. An NRGBA is passed as is.
+func toNRGBA(img image.Image) *image.NRGBA {
+	if n, ok := img.(*image.NRGBA); ok {
+		return n
+	}
+	return imaging.Clone(img)
+}

@@ -1,0 +1,14 @@
+//go:build unix
+
+package processing
+
+import (
+	"os"
+	"syscall"
+)
+
+// openNoBlock opens for reading with O_NONBLOCK, so that a file swapped for a
+// named pipe after the check cannot block the caller on open.
+func openNoBlock(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+}

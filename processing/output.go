@@ -1,0 +1,177 @@
+package processing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// OnExists says what to do when an output file already exists.
+type OnExists string
+
+const (
+	Skip      OnExists = "skip"      // leave the existing file, report the input as skipped
+	Overwrite OnExists = "overwrite" // replace it (atomically)
+	Rename    OnExists = "rename"    // write "name-1.ext", "name-2.ext", … instead
+)
+
+// ParseOnExists reads skip, overwrite or rename ("" is skip).
+func ParseOnExists(s string) (OnExists, error) {
+	switch OnExists(strings.ToLower(strings.TrimSpace(s))) {
+	case "", Skip:
+		return Skip, nil
+	case Overwrite:
+		return Overwrite, nil
+	case Rename:
+		return Rename, nil
+	}
+	return "", fmt.Errorf("unknown on-exists policy %q (use skip, overwrite or rename)", s)
+}
+
+// Naming decides where an output goes.
+type Naming struct {
+	Dir    string // the output folder
+	Prefix string // added before the base name
+	Suffix string // added after the base name, before the extension
+	// Flat writes every output directly in Dir; by default the source's
+	// path relative to its input folder is kept.
+	Flat bool
+}
+
+// Target returns the output path for a source written in format f.
+func (n Naming) Target(src Source, f Format) string {
+	rel := src.Rel
+	if rel == "" || n.Flat {
+		rel = filepath.Base(src.Path)
+	}
+	dir, base := filepath.Split(rel)
+	name := strings.TrimSuffix(base, filepath.Ext(base))
+	return filepath.Join(n.Dir, dir, n.Prefix+name+n.Suffix+f.Ext())
+}
+
+// WriteAtomic writes a file through a temporary file in the destination
+// folder, flushed to disk and then moved into place, so the output appears
+// whole or not at all. The temporary file is removed on any failure or when
+// ctx is cancelled before the move. Skip and Rename never replace an existing
+// file, even one created by another worker meanwhile: the move is a hard
+// link that fails if the name exists. It returns the final path; with Skip
+// and an existing output the error has kind ErrExists.
+func WriteAtomic(ctx context.Context, dst string, mode OnExists, write func(io.Writer) error) (string, error) {
+	dir := filepath.Dir(dst)
+	if mode == Skip {
+		if _, err := os.Lstat(dst); err == nil {
+			return dst, fileErr(dst, ErrExists, nil, "output exists: %s", dst)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", osError(dst, err, "cannot create the output folder")
+	}
+	tmp, err := os.CreateTemp(dir, ".picpool-*.tmp")
+	if err != nil {
+		return "", osError(dst, err, "cannot write in the output folder")
+	}
+	tmpName := tmp.Name()
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmpName)
+		}
+	}()
+	if err := write(tmp); err != nil {
+		var fe *FileError
+		if errors.As(err, &fe) {
+			return "", err
+		}
+		return "", osError(dst, err, "cannot write the output")
+	}
+	if err := tmp.Sync(); err != nil {
+		return "", osError(dst, err, "cannot write the output")
+	}
+	if err := tmp.Close(); err != nil {
+		return "", osError(dst, err, "cannot write the output")
+	}
+	if err := ctx.Err(); err != nil {
+		return "", fileErr(dst, ErrCanceled, err, "canceled")
+	}
+	if err := os.Chmod(tmpName, 0o644); err != nil {
+		return "", osError(dst, err, "cannot write the output")
+	}
+	final, err := publish(tmpName, dst, mode)
+	if err != nil {
+		return final, err
+	}
+	done = true
+	return final, nil
+}
+
+// publish moves tmp to dst according to mode.
+func publish(tmp, dst string, mode OnExists) (string, error) {
+	if mode == Overwrite {
+		if st, err := os.Stat(dst); err == nil && st.IsDir() {
+			return "", fileErr(dst, ErrWrite, nil, "cannot overwrite %s: it is a folder", dst)
+		}
+		if err := os.Rename(tmp, dst); err != nil {
+			return "", osError(dst, err, "cannot move the output into place")
+		}
+		return dst, nil
+	}
+	ext := filepath.Ext(dst)
+	stem := strings.TrimSuffix(dst, ext)
+	for i := 0; i < 10000; i++ {
+		name := dst
+		if i > 0 {
+			name = stem + "-" + strconv.Itoa(i) + ext
+		}
+		err := os.Link(tmp, name)
+		if err == nil {
+			os.Remove(tmp)
+			return name, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			if isLinkUnsupported(err) {
+				return renameNoReplace(tmp, name, mode)
+			}
+			return "", osError(dst, err, "cannot move the output into place")
+		}
+		if mode == Skip {
+			return name, fileErr(dst, ErrExists, nil, "output exists: %s", dst)
+		}
+	}
+	return "", fileErr(dst, ErrWrite, nil, "no free name for %s after 10000 tries", dst)
+}
+
+// isLinkUnsupported reports file systems without hard links (FAT, some
+// network shares).
+func isLinkUnsupported(err error) bool {
+	return errors.Is(err, errors.ErrUnsupported) || strings.Contains(err.Error(), "operation not permitted") ||
+		strings.Contains(err.Error(), "not supported")
+}
+
+// renameNoReplace is the fallback where hard links are not available: check,
+// then rename. A file created between the two by another program would be
+// replaced; PicPool's own workers never target the same name at once.
+func renameNoReplace(tmp, dst string, mode OnExists) (string, error) {
+	if _, err := os.Lstat(dst); err == nil {
+		if mode == Skip {
+			return dst, fileErr(dst, ErrExists, nil, "output exists: %s", dst)
+		}
+		return "", fileErr(dst, ErrWrite, nil, "output exists: %s", dst)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return "", osError(dst, err, "cannot move the output into place")
+	}
+	return dst, nil
+}
+
+// IsTemp reports whether a file name is one of WriteAtomic's temporary files.
+func IsTemp(name string) bool {
+	base := filepath.Base(name)
+	return strings.HasPrefix(base, ".picpool-") && strings.HasSuffix(base, ".tmp")
+}

@@ -1,0 +1,166 @@
+package processing
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Stages a file goes through, in order.
+const (
+	StageDecoding  = "decoding"
+	StageFiltering = "filtering"
+	StageEncoding  = "encoding"
+	StageWriting   = "writing"
+)
+
+// Settings is everything that decides what happens to each file.
+type Settings struct {
+	Chain    Chain
+	Format   Format // SameFormat keeps the input's format
+	Quality  int    // JPEG quality, 0 = 90
+	PNGLevel string // PNG compression: default, fast, best, none
+	Naming   Naming
+	OnExists OnExists
+	Decode   DecodeOptions
+}
+
+// Processor runs the settings on one file at a time. It is immutable and
+// safe for concurrent use by many workers.
+type Processor struct {
+	s        Settings
+	pipeline *Pipeline
+}
+
+// NewProcessor checks the settings (every step of the chain, the encoder's
+// options) and returns a processor.
+func NewProcessor(s Settings) (*Processor, error) {
+	p, err := s.Chain.Compile()
+	if err != nil {
+		return nil, err
+	}
+	if err := (EncodeOptions{Format: JPEG, Quality: s.Quality, PNGCompression: s.PNGLevel}).Validate(); err != nil {
+		return nil, err
+	}
+	if s.OnExists == "" {
+		s.OnExists = Skip
+	}
+	return &Processor{s: s, pipeline: p}, nil
+}
+
+// Settings returns the processor's settings.
+func (p *Processor) Settings() Settings { return p.s }
+
+// Pipeline returns the compiled chain.
+func (p *Processor) Pipeline() *Pipeline { return p.pipeline }
+
+// Result describes one processed file.
+type Result struct {
+	Output        string // the file written ("" when none)
+	Info          Info   // the input's header
+	Width, Height int    // the output's size
+	BytesOut      int64
+}
+
+// StageFunc is told when a file enters a stage; an error (cancellation)
+// stops the file there.
+type StageFunc func(stage string) error
+
+// Process decodes, filters, encodes and writes one file. Every error is a
+// *FileError naming the source, or the output for write errors.
+func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (Result, error) {
+	var res Result
+	if stage == nil {
+		stage = func(string) error { return nil }
+	}
+	step := func(name string) error {
+		if err := stage(name); err != nil {
+			return fileErr(src.Path, ErrCanceled, err, "canceled")
+		}
+		if err := ctx.Err(); err != nil {
+			return fileErr(src.Path, ErrCanceled, err, "canceled")
+		}
+		return nil
+	}
+	if err := step(StageDecoding); err != nil {
+		return res, err
+	}
+	info, err := Probe(src.Path, p.s.Decode)
+	res.Info = info
+	if err != nil {
+		return res, err
+	}
+	format := p.s.Format.For(info.Format)
+	target := p.s.Naming.Target(src, format)
+	if same, _ := sameFile(src.Path, target); same && p.s.OnExists != Rename {
+		if p.s.OnExists == Skip {
+			return res, fileErr(src.Path, ErrExists, nil, "output exists: it is the source itself")
+		}
+		return res, fileErr(src.Path, ErrWrite, nil, "refusing to overwrite the source itself")
+	}
+	if p.s.OnExists == Skip {
+		if _, err := os.Lstat(target); err == nil {
+			res.Output = target
+			return res, fileErr(target, ErrExists, nil, "output exists: %s", target)
+		}
+	}
+	w, h := info.Upright()
+	ow, oh, peak := p.pipeline.OutputSize(w, h)
+	if limit := p.s.Decode.maxPixels(); limit > 0 && peak > limit {
+		return res, fileErr(src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", megapixels(peak), megapixels(limit))
+	}
+	dec, err := Decode(src.Path, p.s.Decode)
+	if err != nil {
+		return res, err
+	}
+	if err := step(StageFiltering); err != nil {
+		return res, err
+	}
+	img := dec.Image
+	if p.pipeline.Len() > 0 {
+		img = p.pipeline.Apply(toNRGBA(img))
+	}
+	res.Width, res.Height = img.Bounds().Dx(), img.Bounds().Dy()
+	_, _ = ow, oh
+	if err := step(StageEncoding); err != nil {
+		return res, err
+	}
+	var buf bytes.Buffer
+	if err := Encode(&buf, img, EncodeOptions{Format: format, Quality: p.s.Quality, PNGCompression: p.s.PNGLevel}); err != nil {
+		return res, fileErr(src.Path, ErrWrite, err, "cannot encode %s: %v", format, err)
+	}
+	img, dec = nil, nil // let the pixels go before the write
+	if err := step(StageWriting); err != nil {
+		return res, err
+	}
+	final, err := WriteAtomic(ctx, target, p.s.OnExists, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
+		return err
+	})
+	res.Output = final
+	if err != nil {
+		var fe *FileError
+		if errors.As(err, &fe) && fe.Kind == ErrCanceled {
+			fe.Path = src.Path
+		}
+		return res, err
+	}
+	res.BytesOut = int64(buf.Len())
+	return res, nil
+}
+
+// sameFile reports whether two paths name the same existing file.
+func sameFile(a, b string) (bool, error) {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	sb, err := os.Stat(b)
+	if err != nil {
+		return filepath.Clean(a) == filepath.Clean(b), nil
+	}
+	return os.SameFile(sa, sb), nil
+}
