@@ -23,9 +23,9 @@
 //
 // So by default (Options.FanOut false) a running pool lowers runtime.GOMAXPROCS
 // to the number of workers: while pools run, GOMAXPROCS is the sum of the
-// workers of all running pools, never more than the value it had before the
-// first of them started (the logical core count, or the cgroup CPU limit Go
-// derives by default). The change is reference-counted under a package-level
+// workers of all running pools, but never more than the logical core count
+// nor the value GOMAXPROCS had before the first of them started (which may be
+// lower, from a cgroup CPU limit or the GOMAXPROCS variable). The change is reference-counted under a package-level
 // mutex, so overlapping pools cooperate, and the original value is restored when
 // the last running pool ends. N workers then use at most N cores, and a
 // one-worker run is honestly a one-core run. GOMAXPROCS is process-wide: code

@@ -7,16 +7,18 @@ import (
 
 // procCap is the process-wide GOMAXPROCS limit shared by running pools (see
 // the package documentation).
-var procCap struct {
+var procCap procLimit
+
+type procLimit struct {
 	mu      sync.Mutex
 	pools   int // running pools that cap GOMAXPROCS
 	workers int // their workers, summed
 	orig    int // GOMAXPROCS before the first of them started
 }
 
-// capProcs lowers GOMAXPROCS to cover workers more workers (never above the
-// value it had before any pool started) and returns the function that undoes
-// it, restoring the original value when the last pool ends.
+// capProcs counts workers more workers into the GOMAXPROCS limit and returns
+// the function that takes them out again; when the last running pool ends it
+// restores the value GOMAXPROCS had before the first one started.
 func capProcs(workers int) (release func()) {
 	c := &procCap
 	c.mu.Lock()
@@ -50,11 +52,12 @@ func capProcs(workers int) (release func()) {
 	}
 }
 
-// apply sets GOMAXPROCS to min(workers, orig). procCap.mu held.
-func (c *struct {
-	mu      sync.Mutex
-	pools   int
-	workers int
-	orig    int
-}) apply() {
+// apply sets GOMAXPROCS to the workers of the running pools, but not above
+// the logical core count nor above the value GOMAXPROCS had before (which may
+// be lower, from a cgroup CPU limit or the GOMAXPROCS variable). c.mu held.
+func (c *procLimit) apply() {
+	n := max(min(c.workers, c.orig, LogicalCores()), 1)
+	if runtime.GOMAXPROCS(0) != n {
+		runtime.GOMAXPROCS(n)
+	}
 }
