@@ -119,9 +119,15 @@ func probe(path string, f io.ReadSeeker, size int64, opts DecodeOptions) (Info, 
 	if size == 0 {
 		return Info{}, fileErr(path, ErrNotImage, nil, "empty file (0 bytes), not an image")
 	}
-	cfg, format, err := image.DecodeConfig(bufio.NewReaderSize(f, 4096))
+	br := bufio.NewReaderSize(f, 4096)
+	magic, _ := br.Peek(12)
+	sniffed := sniff(magic)
+	cfg, format, err := image.DecodeConfig(br)
 	if err != nil {
-		return Info{}, decodeError(path, "", err, true)
+		if sniffed == "png" && strings.Contains(err.Error(), "non-positive dimension") {
+			return Info{Format: sniffed, Size: size}, fileErr(path, ErrZeroSize, err, "PNG declares a zero width or height: no pixels to process")
+		}
+		return Info{}, decodeError(path, sniffed, err, true)
 	}
 	info := Info{Format: format, Width: cfg.Width, Height: cfg.Height, Orientation: 1, Size: size}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
@@ -175,6 +181,9 @@ func Decode(path string, opts DecodeOptions) (*Decoded, error) {
 	}
 	img, _, err := image.Decode(bufio.NewReaderSize(f, 64<<10))
 	if err != nil {
+		if info.Format == "jpeg" && !endsWith(f, st.Size(), []byte{0xFF, 0xD9}) {
+			return nil, fileErr(path, ErrTruncated, err, "truncated JPEG: the file ends before the image does (%v)", strings.TrimPrefix(err.Error(), "invalid JPEG format: "))
+		}
 		return nil, decodeError(path, info.Format, err, false)
 	}
 	if b := img.Bounds(); b.Dx() != info.Width || b.Dy() != info.Height {
@@ -184,6 +193,39 @@ func Decode(path string, opts DecodeOptions) (*Decoded, error) {
 		img = Orient(img, info.Orientation)
 	}
 	return &Decoded{Image: img, Info: info}, nil
+}
+
+// sniff names the format from the first bytes, for messages about files
+// the decoders refuse.
+func sniff(b []byte) string {
+	switch {
+	case len(b) >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF:
+		return "jpeg"
+	case len(b) >= 8 && string(b[:8]) == "\x89PNG\r\n\x1a\n":
+		return "png"
+	case len(b) >= 6 && (string(b[:6]) == "GIF87a" || string(b[:6]) == "GIF89a"):
+		return "gif"
+	case len(b) >= 4 && (string(b[:4]) == "II*\x00" || string(b[:4]) == "MM\x00*"):
+		return "tiff"
+	case len(b) >= 2 && string(b[:2]) == "BM":
+		return "bmp"
+	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
+		return "webp"
+	}
+	return ""
+}
+
+// endsWith reports whether the file's last bytes are tail (a complete JPEG
+// ends with its EOI marker).
+func endsWith(f io.ReaderAt, size int64, tail []byte) bool {
+	if size < int64(len(tail)) {
+		return false
+	}
+	buf := make([]byte, len(tail))
+	if _, err := f.ReadAt(buf, size-int64(len(tail))); err != nil {
+		return false
+	}
+	return string(buf) == string(tail)
 }
 
 // Orient turns an image stored with the given EXIF orientation upright.

@@ -53,7 +53,7 @@ type kind struct {
 	// size gives the output size for an input of w x h.
 	size func(v values, w, h int) (int, int)
 	// apply runs the filter.
-	apply func(v values, img *image.NRGBA) *image.NRGBA
+	apply func(v values, img image.Image) *image.NRGBA
 }
 
 var anchors = []string{"center", "top-left", "top", "top-right", "left", "right", "bottom-left", "bottom", "bottom-right"}
@@ -100,7 +100,8 @@ func percentKind(name, title, help string, min, max float64, fn func(image.Image
 		info: KindInfo{Name: name, Title: title, Help: help, Shorthand: "percent",
 			Params: []ParamInfo{{Name: "percent", Label: "Amount (%)", Type: Float, Default: "0", Min: min, Max: max}}},
 		short: single("percent"),
-		apply: func(v values, img *image.NRGBA) *image.NRGBA { return fn(img, v.float("percent")) },
+		size:  same,
+		apply: func(v values, img image.Image) *image.NRGBA { return fn(img, v.float("percent")) },
 	}
 }
 
@@ -197,9 +198,22 @@ func rotateSize(v values, w, h int) (int, int) {
 	case 90, 270:
 		return h, w
 	}
-	rad := a * math.Pi / 180
-	sin, cos := math.Abs(math.Sin(rad)), math.Abs(math.Cos(rad))
-	return int(math.Ceil(float64(w)*cos + float64(h)*sin - 1e-6)), int(math.Ceil(float64(w)*sin + float64(h)*cos - 1e-6))
+	// imaging's own formula (transform.go rotatedSize), for the angle it is given.
+	sin, cos := math.Sincos(math.Pi * -a / 180)
+	rot := func(x, y float64) (float64, float64) { return x*cos - y*sin, x*sin + y*cos }
+	x1, y1 := rot(float64(w-1), 0)
+	x2, y2 := rot(float64(w-1), float64(h-1))
+	x3, y3 := rot(0, float64(h-1))
+	minx, maxx := math.Min(x1, math.Min(x2, math.Min(x3, 0))), math.Max(x1, math.Max(x2, math.Max(x3, 0)))
+	miny, maxy := math.Min(y1, math.Min(y2, math.Min(y3, 0))), math.Max(y1, math.Max(y2, math.Max(y3, 0)))
+	nw, nh := maxx-minx+1, maxy-miny+1
+	if nw-math.Floor(nw) > 0.1 {
+		nw++
+	}
+	if nh-math.Floor(nh) > 0.1 {
+		nh++
+	}
+	return int(nw), int(nh)
 }
 
 var kinds = []kind{
@@ -224,7 +238,7 @@ var kinds = []kind{
 			return nil
 		},
 		size: resizeSize,
-		apply: func(v values, img *image.NRGBA) *image.NRGBA {
+		apply: func(v values, img image.Image) *image.NRGBA {
 			f := resampleValue[v["filter"]]
 			b := img.Bounds()
 			if v["mode"] == "fill" {
@@ -232,7 +246,7 @@ var kinds = []kind{
 			}
 			w, h := resizeSize(v, b.Dx(), b.Dy())
 			if w == b.Dx() && h == b.Dy() {
-				return img
+				return toNRGBA(img)
 			}
 			return imaging.Resize(img, w, h, f)
 		},
@@ -293,7 +307,7 @@ var kinds = []kind{
 			r := cropRect(v, w, h)
 			return r.Dx(), r.Dy()
 		},
-		apply: func(v values, img *image.NRGBA) *image.NRGBA {
+		apply: func(v values, img image.Image) *image.NRGBA {
 			b := img.Bounds()
 			r := cropRect(v, b.Dx(), b.Dy())
 			if r.Empty() {
@@ -311,14 +325,14 @@ var kinds = []kind{
 			}},
 		short: single("angle"),
 		size:  rotateSize,
-		apply: func(v values, img *image.NRGBA) *image.NRGBA {
+		apply: func(v values, img image.Image) *image.NRGBA {
 			a := math.Mod(v.float("angle"), 360)
 			if a < 0 {
 				a += 360
 			}
 			switch a {
 			case 0:
-				return img
+				return toNRGBA(img)
 			case 90:
 				return imaging.Rotate270(img) // imaging turns counter-clockwise
 			case 180:
@@ -334,7 +348,7 @@ var kinds = []kind{
 			Params: []ParamInfo{{Name: "direction", Label: "Direction", Type: Choice, Default: "h", Choices: []string{"h", "v"}, Help: "h: mirror left-right; v: upside down"}}},
 		short: single("direction"),
 		size:  same,
-		apply: func(v values, img *image.NRGBA) *image.NRGBA {
+		apply: func(v values, img image.Image) *image.NRGBA {
 			if v["direction"] == "v" {
 				return imaging.FlipV(img)
 			}
@@ -344,26 +358,26 @@ var kinds = []kind{
 	{
 		info:  KindInfo{Name: "transpose", Title: "Transpose", Help: "flip over the top-left to bottom-right diagonal"},
 		size:  swapped,
-		apply: func(_ values, img *image.NRGBA) *image.NRGBA { return imaging.Transpose(img) },
+		apply: func(_ values, img image.Image) *image.NRGBA { return imaging.Transpose(img) },
 	},
 	{
 		info:  KindInfo{Name: "transverse", Title: "Transverse", Help: "flip over the top-right to bottom-left diagonal"},
 		size:  swapped,
-		apply: func(_ values, img *image.NRGBA) *image.NRGBA { return imaging.Transverse(img) },
+		apply: func(_ values, img image.Image) *image.NRGBA { return imaging.Transverse(img) },
 	},
 	{
 		info: KindInfo{Name: "blur", Title: "Blur", Shorthand: "sigma", Help: "Gaussian blur",
 			Params: []ParamInfo{{Name: "sigma", Label: "Sigma (px)", Type: Float, Default: "1", Min: 0.01, Max: 100}}},
 		short: single("sigma"),
 		size:  same,
-		apply: func(v values, img *image.NRGBA) *image.NRGBA { return imaging.Blur(img, v.float("sigma")) },
+		apply: func(v values, img image.Image) *image.NRGBA { return imaging.Blur(img, v.float("sigma")) },
 	},
 	{
 		info: KindInfo{Name: "sharpen", Title: "Sharpen", Shorthand: "sigma", Help: "unsharp mask with a Gaussian of this sigma",
 			Params: []ParamInfo{{Name: "sigma", Label: "Sigma (px)", Type: Float, Default: "0.8", Min: 0.01, Max: 50}}},
 		short: single("sigma"),
 		size:  same,
-		apply: func(v values, img *image.NRGBA) *image.NRGBA { return imaging.Sharpen(img, v.float("sigma")) },
+		apply: func(v values, img image.Image) *image.NRGBA { return imaging.Sharpen(img, v.float("sigma")) },
 	},
 	percentKind("brightness", "Brightness", "-100 is black, 100 is white", -100, 100, imaging.AdjustBrightness),
 	percentKind("contrast", "Contrast", "-100 is flat grey", -100, 100, imaging.AdjustContrast),
@@ -372,7 +386,7 @@ var kinds = []kind{
 			Params: []ParamInfo{{Name: "gamma", Label: "Gamma", Type: Float, Default: "1", Min: 0.01, Max: 10}}},
 		short: single("gamma"),
 		size:  same,
-		apply: func(v values, img *image.NRGBA) *image.NRGBA { return imaging.AdjustGamma(img, v.float("gamma")) },
+		apply: func(v values, img image.Image) *image.NRGBA { return imaging.AdjustGamma(img, v.float("gamma")) },
 	},
 	percentKind("saturation", "Saturation", "-100 is grey, 100 doubles the saturation", -100, 100, imaging.AdjustSaturation),
 	{
@@ -380,17 +394,17 @@ var kinds = []kind{
 			Params: []ParamInfo{{Name: "degrees", Label: "Shift (°)", Type: Float, Default: "0", Min: -180, Max: 180}}},
 		short: single("degrees"),
 		size:  same,
-		apply: func(v values, img *image.NRGBA) *image.NRGBA { return shiftHue(img, v.float("degrees")) },
+		apply: func(v values, img image.Image) *image.NRGBA { return shiftHue(img, v.float("degrees")) },
 	},
 	{
 		info:  KindInfo{Name: "grayscale", Title: "Grayscale"},
 		size:  same,
-		apply: func(_ values, img *image.NRGBA) *image.NRGBA { return imaging.Grayscale(img) },
+		apply: func(_ values, img image.Image) *image.NRGBA { return imaging.Grayscale(img) },
 	},
 	{
 		info:  KindInfo{Name: "invert", Title: "Invert", Help: "negative image"},
 		size:  same,
-		apply: func(_ values, img *image.NRGBA) *image.NRGBA { return imaging.Invert(img) },
+		apply: func(_ values, img image.Image) *image.NRGBA { return imaging.Invert(img) },
 	},
 }
 
@@ -405,9 +419,9 @@ func init() {
 
 // shiftHue turns hues by deg degrees, through imaging.AdjustFunc (imaging
 // v1.6.2 has no hue adjustment of its own).
-func shiftHue(img *image.NRGBA, deg float64) *image.NRGBA {
+func shiftHue(img image.Image, deg float64) *image.NRGBA {
 	if deg == 0 {
-		return img
+		return toNRGBA(img)
 	}
 	shift := deg / 360
 	return imaging.AdjustFunc(img, func(c color.NRGBA) color.NRGBA {
@@ -577,13 +591,19 @@ func (p *Pipeline) OutputSize(w, h int) (ow, oh int, peak int64) {
 	return w, h, peak
 }
 
-// Apply runs every step on img and returns the result (img itself when the
-// pipeline is empty). It never modifies img.
-func (p *Pipeline) Apply(img *image.NRGBA) *image.NRGBA {
-	for _, s := range p.steps {
-		img = s.k.apply(s.v, img)
+// Apply runs every step on img and returns the result. The first step reads
+// img in whatever type the decoder made (no up-front conversion of a large
+// image); an empty pipeline returns img as NRGBA. It never modifies img.
+func (p *Pipeline) Apply(img image.Image) *image.NRGBA {
+	if len(p.steps) == 0 {
+		return toNRGBA(img)
 	}
-	return img
+	var out *image.NRGBA
+	for _, s := range p.steps {
+		out = s.k.apply(s.v, img)
+		img = out
+	}
+	return out
 }
 
 // FirstDownscale returns the size the first step shrinks a w x h image to,

@@ -121,10 +121,12 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	}
 	img := dec.Image
 	if p.pipeline.Len() > 0 {
-		img = p.pipeline.Apply(toNRGBA(img))
+		img = p.pipeline.Apply(img)
 	}
 	res.Width, res.Height = img.Bounds().Dx(), img.Bounds().Dy()
-	_, _ = ow, oh
+	if res.Width != ow || res.Height != oh {
+		return res, fileErr(src.Path, ErrOther, nil, "internal error: the filters made %dx%d, expected %dx%d", res.Width, res.Height, ow, oh)
+	}
 	if err := step(StageEncoding); err != nil {
 		return res, err
 	}

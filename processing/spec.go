@@ -156,7 +156,7 @@ func unknownKind(kind string) error {
 	for i, k := range kinds {
 		names[i] = k.info.Name
 	}
-	return &SpecError{Kind: kind, Msg: fmt.Sprintf("unknown filter %q (known: %s)", kind, strings.Join(names, ", "))}
+	return &SpecError{Msg: fmt.Sprintf("unknown filter %q (known: %s)", kind, strings.Join(names, ", "))}
 }
 
 // ValidateParam checks one value against a parameter's type and range and

@@ -1,0 +1,89 @@
+package processing
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+)
+
+// Preset is a named set of processing settings, saved as JSON. The command
+// line (--preset FILE) and the window read and write the same files.
+type Preset struct {
+	Name     string   `json:"name,omitempty"`
+	Filters  Chain    `json:"filters"`
+	Format   string   `json:"format,omitempty"` // same, jpeg, png, gif, tiff, bmp
+	Quality  int      `json:"quality,omitempty"`
+	PNGLevel string   `json:"png_compression,omitempty"`
+	OnExists OnExists `json:"on_exists,omitempty"`
+	Prefix   string   `json:"prefix,omitempty"`
+	Suffix   string   `json:"suffix,omitempty"`
+	Flat     bool     `json:"flat,omitempty"`
+}
+
+// Validate checks every field.
+func (p Preset) Validate() error {
+	if err := p.Filters.Validate(); err != nil {
+		return err
+	}
+	if _, err := ParseFormat(p.Format); err != nil {
+		return err
+	}
+	if _, err := ParseOnExists(string(p.OnExists)); err != nil {
+		return err
+	}
+	return EncodeOptions{Quality: p.Quality, PNGCompression: p.PNGLevel}.Validate()
+}
+
+// ParsePreset reads a preset from JSON, rejecting unknown fields and bad
+// values with a message that names them.
+func ParsePreset(data []byte) (Preset, error) {
+	var p Preset
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return Preset{}, fmt.Errorf("preset: %w", err)
+	}
+	if err := p.Validate(); err != nil {
+		return Preset{}, fmt.Errorf("preset: %w", err)
+	}
+	return p, nil
+}
+
+// LoadPreset reads a preset file.
+func LoadPreset(path string) (Preset, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Preset{}, err
+	}
+	p, err := ParsePreset(data)
+	if err != nil {
+		return Preset{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
+// MarshalIndent writes the preset as indented JSON.
+func (p Preset) MarshalIndent() ([]byte, error) {
+	if p.Filters == nil {
+		p.Filters = Chain{}
+	}
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// SavePreset writes a preset file atomically.
+func SavePreset(path string, p Preset) error {
+	data, err := p.MarshalIndent()
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
