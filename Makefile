@@ -1,0 +1,63 @@
+# PicPool. `make run` and `make test` do all set-up on a fresh Debian machine.
+SHELL := /bin/bash
+export PATH := $(PATH):/usr/local/go/bin
+export LANG := C.UTF-8
+GO ?= go
+
+# Debian packages: cgo + GLFW for the window; Xvfb, xdotool, ImageMagick and
+# GTK for Python for the real-window test (xdnd drag source).
+APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+             libxinerama-dev libxi-dev libxxf86vm-dev
+APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps deps-test build run test test-go test-window vet fmt-check bench clean
+all: build
+
+# Install only what is missing: dpkg-query first, apt-get only when needed.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+deps:
+	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go 1.26 (https://go.dev/dl/)"; exit 1; }
+	$(call apt_install,$(APT_BUILD))
+
+deps-test: deps
+	$(call apt_install,$(APT_TEST))
+
+build: deps
+	$(GO) build -o build/picpool .
+
+run: build
+	./build/picpool
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet: deps
+	$(GO) vet ./...
+
+# Every test: format, vet, the race-checked suite, the memory checks that
+# the race detector's own overhead would distort, then the real window.
+test: deps-test fmt-check vet test-go test-window
+
+test-go: deps
+	$(GO) test -race -timeout 20m ./...
+	$(GO) test -count=1 -run 'Hostile|Memory' ./processing/ ./engine/
+
+test-window: deps-test build
+	bash scripts/window-test.sh
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./processing/ ./pool/ ./engine/
+
+clean:
+	rm -rf build
+
+-include mk/*.mk
