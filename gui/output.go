@@ -1,0 +1,166 @@
+package gui
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/picpool/picpool/processing"
+)
+
+// outputPanel holds where and how outputs are written: folder, format,
+// quality, PNG compression, prefix and suffix, folder structure, and what to
+// do when an output exists.
+type outputPanel struct {
+	w        *Window
+	dir      *widget.Entry
+	browse   *widget.Button
+	format   *widget.Select
+	quality  *paramControl
+	pngLevel *widget.Select
+	prefix   *widget.Entry
+	suffix   *widget.Entry
+	keepTree *widget.Check
+	onExists *widget.Select
+	obj      fyne.CanvasObject
+
+	qualityValue int
+}
+
+var (
+	pngLevels    = []string{"default", "fast", "best", "none"}
+	onExistsList = []string{string(processing.Skip), string(processing.Overwrite), string(processing.Rename)}
+	qualityParam = processing.ParamInfo{Name: "quality", Label: "JPEG quality", Type: processing.Int, Default: "90", Min: 1, Max: 100}
+)
+
+func newOutputPanel(w *Window) *outputPanel {
+	o := &outputPanel{w: w, qualityValue: 90}
+	changed := func() { o.w.settingsChanged() }
+	o.dir = widget.NewEntry()
+	o.dir.SetPlaceHolder("Output folder")
+	o.dir.OnChanged = func(string) { changed() }
+	o.browse = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), o.chooseFolder)
+	o.format = widget.NewSelect(processing.Formats(), func(string) { o.formatChanged(); changed() })
+	o.format.Selected = "same"
+	o.quality = newParamControl(qualityParam, "90",
+		func(v string) { o.qualityValue, _ = strconv.Atoi(v); changed() },
+		func(string, error) { o.qualityValue = -1; changed() })
+	o.pngLevel = widget.NewSelect(pngLevels, func(string) { changed() })
+	o.pngLevel.Selected = "default"
+	o.prefix = widget.NewEntry()
+	o.prefix.SetPlaceHolder("none")
+	o.prefix.OnChanged = func(string) { changed() }
+	o.suffix = widget.NewEntry()
+	o.suffix.SetPlaceHolder("none")
+	o.suffix.OnChanged = func(string) { changed() }
+	o.keepTree = widget.NewCheck("Keep the folder structure", func(bool) { changed() })
+	o.keepTree.Checked = true
+	o.onExists = widget.NewSelect(onExistsList, func(string) { changed() })
+	o.onExists.Selected = string(processing.Skip)
+
+	form := container.New(layout.NewFormLayout(),
+		widget.NewLabel("Folder"), container.NewBorder(nil, nil, nil, o.browse, o.dir),
+		widget.NewLabel("Format"), o.format,
+		widget.NewLabel("Quality"), o.quality.obj,
+		widget.NewLabel("PNG"), o.pngLevel,
+		widget.NewLabel("Name"), container.NewGridWithColumns(2, o.prefix, o.suffix),
+		widget.NewLabel("Existing"), o.onExists,
+		layout.NewSpacer(), o.keepTree,
+	)
+	nameHint := widget.NewLabel("Name: prefix and suffix around each file's name.")
+	nameHint.Importance = widget.LowImportance
+	nameHint.SizeName = theme.SizeNameCaptionText
+	o.obj = container.NewVScroll(container.NewVBox(heading("Output"), form, nameHint))
+	o.formatChanged()
+	return o
+}
+
+// formatChanged enables the options that apply to the chosen format.
+func (o *outputPanel) formatChanged() {
+	f := o.format.Selected
+	if f == "jpeg" || f == "same" {
+		o.quality.entry.Enable()
+		o.quality.slider.Enable()
+	} else {
+		o.quality.entry.Disable()
+		o.quality.slider.Disable()
+	}
+	if f == "png" || f == "same" {
+		o.pngLevel.Enable()
+	} else {
+		o.pngLevel.Disable()
+	}
+}
+
+func (o *outputPanel) folder() string { return strings.TrimSpace(o.dir.Text) }
+
+func (o *outputPanel) setFolder(dir string) { o.dir.SetText(dir) }
+
+// preset returns the output options as a preset without filters. An
+// invalid quality shows as -1, which Preset.Validate refuses.
+func (o *outputPanel) preset() processing.Preset {
+	p := processing.Preset{
+		Format:   o.format.Selected,
+		Quality:  o.qualityValue,
+		PNGLevel: o.pngLevel.Selected,
+		OnExists: processing.OnExists(o.onExists.Selected),
+		Prefix:   o.prefix.Text,
+		Suffix:   o.suffix.Text,
+		Flat:     !o.keepTree.Checked,
+	}
+	if p.Format == "same" {
+		p.Format = ""
+	}
+	if p.PNGLevel == "default" {
+		p.PNGLevel = ""
+	}
+	return p
+}
+
+// setPreset shows a preset's output options.
+func (o *outputPanel) setPreset(p processing.Preset) {
+	f, err := processing.ParseFormat(p.Format)
+	if err != nil || f == processing.SameFormat {
+		o.format.SetSelected("same")
+	} else {
+		o.format.SetSelected(string(f))
+	}
+	q := p.Quality
+	if q == 0 {
+		q = 90
+	}
+	o.qualityValue = q
+	o.quality.set(strconv.Itoa(q))
+	if p.PNGLevel == "" {
+		o.pngLevel.SetSelected("default")
+	} else {
+		o.pngLevel.SetSelected(p.PNGLevel)
+	}
+	onExists, err := processing.ParseOnExists(string(p.OnExists))
+	if err != nil {
+		onExists = processing.Skip
+	}
+	o.onExists.SetSelected(string(onExists))
+	o.prefix.SetText(p.Prefix)
+	o.suffix.SetText(p.Suffix)
+	o.keepTree.SetChecked(!p.Flat)
+}
+
+func (o *outputPanel) chooseFolder() {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err == nil && u != nil {
+			o.dir.SetText(u.Path())
+		}
+	}, o.w.win)
+	if l := fileURI(o.folder()); l != nil {
+		d.SetLocation(l)
+	}
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}

@@ -1,0 +1,162 @@
+package gui
+
+import (
+	"fmt"
+	"image"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/picpool/picpool/processing"
+)
+
+const (
+	previewSide     = 512                    // longest side of the image the preview works on
+	previewDebounce = 120 * time.Millisecond // quiet time before a preview is computed
+)
+
+// previewPanel shows the selected input before and after the chain. The
+// work runs on one background goroutine on a copy shrunk to previewSide:
+// requests are debounced, a newer request replaces one not yet started, and
+// a result that is no longer the latest request is dropped.
+type previewPanel struct {
+	w       *Window
+	before  *canvas.Image
+	after   *canvas.Image
+	caption *widget.Label
+	obj     fyne.CanvasObject
+
+	reqs   chan previewReq // holds at most the latest request
+	latest uint64          // id of the latest request; UI goroutine only
+	shown  uint64          // id of the request on screen
+}
+
+type previewReq struct {
+	id       uint64
+	path     string
+	pipeline *processing.Pipeline // nil: the chain has a problem (chainErr)
+	chainErr error
+}
+
+func newPreviewPanel(w *Window) *previewPanel {
+	p := &previewPanel{w: w, reqs: make(chan previewReq, 1)}
+	newImage := func() *canvas.Image {
+		img := canvas.NewImageFromImage(nil)
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSize(160, 120))
+		return img
+	}
+	p.before, p.after = newImage(), newImage()
+	p.caption = widget.NewLabel("Select an input to see it before and after the chain.")
+	p.caption.Wrapping = fyne.TextWrapWord
+	p.caption.SizeName = theme.SizeNameCaptionText
+	pane := func(title string, img *canvas.Image) fyne.CanvasObject {
+		bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+		return container.NewBorder(widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{}), nil, nil, nil,
+			container.NewStack(bg, img))
+	}
+	images := container.New(layout.NewGridLayoutWithColumns(2), pane("Before", p.before), pane("After", p.after))
+	p.obj = container.NewBorder(heading("Preview"), p.caption, nil, nil, images)
+	w.goBackground(p.loop)
+	return p
+}
+
+// request asks for a preview of the selected input through the current
+// chain. It never blocks: a request still waiting is replaced.
+func (p *previewPanel) request() {
+	p.latest++
+	req := previewReq{id: p.latest, path: p.w.inputs.current()}
+	req.pipeline, req.chainErr = p.w.chain.compile()
+	if req.path == "" {
+		p.show(req.id, nil, nil, "Select an input to see it before and after the chain.")
+		return
+	}
+	select {
+	case p.reqs <- req:
+	default:
+		select {
+		case <-p.reqs: // drop the stale one
+		default:
+		}
+		select {
+		case p.reqs <- req:
+		default:
+		}
+	}
+}
+
+// loop computes previews until the window closes.
+func (p *previewPanel) loop() {
+	ctx := p.w.ctx
+	var (
+		basePath string
+		base     *image.NRGBA
+		info     processing.Info
+		baseErr  error
+	)
+	for {
+		var req previewReq
+		select {
+		case <-ctx.Done():
+			return
+		case req = <-p.reqs:
+		}
+		// Debounce: wait until requests stop coming for a moment.
+		timer := time.NewTimer(previewDebounce)
+	quiet:
+		for {
+			select {
+			case <-ctx.Done():
+				timer.Stop()
+				return
+			case req = <-p.reqs:
+				timer.Reset(previewDebounce)
+			case <-timer.C:
+				break quiet
+			}
+		}
+		if req.path != basePath {
+			base, info, baseErr = p.w.eng.PreviewBase(req.path, previewSide)
+			basePath = req.path
+		}
+		name := filepath.Base(req.path)
+		if baseErr != nil {
+			msg := fmt.Sprintf("%s: %v", name, baseErr)
+			p.w.do(func() { p.show(req.id, nil, nil, msg) })
+			continue
+		}
+		w, h := info.Upright()
+		var after image.Image
+		var msg string
+		if req.pipeline == nil {
+			msg = fmt.Sprintf("%s · %d×%d · the chain has a problem: %v", name, w, h, req.chainErr)
+		} else {
+			start := time.Now()
+			after = req.pipeline.Apply(base)
+			ow, oh, _ := req.pipeline.OutputSize(w, h)
+			msg = fmt.Sprintf("%s · %d×%d → %d×%d · preview at %d px in %s (sizes in pixels apply to the full image)",
+				name, w, h, ow, oh, previewSide, durationText(time.Since(start)))
+		}
+		before := base
+		p.w.do(func() { p.show(req.id, before, after, msg) })
+	}
+}
+
+// show puts a finished preview on screen unless a newer one was requested.
+func (p *previewPanel) show(id uint64, before, after image.Image, caption string) {
+	if id != p.latest {
+		return // stale
+	}
+	p.shown = id
+	p.before.Image = before
+	p.before.Refresh()
+	p.after.Image = after
+	p.after.Refresh()
+	p.caption.SetText(caption)
+}

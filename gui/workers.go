@@ -1,0 +1,160 @@
+package gui
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/picpool/picpool/engine"
+	"github.com/picpool/picpool/pool"
+)
+
+// workersView is the live list of workers, one row each: state, current
+// file, jobs done, time on the current job. Workers are goroutines of one
+// process, so CPU and memory are the process's, shown in the header.
+type workersView struct {
+	workers []pool.WorkerStatus
+	header  *widget.Label
+	list    *widget.List
+	obj     fyne.CanvasObject
+}
+
+func newWorkersView() *workersView {
+	v := &workersView{}
+	v.header = widget.NewLabelWithStyle("Workers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.list = widget.NewList(func() int { return len(v.workers) }, v.newRow, v.updateRow)
+	v.obj = container.NewBorder(v.header, nil, nil, nil, v.list)
+	return v
+}
+
+func (v *workersView) newRow() fyne.CanvasObject {
+	id := widget.NewLabelWithStyle("#00", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	state := widget.NewLabel("")
+	file := widget.NewLabel("")
+	file.Truncation = fyne.TextTruncateEllipsis
+	done := widget.NewLabel("")
+	done.Alignment = fyne.TextAlignTrailing
+	onJob := widget.NewLabel("")
+	onJob.Alignment = fyne.TextAlignTrailing
+	return container.NewBorder(nil, nil,
+		container.NewHBox(id, sized(state, 90, 0)),
+		container.NewHBox(sized(done, 70, 0), sized(onJob, 60, 0)),
+		file)
+}
+
+func (v *workersView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	if i >= len(v.workers) {
+		return
+	}
+	ws := v.workers[i]
+	row := o.(*fyne.Container)
+	file := row.Objects[0].(*widget.Label)
+	left := row.Objects[1].(*fyne.Container)
+	right := row.Objects[2].(*fyne.Container)
+	left.Objects[0].(*widget.Label).SetText(fmt.Sprintf("#%d", ws.ID+1))
+	state := stackedLabel(left.Objects[1])
+	state.SetText(string(ws.State))
+	if ws.Current != "" {
+		file.SetText(filepath.Base(ws.Current))
+	} else {
+		file.SetText("—")
+	}
+	stackedLabel(right.Objects[0]).SetText(fmt.Sprintf("%d done", ws.JobsDone))
+	onJob := ""
+	if ws.OnJob > 0 {
+		onJob = durationText(ws.OnJob)
+	}
+	stackedLabel(right.Objects[1]).SetText(onJob)
+}
+
+// stackedLabel finds the label in a sized() stack.
+func stackedLabel(o fyne.CanvasObject) *widget.Label {
+	return o.(*fyne.Container).Objects[1].(*widget.Label)
+}
+
+// show puts one snapshot of the workers on screen: only the visible rows
+// are refreshed.
+func (v *workersView) show(ws []pool.WorkerStatus, ps pool.ProcStats, psOK bool) {
+	v.workers = ws
+	busy := 0
+	for _, w := range ws {
+		if w.Current != "" {
+			busy++
+		}
+	}
+	text := fmt.Sprintf("Workers: %d busy of %d", busy, len(ws))
+	if psOK {
+		text += fmt.Sprintf(" · process CPU %.0f%% · memory %s", ps.CPUPercent, bytesText(int64(ps.RSS)))
+	}
+	v.header.SetText(text)
+	v.list.Refresh()
+}
+
+// failuresView lists the files that failed, with the reason, as they fail.
+type failuresView struct {
+	failed []engine.Record
+	header *widget.Label
+	list   *widget.List
+	obj    fyne.CanvasObject
+}
+
+func newFailuresView() *failuresView {
+	v := &failuresView{}
+	v.header = widget.NewLabelWithStyle("Failures", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.list = widget.NewList(func() int { return len(v.failed) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			name.Truncation = fyne.TextTruncateEllipsis
+			why := widget.NewLabel("")
+			why.Truncation = fyne.TextTruncateEllipsis
+			why.Importance = widget.DangerImportance
+			why.SizeName = theme.SizeNameCaptionText
+			return container.NewVBox(name, why)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(v.failed) {
+				return
+			}
+			rec := v.failed[i]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(shortPath(rec.Input))
+			box.Objects[1].(*widget.Label).SetText(failureText(rec))
+		})
+	v.obj = container.NewBorder(v.header, nil, nil, nil, v.list)
+	v.reset()
+	return v
+}
+
+// failureText is a failed record's reason and message: "truncated: …".
+func failureText(rec engine.Record) string {
+	if rec.Reason != "" && rec.Reason != "error" {
+		return rec.Reason + ": " + rec.Error
+	}
+	return rec.Error
+}
+
+func (v *failuresView) reset() {
+	v.failed = nil
+	v.header.SetText("Failures: none")
+	v.list.Refresh()
+}
+
+// add appends the failed records among recs.
+func (v *failuresView) add(recs []engine.Record) {
+	n := len(v.failed)
+	for _, rec := range recs {
+		if rec.Status == "failed" {
+			v.failed = append(v.failed, rec)
+		}
+	}
+	if len(v.failed) == n {
+		return
+	}
+	v.header.SetText(fmt.Sprintf("Failures: %d", len(v.failed)))
+	v.list.Refresh()
+	v.list.ScrollToBottom()
+}
