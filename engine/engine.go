@@ -94,7 +94,9 @@ type Run struct {
 // filter chain, the encoder options, and that no output replaces a source
 // unless allowed.
 func Check(b Batch, s Settings) (*processing.Processor, error) {
-	proc, err := processing.NewProcessor(s.Processing)
+	ps := s.Processing
+	ps.OverwriteSources = s.AllowSourceOverwrite
+	proc, err := processing.NewProcessor(ps)
 	if err != nil {
 		return nil, err
 	}

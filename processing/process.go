@@ -26,6 +26,10 @@ type Settings struct {
 	Naming   Naming
 	OnExists OnExists
 	Decode   DecodeOptions
+	// OverwriteSources lets an output replace its own source (with
+	// Overwrite); without it such a file fails, whatever the folder checks
+	// above this layer decided.
+	OverwriteSources bool
 }
 
 // Processor runs the settings on one file at a time. It is immutable and
@@ -95,7 +99,7 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	}
 	format := p.s.Format.For(info.Format)
 	target := p.s.Naming.Target(src, format)
-	if same, _ := sameFile(src.Path, target); same && p.s.OnExists != Rename {
+	if same, _ := sameFile(src.Path, target); same && p.s.OnExists != Rename && !(p.s.OnExists == Overwrite && p.s.OverwriteSources) {
 		if p.s.OnExists == Skip {
 			return res, fileErr(src.Path, ErrExists, nil, "output exists: it is the source itself")
 		}
