@@ -148,7 +148,7 @@ func runCmd(env *Env, args []string) int {
 		return fail("%v", err)
 	}
 	sum, records := watch(env, run, f.quiet)
-	printSummary(env.Stderr, sum)
+	printSummary(env.Stderr, sum, len(batch.Skipped))
 	if f.report != "" {
 		if err := writeReport(f.report, batch, sum, records); err != nil {
 			fmt.Fprintf(env.Stderr, "picpool run: cannot write the report: %v\n", err)
@@ -231,7 +231,7 @@ func repeat(c byte, n int) string {
 	return string(b)
 }
 
-func printSummary(w io.Writer, s engine.Summary) {
+func printSummary(w io.Writer, s engine.Summary, ignored int) {
 	mps := 0.0
 	if s.Wall > 0 {
 		mps = s.Megapixels / s.Wall.Seconds()
@@ -240,7 +240,11 @@ func printSummary(w io.Writer, s engine.Summary) {
 	if s.Canceled > 0 {
 		fmt.Fprintf(w, ", not processed %d", s.Canceled)
 	}
-	fmt.Fprintf(w, " of %d in %s (%.2f images/s, %.1f MP/s)\n", s.Total, s.Wall.Round(time.Millisecond), s.PerSecond(), mps)
+	fmt.Fprintf(w, " of %d in %s (%.2f images/s, %.1f MP/s)", s.Total, s.Wall.Round(time.Millisecond), s.PerSecond(), mps)
+	if ignored > 0 {
+		fmt.Fprintf(w, "; %d other files ignored", ignored)
+	}
+	fmt.Fprintln(w)
 }
 
 // report is the JSON written by -report.
@@ -251,6 +255,7 @@ type report struct {
 		Skipped    int     `json:"skipped"`
 		Failed     int     `json:"failed"`
 		Canceled   int     `json:"canceled"`
+		Ignored    int     `json:"ignored"` // not images, unreadable, links to nowhere: see their records
 		WallMS     float64 `json:"wall_ms"`
 		PerSecond  float64 `json:"images_per_second"`
 		Megapixels float64 `json:"megapixels"`
@@ -262,11 +267,12 @@ type report struct {
 
 func writeReport(path string, b engine.Batch, s engine.Summary, records []engine.Record) error {
 	var r report
-	r.Summary.Total, r.Summary.Done, r.Summary.Skipped, r.Summary.Failed, r.Summary.Canceled = s.Total+len(b.Skipped), s.Done, s.Skipped+len(b.Skipped), s.Failed, s.Canceled
+	r.Summary.Total, r.Summary.Done, r.Summary.Skipped, r.Summary.Failed, r.Summary.Canceled = s.Total, s.Done, s.Skipped, s.Failed, s.Canceled
+	r.Summary.Ignored = len(b.Skipped)
 	r.Summary.WallMS, r.Summary.PerSecond, r.Summary.Megapixels = float64(s.Wall.Microseconds())/1000, s.PerSecond(), s.Megapixels
 	r.Summary.BytesIn, r.Summary.BytesOut = s.BytesIn, s.BytesOut
 	for _, sk := range b.Skipped {
-		r.Records = append(r.Records, engine.Record{Input: sk.Path, Status: "skipped", Error: sk.Reason, Reason: "not an input", Worker: -1})
+		r.Records = append(r.Records, engine.Record{Input: sk.Path, Status: "ignored", Error: sk.Reason, Reason: "not an input", Worker: -1})
 	}
 	r.Records = append(r.Records, records...)
 	data, err := json.MarshalIndent(r, "", "  ")

@@ -1,0 +1,248 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/picpool/picpool/processing"
+)
+
+const testdata = "../../shared/testdata"
+
+// TestMain lets a test run this binary as "picpool": with PICPOOL_TEST_ARGS
+// set (JSON list), it runs the command line and exits.
+func TestMain(m *testing.M) {
+	if raw := os.Getenv("PICPOOL_TEST_ARGS"); raw != "" {
+		var args []string
+		if err := json.Unmarshal([]byte(raw), &args); err != nil {
+			panic(err)
+		}
+		os.Exit(Main(args))
+	}
+	os.Exit(m.Run())
+}
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(&Env{Stdout: &out, Stderr: &errb}, args)
+	return code, out.String(), errb.String()
+}
+
+func TestRunConvertsAndReports(t *testing.T) {
+	out := t.TempDir()
+	reportPath := filepath.Join(out, "report.json")
+	code, _, stderr := run(t, "run", "-out", out, "-filters", "resize=200x0,sharpen=0.5", "-format", "png",
+		"-workers", "2", "-report", reportPath, filepath.Join(testdata, "photos"), filepath.Join(testdata, "hostile", "trunc_10pct.jpg"))
+	if code != ExitFailures {
+		t.Fatalf("exit %d, want %d (one failure)\n%s", code, ExitFailures, stderr)
+	}
+	if !strings.Contains(stderr, "FAIL   ../../shared/testdata/hostile/trunc_10pct.jpg: truncated JPEG") {
+		t.Errorf("failure not printed:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "processed 18, skipped 0, failed 1 of 19 in ") {
+		t.Errorf("summary missing:\n%s", stderr)
+	}
+	var rep report
+	data, err := os.ReadFile(reportPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	// The photos folder also holds a LICENSE and a README: ignored, with a record each.
+	if rep.Summary.Total != 19 || rep.Summary.Done != 18 || rep.Summary.Failed != 1 || rep.Summary.Ignored != 2 || len(rep.Records) != 21 {
+		t.Fatalf("summary %+v, %d records", rep.Summary, len(rep.Records))
+	}
+	for _, r := range rep.Records {
+		switch r.Status {
+		case "done":
+			if _, err := os.Stat(r.Output); err != nil || filepath.Ext(r.Output) != ".png" || r.Width != 200 {
+				t.Errorf("record %+v: %v", r, err)
+			}
+			for _, st := range []string{"decoding", "filtering", "encoding", "writing"} {
+				if r.StageMS[st] <= 0 {
+					t.Errorf("%s: no %s time in %v", r.Input, st, r.StageMS)
+				}
+			}
+		case "failed":
+			if r.Reason != "truncated" || r.Output != "" {
+				t.Errorf("record %+v", r)
+			}
+		case "ignored":
+			if !strings.Contains(r.Error, "not an image") {
+				t.Errorf("record %+v", r)
+			}
+		default:
+			t.Errorf("record %+v", r)
+		}
+	}
+	// Again: everything exists, so everything is skipped, and that is success.
+	code, _, stderr = run(t, "run", "-out", out, "-format", "png", "-quiet", filepath.Join(testdata, "photos"))
+	if code != ExitOK || !strings.Contains(stderr, "skipped 18") {
+		t.Errorf("second run: exit %d\n%s", code, stderr)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	out := t.TempDir()
+	photos := filepath.Join(testdata, "photos")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", photos}, "-out FOLDER is required"},
+		{[]string{"run", "-out", out}, "no inputs"},
+		{[]string{"run", "-out", out, "-filters", "resize=10x10,blur=-3", photos}, `step 2 (blur): parameter "sigma": -3 is outside`},
+		{[]string{"run", "-out", out, "-format", "heic", photos}, `unknown format "heic"`},
+		{[]string{"run", "-out", out, "-on-exists", "merge", photos}, `unknown on-exists policy "merge"`},
+		{[]string{"run", "-out", out, "-quality", "0", "-quality", "150", photos}, "quality 150 is outside 1..100"},
+		{[]string{"run", "-out", out, "-workers", "-2", photos}, "-workers -2"},
+		{[]string{"run", "-out", out, "-preset", filepath.Join(out, "missing.json"), photos}, "missing.json"},
+		{[]string{"run", "-out", out, filepath.Join(testdata, "photos", "LICENSE.nope")}, "no image files found"},
+		{[]string{"run", "-out", photos, "-on-exists", "overwrite", photos}, "would overwrite source files"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"run", "-nope"}, "flag provided but not defined"},
+	} {
+		code, _, stderr := run(t, tc.args...)
+		if code != ExitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, stderr, ExitUsage, tc.want)
+		}
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("usage errors wrote files: %v", entries)
+	}
+}
+
+func TestPresetWithOverrides(t *testing.T) {
+	dir := t.TempDir()
+	chain, _ := processing.ParseChain("resize=120x0,grayscale")
+	preset := filepath.Join(dir, "p.json")
+	if err := processing.SavePreset(preset, processing.Preset{Name: "small", Filters: chain, Format: "png", Suffix: "_s"}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	photo := filepath.Join(testdata, "photos", "Landscape_3.jpg")
+	code, _, stderr := run(t, "run", "-out", out, "-preset", preset, "-format", "jpeg", photo)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// The preset's chain and suffix, the flag's format.
+	st, err := os.Stat(filepath.Join(out, "Landscape_3_s.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := processing.Decode(filepath.Join(out, "Landscape_3_s.jpg"), processing.DecodeOptions{})
+	if err != nil || d.Info.Width != 120 || st.Size() == 0 {
+		t.Fatalf("%+v %v", d, err)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	code, stdout, _ := run(t, "--help")
+	if code != ExitOK || !strings.Contains(stdout, "run ") {
+		t.Errorf("help: %d %q", code, stdout)
+	}
+	code, stdout, _ = run(t, "--version")
+	if code != ExitOK || !strings.HasPrefix(stdout, "picpool ") {
+		t.Errorf("version: %d %q", code, stdout)
+	}
+	if !IsCommand([]string{"run"}) || IsCommand([]string{"photos/"}) || IsCommand(nil) {
+		t.Error("IsCommand")
+	}
+}
+
+// TestInterruptLeavesNoPartialFiles runs this test binary as picpool, sends
+// it SIGINT in the middle of a batch and checks what is left.
+func TestInterruptLeavesNoPartialFiles(t *testing.T) {
+	out := t.TempDir()
+	args, _ := json.Marshal([]string{"run", "-out", out, "-workers", "2", "-filters", "blur=6,sharpen=2", filepath.Join(testdata, "photos")})
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(args))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait for the first output, then interrupt.
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		if m, _ := filepath.Glob(filepath.Join(out, "*.jpg")); len(m) > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if err == nil || !errorsAs(err, &ee) || ee.ExitCode() != ExitCanceled {
+		t.Fatalf("exit: %v, want %d\n%s", err, ExitCanceled, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "canceled: finished files are complete") {
+		t.Errorf("no cancel message:\n%s", stderr.String())
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) == 0 || len(entries) >= 18 {
+		t.Errorf("%d outputs: the interrupt should land mid-batch", len(entries))
+	}
+	for _, e := range entries {
+		if processing.IsTemp(e.Name()) {
+			t.Errorf("temporary file left: %s", e.Name())
+			continue
+		}
+		if _, err := processing.Decode(filepath.Join(out, e.Name()), processing.DecodeOptions{}); err != nil {
+			t.Errorf("partial output %s: %v", e.Name(), err)
+		}
+	}
+}
+
+func errorsAs(err error, target **exec.ExitError) bool {
+	e, ok := err.(*exec.ExitError)
+	if ok {
+		*target = e
+	}
+	return ok
+}
+
+func TestProgressLine(t *testing.T) {
+	got := progressLine(5, 20, 2.5, 6*time.Second, true)
+	want := "[#######.......................] 5/20  2.50 images/s  ETA 6s"
+	if got != want {
+		t.Errorf("%q\nwant %q", got, want)
+	}
+	if got := progressLine(0, 0, 0, 0, false); got != "0/0  0.00 images/s" {
+		t.Errorf("%q", got)
+	}
+}
+
+func TestReportCountsSkippedInputs(t *testing.T) {
+	out := t.TempDir()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hello"), 0o644)
+	data, _ := os.ReadFile(filepath.Join(testdata, "photos", "Portrait_1.jpg"))
+	os.WriteFile(filepath.Join(dir, "p.jpg"), data, 0o644)
+	reportPath := filepath.Join(out, "r.json")
+	code, _, stderr := run(t, "run", "-out", out, "-filters", "resize=50x0", "-report", reportPath, dir)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "notes.txt: not an image") {
+		t.Errorf("skipped input not shown:\n%s", stderr)
+	}
+	var rep report
+	raw, _ := os.ReadFile(reportPath)
+	json.Unmarshal(raw, &rep)
+	if rep.Summary.Total != 1 || rep.Summary.Ignored != 1 || rep.Summary.Done != 1 || len(rep.Records) != 2 {
+		t.Errorf("%+v", rep.Summary)
+	}
+}
