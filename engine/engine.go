@@ -104,14 +104,7 @@ func Check(b Batch, s Settings) (*processing.Processor, error) {
 		for _, src := range b.Sources {
 			// The real format is known only after reading the header; the
 			// extension of the source is a good guess for "same".
-			f := s.Processing.Format
-			if f == processing.SameFormat {
-				ext := filepath.Ext(src.Path)
-				if parsed, err := processing.ParseFormat(ext); err == nil && parsed != processing.SameFormat {
-					f = parsed
-				}
-			}
-			target := s.Processing.Naming.Target(src, f)
+			target := s.Processing.Naming.Target(src, guessFormat(src, s.Processing.Format))
 			if samePath(src.Path, target) {
 				return nil, fmt.Errorf("%w (%s would be replaced); choose another folder, a prefix or suffix, or allow it explicitly", ErrOverwritesSources, src.Path)
 			}
@@ -145,8 +138,9 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 		FanOut:       s.FanOut,
 		OnResult:     r.record,
 	})
-	jobs := make([]pool.Job, len(b.Sources))
-	for i, src := range b.Sources {
+	sources := planNames(b.Sources, s.Processing)
+	jobs := make([]pool.Job, len(sources))
+	for i, src := range sources {
 		jobs[i] = pool.Job{ID: i, Name: src.Path, Size: src.Size, Run: jobFor(proc, src)}
 	}
 	go func() {

@@ -305,3 +305,23 @@ func TestFailuresAreRecordedAndBatchGoesOn(t *testing.T) {
 		}
 	}
 }
+
+func TestSameOutputNameInOneBatchLosesNothing(t *testing.T) {
+	out := t.TempDir()
+	inputs := []string{filepath.Join(testdata, "hostile", "one_px.jpg"), filepath.Join(testdata, "hostile", "one_px.png")}
+	s := settings(t, out, "", 2)
+	s.Processing.Format = processing.PNG
+	sum, _ := runBatch(t, inputs, s)
+	if sum.Done != 2 {
+		t.Fatalf("%+v", sum)
+	}
+	for _, name := range []string{"one_px.png", "one_px-1.png"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	// A second run plans the same names and skips both.
+	if sum, _ := runBatch(t, inputs, s); sum.Skipped != 2 {
+		t.Errorf("second run: %+v", sum)
+	}
+}

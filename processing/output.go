@@ -52,6 +52,9 @@ func (n Naming) Target(src Source, f Format) string {
 	}
 	dir, base := filepath.Split(rel)
 	name := strings.TrimSuffix(base, filepath.Ext(base))
+	if src.Dup > 0 {
+		name += "-" + strconv.Itoa(src.Dup)
+	}
 	return filepath.Join(n.Dir, dir, n.Prefix+name+n.Suffix+f.Ext())
 }
 

@@ -16,6 +16,10 @@ type Source struct {
 	// for a file given directly); outputs keep it.
 	Rel  string
 	Size int64
+	// Dup is set by the batch planner when an earlier source of the batch
+	// would get the same output name (photo.jpg and photo.png both written as
+	// PNG): the output is then named "photo-<Dup>.png".
+	Dup int
 }
 
 // Skipped is an input left out of a batch before processing, with the reason.
