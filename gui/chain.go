@@ -221,9 +221,13 @@ func (c *chainEditor) changed() {
 	for i, card := range c.cards {
 		if i == at && (se.Param == "" || card.params[se.Param] == nil || card.params[se.Param].errorText() == "") {
 			card.problem.SetText(se.Msg)
-			card.problem.Show()
+			if !card.problem.Visible() {
+				card.problem.Show()
+				card.obj.Refresh()
+			}
 		} else if card.problem.Visible() {
 			card.problem.Hide()
+			card.obj.Refresh()
 		}
 	}
 	switch {

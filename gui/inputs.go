@@ -246,12 +246,18 @@ func (p *inputsPanel) reindex() {
 
 func (p *inputsPanel) refreshSkipped() {
 	if len(p.skipped) == 0 {
-		p.skipSection.Hide()
+		if p.skipSection.Visible() {
+			p.skipSection.Hide()
+			p.obj.Refresh() // lay out again without it
+		}
 		return
 	}
 	p.skipTitle.SetText(fmt.Sprintf("Skipped (%d)", len(p.skipped)))
+	if !p.skipSection.Visible() {
+		p.skipSection.Show()
+		p.obj.Refresh()
+	}
 	p.skipList.Refresh()
-	p.skipSection.Show()
 }
 
 func (p *inputsPanel) updateSummary() {

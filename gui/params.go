@@ -174,11 +174,15 @@ func (c *paramControl) showError(msg string) {
 		if c.errMsg.Visible() {
 			c.errMsg.SetText("")
 			c.errMsg.Hide()
+			c.obj.Refresh()
 		}
 		return
 	}
 	c.errMsg.SetText(msg)
-	c.errMsg.Show()
+	if !c.errMsg.Visible() {
+		c.errMsg.Show()
+		c.obj.Refresh()
+	}
 }
 
 // errorText is the error shown at the control ("" when none).

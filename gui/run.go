@@ -214,6 +214,7 @@ func (r *runPanel) begin(run Run, s engine.Settings) {
 	r.pause.Enable()
 	r.cancel.Enable()
 	r.finished.Hide()
+	r.obj.Refresh()
 	r.fails.reset()
 	r.bar.SetValue(0)
 	r.w.goBackground(func() { r.watch(run) })
@@ -303,6 +304,7 @@ func (r *runPanel) end(s engine.Summary) {
 	}
 	r.summary.SetText(head + text)
 	r.finished.Show()
+	r.obj.Refresh()
 	r.stats.SetText(fmt.Sprintf("%d / %d done in %s", s.Done+s.Skipped+s.Failed, s.Total, durationText(s.Wall)))
 	r.w.logf("batch: %s%s", head, text)
 	if s.Wall > notifyAfter {
