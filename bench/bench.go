@@ -1,0 +1,305 @@
+// Package bench measures what parallelism buys on the user's own machine and
+// images: it runs the same batch at several worker counts and reports wall
+// time, throughput, speed-up, efficiency, CPU use and peak memory for each,
+// with the count to use. The command line (picpool bench) and the window's
+// Benchmark tab both drive it; package chart draws its report.
+//
+// Honest figures:
+//
+//   - The runs go through the real engine with pool.Options.FanOut false, so
+//     a pool of N workers caps GOMAXPROCS to N: each worker uses one core and
+//     a one-worker run is a one-core run (see package pool).
+//   - One warm-up run comes first and is not counted (file cache, decoder
+//     tables, heap growth).
+//   - Outputs are really encoded and written, into a temporary folder that is
+//     removed after every run and at the end.
+//   - The counted runs are interleaved (see Plan), so drift on a busy machine
+//     spreads over every count; each count reports the median run with the
+//     fastest and slowest.
+//   - Memory is returned to the system before every run, so one run's peak
+//     does not carry into the next.
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/picpool/picpool/engine"
+	"github.com/picpool/picpool/pool"
+	"github.com/picpool/picpool/processing"
+)
+
+// Config is what to measure.
+type Config struct {
+	Counts []int // worker counts; nil: DefaultCounts. 1 is always added.
+	Repeat int   // counted runs per count; <= 0: DefaultRepeat
+	Sample int   // images to take from the batch (evenly spread); <= 0: all
+	// Settings are the batch's processing settings. Workers, FanOut, the
+	// output folder and what to do when an output exists are set by the
+	// benchmark.
+	Settings  engine.Settings
+	TempDir   string   // where the temporary output folder goes; "": the system's
+	Tolerance float64  // for the recommendation; <= 0: DefaultTolerance
+	Machine   *Machine // nil: ReadMachine
+	// OnRun, when set, is called after every run (the warm-up included) from
+	// the benchmark's goroutine, before the next run starts: the time it
+	// takes is not measured, and it may draw a chart.
+	OnRun func(Event)
+}
+
+// Event tells OnRun about a finished run.
+type Event struct {
+	Index, Total int // this run's place among all runs (0 is the warm-up)
+	Warmup       bool
+	Run          Measurement
+	Report       Report // the figures so far (a copy)
+}
+
+// Progress is where a benchmark stands.
+type Progress struct {
+	RunsDone, Runs int  // runs finished, of all (the warm-up included)
+	Workers        int  // the worker count of the run going on, 0 between runs
+	Warmup         bool // the run going on is the warm-up
+	Images         int  // images per run
+	ImagesDone     int  // images finished in the run going on
+}
+
+// Fraction is the share of the work done, 0 to 1.
+func (p Progress) Fraction() float64 {
+	total := p.Runs * max(p.Images, 1)
+	if total == 0 {
+		return 0
+	}
+	done := p.RunsDone*max(p.Images, 1) + p.ImagesDone
+	return min(float64(done)/float64(total), 1)
+}
+
+// Bench is a benchmark in progress.
+type Bench struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu       sync.Mutex
+	progress Progress
+	current  *engine.Run
+	report   Report
+	err      error
+}
+
+// Start checks the settings and the batch and starts the benchmark in the
+// background.
+func Start(ctx context.Context, b engine.Batch, cfg Config) (*Bench, error) {
+	src := Sample(b.Sources, cfg.Sample)
+	if len(src) == 0 {
+		return nil, errors.New("no images to measure")
+	}
+	b = engine.Batch{Sources: src}
+	if cfg.Repeat <= 0 {
+		cfg.Repeat = DefaultRepeat
+	}
+	if cfg.Tolerance <= 0 {
+		cfg.Tolerance = DefaultTolerance
+	}
+	m := ReadMachine()
+	if cfg.Machine != nil {
+		m = *cfg.Machine
+	}
+	counts := DefaultCounts(m.PhysicalCores, m.LogicalCores)
+	if len(cfg.Counts) > 0 {
+		counts = normalize(cfg.Counts)
+	}
+	if counts[0] < 1 || counts[len(counts)-1] > MaxWorkers {
+		return nil, fmt.Errorf("worker counts must be from 1 to %d", MaxWorkers)
+	}
+	s := cfg.Settings
+	s.FanOut = false
+	s.AllowSourceOverwrite = false
+	s.Processing.OnExists = "" // the folder is new: nothing exists
+	if _, err := engine.Check(b, s); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(cfg.TempDir, "picpool-bench-")
+	if err != nil {
+		return nil, err
+	}
+
+	var bytes int64
+	for _, x := range src {
+		bytes += x.Size
+	}
+	rep := Report{
+		Date: time.Now(), Machine: m, Images: len(src), Bytes: bytes,
+		Filters: s.Processing.Chain.String(), Format: formatName(s.Processing.Format),
+		Repeat: cfg.Repeat, Counts: counts, Tolerance: cfg.Tolerance,
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	bn := &Bench{cancel: cancel, done: make(chan struct{}), report: rep}
+	plan := append([]int{WarmupCount(counts, m.LogicalCores)}, Plan(counts, cfg.Repeat)...)
+	bn.progress = Progress{Runs: len(plan), Images: len(src)}
+	go func() {
+		defer close(bn.done)
+		defer cancel()
+		defer os.RemoveAll(tmp)
+		err := bn.runAll(ctx, b, s, plan, tmp, cfg.OnRun)
+		bn.mu.Lock()
+		bn.err = err
+		bn.report.Complete = err == nil
+		bn.mu.Unlock()
+	}()
+	return bn, nil
+}
+
+func formatName(f processing.Format) string {
+	if f == processing.SameFormat {
+		return "same"
+	}
+	return string(f)
+}
+
+// Run runs a benchmark to its end.
+func Run(ctx context.Context, b engine.Batch, cfg Config) (Report, error) {
+	bn, err := Start(ctx, b, cfg)
+	if err != nil {
+		return Report{}, err
+	}
+	return bn.Wait()
+}
+
+func (bn *Bench) runAll(ctx context.Context, b engine.Batch, s engine.Settings, plan []int, tmp string, onRun func(Event)) error {
+	for i, workers := range plan {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s.Workers = workers
+		s.Processing.Naming.Dir = filepath.Join(tmp, fmt.Sprintf("run-%02d-%dw", i, workers))
+		bn.mu.Lock()
+		bn.progress.Workers, bn.progress.Warmup, bn.progress.ImagesDone = workers, i == 0, 0
+		bn.mu.Unlock()
+
+		m, err := bn.measure(ctx, b, s)
+		os.RemoveAll(s.Processing.Naming.Dir)
+		if err != nil {
+			return err
+		}
+
+		bn.mu.Lock()
+		bn.progress.RunsDone, bn.progress.Workers, bn.progress.ImagesDone = i+1, 0, 0
+		if i > 0 {
+			bn.report.Runs = append(bn.report.Runs, m)
+			bn.report.update()
+		}
+		ev := Event{Index: i, Total: len(plan), Warmup: i == 0, Run: m, Report: bn.report.Clone()}
+		bn.mu.Unlock()
+		if onRun != nil {
+			onRun(ev)
+		}
+	}
+	return nil
+}
+
+// rssEvery is how often a run's memory is sampled for its peak.
+const rssEvery = 50 * time.Millisecond
+
+// measure runs the batch once and measures it.
+func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings) (Measurement, error) {
+	debug.FreeOSMemory() // start every run from the same, low, resident memory
+	pid := int32(os.Getpid())
+	cpuS, _ := pool.NewProcSampler(pid) // nil where the process cannot be read
+	memS, _ := pool.NewProcSampler(pid)
+
+	peak := make(chan uint64, 1)
+	stop := make(chan struct{})
+	go func() {
+		var top uint64
+		tick := time.NewTicker(rssEvery)
+		defer tick.Stop()
+		for {
+			if memS != nil {
+				if st, err := memS.Sample(); err == nil {
+					top = max(top, st.RSS)
+				}
+			}
+			select {
+			case <-stop:
+				peak <- top
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+
+	start := time.Now()
+	run, err := engine.Start(ctx, b, s)
+	if err != nil {
+		close(stop)
+		<-peak
+		return Measurement{}, err
+	}
+	bn.mu.Lock()
+	bn.current = run
+	bn.mu.Unlock()
+	sum := run.Wait()
+	wall := time.Since(start)
+	var cpu float64
+	if cpuS != nil {
+		if st, err := cpuS.Sample(); err == nil {
+			cpu = st.CPUPercent
+		}
+	}
+	close(stop)
+	top := <-peak
+	bn.mu.Lock()
+	bn.current = nil
+	bn.mu.Unlock()
+
+	if sum.Interrupted {
+		return Measurement{}, ctx.Err()
+	}
+	if sum.Wall > 0 {
+		wall = sum.Wall // the pool's own clock: first job handed out to last finished
+	}
+	return Measurement{
+		Workers: s.Workers, Wall: wall, CPUPercent: cpu, PeakRSS: top,
+		Done: sum.Done, Failed: sum.Failed, BytesOut: sum.BytesOut, Megapixels: sum.Megapixels,
+	}, nil
+}
+
+// Progress returns where the benchmark stands.
+func (bn *Bench) Progress() Progress {
+	bn.mu.Lock()
+	p, run := bn.progress, bn.current
+	bn.mu.Unlock()
+	if run != nil {
+		p.ImagesDone = run.Snapshot().Totals.Finished()
+	}
+	return p
+}
+
+// Report returns the figures so far.
+func (bn *Bench) Report() Report {
+	bn.mu.Lock()
+	defer bn.mu.Unlock()
+	return bn.report.Clone()
+}
+
+// Cancel stops the benchmark; Wait then returns the figures measured so far
+// and context.Canceled.
+func (bn *Bench) Cancel() { bn.cancel() }
+
+// Done is closed when the benchmark has ended and its folder is removed.
+func (bn *Bench) Done() <-chan struct{} { return bn.done }
+
+// Wait blocks until the benchmark ends and returns its report; the error is
+// the reason it stopped early, if it did.
+func (bn *Bench) Wait() (Report, error) {
+	<-bn.done
+	bn.mu.Lock()
+	defer bn.mu.Unlock()
+	return bn.report.Clone(), bn.err
+}

@@ -1,0 +1,266 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/picpool/picpool/engine"
+	"github.com/picpool/picpool/processing"
+)
+
+// photos is the project's shared test photos, seen from this package.
+const photos = "../../shared/testdata/photos"
+
+// smallBatch is a real batch: 4 of the photos (1800×1200 JPEGs), resized
+// to 400 pixels wide.
+func smallBatch(t *testing.T) (engine.Batch, engine.Settings) {
+	t.Helper()
+	b := engine.Collect(context.Background(), []string{photos}, "")
+	if len(b.Sources) < 4 {
+		t.Fatalf("%d photos in %s", len(b.Sources), photos)
+	}
+	chain, err := processing.ParseChain("resize=400x0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, engine.Settings{Processing: processing.Settings{Chain: chain, Quality: 80}}
+}
+
+func TestRealBatch(t *testing.T) {
+	b, set := smallBatch(t)
+	tmp := t.TempDir()
+	var events []Event
+	rep, err := Run(context.Background(), b, Config{
+		Counts: []int{3, 2}, Repeat: 2, Sample: 4, Settings: set, TempDir: tmp,
+		OnRun: func(ev Event) {
+			// Between runs the run's folder is gone already and nothing else
+			// is left but the benchmark's own folder.
+			if entries, _ := os.ReadDir(tmp); len(entries) != 1 {
+				t.Errorf("run %d: %d entries in the temp folder", ev.Index, len(entries))
+			} else if inner, _ := os.ReadDir(filepath.Join(tmp, entries[0].Name())); len(inner) != 0 {
+				t.Errorf("run %d: the run's outputs were left behind: %v", ev.Index, inner)
+			}
+			events = append(events, ev)
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// 1 (always added), 2 and 3 workers, 2 runs each, after a warm-up.
+	if !slices.Equal(rep.Counts, []int{1, 2, 3}) || !rep.Complete || rep.Images != 4 {
+		t.Fatalf("counts %v complete %v images %d", rep.Counts, rep.Complete, rep.Images)
+	}
+	if len(events) != 7 || !events[0].Warmup || events[0].Index != 0 || events[6].Total != 7 {
+		t.Fatalf("%d events, first %+v", len(events), events[0])
+	}
+	if w := WarmupCount(rep.Counts, rep.Machine.LogicalCores); events[0].Run.Workers != w || len(events[0].Report.Runs) != 0 {
+		t.Errorf("warm-up on %d workers with %d runs counted; want %d workers and none", events[0].Run.Workers, len(events[0].Report.Runs), w)
+	}
+	var order []int
+	for _, ev := range events[1:] {
+		order = append(order, ev.Run.Workers)
+		if ev.Warmup {
+			t.Error("a second warm-up")
+		}
+	}
+	if !slices.Equal(order, []int{1, 2, 3, 3, 2, 1}) {
+		t.Errorf("runs in order %v, want interleaved 1 2 3 3 2 1", order)
+	}
+	// The chart fills in: each event carries the figures so far.
+	if len(events[1].Report.Rows) != 1 || len(events[3].Report.Rows) != 3 || len(events[6].Report.Runs) != 6 {
+		t.Errorf("partial reports: %d, %d rows; %d runs", len(events[1].Report.Rows), len(events[3].Report.Rows), len(events[6].Report.Runs))
+	}
+
+	for _, m := range rep.Runs {
+		if m.Done != 4 || m.Failed != 0 || m.BytesOut <= 0 || m.Wall <= 0 || m.Megapixels < 4*2 {
+			t.Errorf("run %+v: want 4 images of 2.16 MP processed and written", m)
+		}
+	}
+	checkRows(t, rep)
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("the benchmark's folder was left behind: %v", entries)
+	}
+
+	// The same figures come out in CSV and JSON.
+	var csvBuf, jsonBuf, table bytes.Buffer
+	if err := WriteCSV(&csvBuf, rep); err != nil {
+		t.Fatal(err)
+	}
+	checkCSV(t, csvBuf.Bytes(), rep)
+	if err := WriteJSON(&jsonBuf, rep); err != nil {
+		t.Fatal(err)
+	}
+	checkJSON(t, jsonBuf.Bytes(), rep)
+	if err := WriteTable(&table, rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"workers", "speed-up", "← recommended", "Recommended:", "resize=400x0"} {
+		if !strings.Contains(table.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, table.String())
+		}
+	}
+	t.Logf("\n%s", table.String())
+}
+
+// checkRows checks that the rows agree with each other and with the runs.
+func checkRows(t *testing.T, rep Report) {
+	t.Helper()
+	if len(rep.Rows) != len(rep.Counts) {
+		t.Fatalf("%d rows for counts %v", len(rep.Rows), rep.Counts)
+	}
+	for i, row := range rep.Rows {
+		if row.Workers != rep.Counts[i] || row.Runs != rep.Repeat || row.Images != rep.Images || row.Failed != 0 {
+			t.Errorf("row %+v", row)
+		}
+		if row.WallMin > row.Wall || row.Wall > row.WallMax || row.ImagesPerSec <= 0 || row.MPPerSec <= 0 {
+			t.Errorf("row %d workers: min %v median %v max %v, %v images/s", row.Workers, row.WallMin, row.Wall, row.WallMax, row.ImagesPerSec)
+		}
+		if math.Abs(row.ImagesPerSec-float64(row.Images)/row.Wall.Seconds()) > 1e-9 {
+			t.Errorf("row %d workers: %v images/s is not images / median wall", row.Workers, row.ImagesPerSec)
+		}
+		if math.Abs(row.Efficiency-row.SpeedUp/float64(row.Workers)) > 1e-9 {
+			t.Errorf("row %d workers: efficiency %v != speed-up %v / workers", row.Workers, row.Efficiency, row.SpeedUp)
+		}
+	}
+	if rep.Rows[0].Workers != 1 || rep.Rows[0].SpeedUp != 1 {
+		t.Errorf("the one-worker speed-up is %v, want exactly 1", rep.Rows[0].SpeedUp)
+	}
+	if !slices.Contains(rep.Counts, rep.Recommended) || !slices.Contains(rep.Counts, rep.Best) || rep.Recommended > rep.Best {
+		t.Errorf("recommended %d, best %d, counts %v", rep.Recommended, rep.Best, rep.Counts)
+	}
+}
+
+func checkCSV(t *testing.T, data []byte, rep Report) {
+	t.Helper()
+	lines, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != len(rep.Counts)+1 || !slices.Equal(lines[0], CSVHeader) {
+		t.Fatalf("CSV:\n%s", data)
+	}
+	col := func(line []string, name string) float64 {
+		v, err := strconv.ParseFloat(line[slices.Index(CSVHeader, name)], 64)
+		if err != nil {
+			t.Fatalf("CSV %s: %v", name, err)
+		}
+		return v
+	}
+	recommended := 0
+	for i, line := range lines[1:] {
+		w := col(line, "workers")
+		if int(w) != rep.Counts[i] || int(col(line, "images")) != rep.Images || int(col(line, "runs")) != rep.Repeat {
+			t.Errorf("CSV line %v", line)
+		}
+		sp, eff := col(line, "speedup"), col(line, "efficiency")
+		if w == 1 && sp != 1 {
+			t.Errorf("CSV: the one-worker speed-up is %v", sp)
+		}
+		if math.Abs(eff-sp/w) > 1e-3 { // 4 decimals written
+			t.Errorf("CSV: efficiency %v != speed-up %v / %v workers", eff, sp, w)
+		}
+		if line[len(line)-1] == "true" {
+			recommended++
+			if int(w) != rep.Recommended {
+				t.Errorf("CSV recommends %v workers, the report %d", w, rep.Recommended)
+			}
+		}
+	}
+	if recommended != 1 {
+		t.Errorf("%d lines marked recommended", recommended)
+	}
+}
+
+func checkJSON(t *testing.T, data []byte, rep Report) {
+	t.Helper()
+	var doc struct {
+		Images      int `json:"images"`
+		Recommended int `json:"recommended"`
+		Machine     struct {
+			LogicalCores int `json:"logical_cores"`
+		} `json:"machine"`
+		Rows []struct {
+			Workers    int     `json:"workers"`
+			Images     int     `json:"images"`
+			SpeedUp    float64 `json:"speedup"`
+			Efficiency float64 `json:"efficiency"`
+		} `json:"rows"`
+		Runs []struct {
+			Workers int `json:"workers"`
+			Done    int `json:"done"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, data)
+	}
+	if doc.Images != rep.Images || doc.Recommended != rep.Recommended || doc.Machine.LogicalCores < 1 ||
+		len(doc.Rows) != len(rep.Counts) || len(doc.Runs) != len(rep.Counts)*rep.Repeat {
+		t.Fatalf("JSON:\n%s", data)
+	}
+	for i, row := range doc.Rows {
+		if row.Workers != rep.Counts[i] || row.Images != rep.Images || math.Abs(row.Efficiency-row.SpeedUp/float64(row.Workers)) > 1e-9 {
+			t.Errorf("JSON row %+v", row)
+		}
+	}
+	if doc.Rows[0].SpeedUp != 1 {
+		t.Errorf("JSON: the one-worker speed-up is %v", doc.Rows[0].SpeedUp)
+	}
+	for _, r := range doc.Runs {
+		if r.Done != rep.Images {
+			t.Errorf("JSON run %+v", r)
+		}
+	}
+}
+
+func TestCancel(t *testing.T) {
+	b, set := smallBatch(t)
+	tmp := t.TempDir()
+	var bn *Bench
+	bn, err := Start(context.Background(), b, Config{
+		Counts: []int{1, 2}, Repeat: 50, Sample: 2, Settings: set, TempDir: tmp,
+		OnRun: func(ev Event) {
+			if ev.Index == 2 {
+				bn.Cancel()
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := bn.Wait()
+	if !errors.Is(err, context.Canceled) || rep.Complete || len(rep.Runs) != 2 {
+		t.Errorf("after a cancel: err %v, complete %v, %d runs counted", err, rep.Complete, len(rep.Runs))
+	}
+	if p := bn.Progress(); p.RunsDone != 3 || p.Runs != 101 {
+		t.Errorf("progress %+v", p)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("the benchmark's folder was left behind: %v", entries)
+	}
+}
+
+func TestStartRefuses(t *testing.T) {
+	b, set := smallBatch(t)
+	if _, err := Start(context.Background(), engine.Batch{}, Config{Settings: set}); err == nil {
+		t.Error("started without images")
+	}
+	bad := set
+	bad.Processing.Chain = processing.Chain{{Kind: "no-such-filter"}}
+	if _, err := Start(context.Background(), b, Config{Settings: bad, Sample: 1}); err == nil {
+		t.Error("started with a bad filter chain")
+	}
+	if _, err := Start(context.Background(), b, Config{Settings: set, Sample: 1, Counts: []int{0}}); err == nil {
+		t.Error("started with 0 workers")
+	}
+}
