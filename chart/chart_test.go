@@ -1,0 +1,158 @@
+package chart
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/picpool/picpool/bench"
+)
+
+// report is a literal benchmark: 8 images, 1 to 8 workers on a machine with
+// 4 physical and 8 logical cores.
+func report() bench.Report {
+	ms := func(w int, wall time.Duration) bench.Measurement {
+		return bench.Measurement{Workers: w, Wall: wall, CPUPercent: 100 * float64(min(w, 4)), Done: 8, Megapixels: 17.3}
+	}
+	var runs []bench.Measurement
+	for _, d := range []time.Duration{0, 50 * time.Millisecond, -30 * time.Millisecond} {
+		runs = append(runs, ms(1, 8*time.Second+d), ms(2, 4200*time.Millisecond+d), ms(4, 2300*time.Millisecond+d),
+			ms(8, 2150*time.Millisecond+d), ms(16, 2200*time.Millisecond+d))
+	}
+	rep := bench.Report{
+		Date:    time.Date(2025, 11, 23, 0, 0, 0, 0, time.UTC),
+		Machine: bench.Machine{PhysicalCores: 4, LogicalCores: 8, CPUModel: "Test CPU"},
+		Images:  8, Filters: "resize=1200x0", Format: "same", Repeat: 3, Counts: []int{1, 2, 4, 8, 16},
+		Tolerance: 0.05, Runs: runs, Complete: true,
+	}
+	rep.Rows = bench.Summarize(runs)
+	rep.Recommended, rep.Best = bench.Recommend(rep.Rows, rep.Tolerance), bench.Best(rep.Rows)
+	return rep
+}
+
+func TestParseSize(t *testing.T) {
+	if w, h, err := ParseSize(" 1200X700 "); w != 1200 || h != 700 || err != nil {
+		t.Errorf("ParseSize = %d, %d, %v", w, h, err)
+	}
+	for _, bad := range []string{"", "1200", "x700", "1200x", "12x700", "1200x-5", "99999x700", "axb"} {
+		if _, _, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q) accepted", bad)
+		}
+	}
+}
+
+// CheckPNG decodes a PNG and checks its size and that it is not blank: at
+// least a few percent of its pixels are not the background, and some are
+// the recommended count's colour.
+func CheckPNG(t *testing.T, data []byte, width, height int) image.Image {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("not a PNG: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != width || b.Dy() != height {
+		t.Fatalf("PNG of %dx%d, want %dx%d", b.Dx(), b.Dy(), width, height)
+	}
+	drawn, orange := inked(img)
+	total := width * height
+	if drawn < total/50 || drawn > total*9/10 {
+		t.Errorf("%d of %d pixels drawn: blank or flooded", drawn, total)
+	}
+	if orange == 0 {
+		t.Error("no pixel of the recommended colour")
+	}
+	return img
+}
+
+// inked counts the pixels that are not white, and those of the recommended
+// colour.
+func inked(img image.Image) (drawn, orange int) {
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+			if c.R < 0xf0 || c.G < 0xf0 || c.B < 0xf0 {
+				drawn++
+			}
+			if c == recommendColor {
+				orange++
+			}
+		}
+	}
+	return drawn, orange
+}
+
+func TestPNGOfRequestedSize(t *testing.T) {
+	for _, size := range [][2]int{{1200, 700}, {640, 400}, {300, 900}} {
+		var buf bytes.Buffer
+		if err := WritePNG(&buf, report(), size[0], size[1]); err != nil {
+			t.Fatal(err)
+		}
+		CheckPNG(t, buf.Bytes(), size[0], size[1])
+		if size[0] == 1200 && os.Getenv("CHART_PREVIEW") != "" {
+			os.WriteFile(os.Getenv("CHART_PREVIEW"), buf.Bytes(), 0o644)
+		}
+	}
+	if err := WritePNG(&bytes.Buffer{}, report(), 50, 50); err == nil {
+		t.Error("a 50x50 chart was drawn")
+	}
+}
+
+func TestWriteFileByExtension(t *testing.T) {
+	dir := t.TempDir()
+	pngPath, svgPath := filepath.Join(dir, "a.png"), filepath.Join(dir, "sub", "a.SVG")
+	if err := WriteFile(pngPath, report(), 800, 500); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(pngPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	CheckPNG(t, data, 800, 500)
+	if err := WriteFile(svgPath, report(), 800, 500); err != nil {
+		t.Fatal(err)
+	}
+	svg, err := os.ReadFile(svgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 800×500 pixels at 96 per inch are 600×375 points.
+	for _, want := range []string{"<svg", `width="600pt"`, `height="375pt"`, "speed-up", "recommended: 8", "logical cores: 8"} {
+		if !strings.Contains(string(svg), want) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("left in the folder: %v", entries)
+	}
+}
+
+// TestPartialReports: the chart draws before any run and while counts are
+// missing, and draws counts that are not on the axis.
+func TestPartialReports(t *testing.T) {
+	full := report()
+	empty := full
+	empty.Rows, empty.Runs, empty.Recommended, empty.Best, empty.Complete = nil, nil, 0, 0, false
+	some := full
+	some.Rows, some.Complete = full.Rows[1:3], false // no one-worker row: no speed-up yet
+	odd := full
+	odd.Counts = []int{1, 3} // the rows' counts join the axis
+	odd.Machine = bench.Machine{PhysicalCores: 6, LogicalCores: 6}
+	none := bench.Report{}
+	for name, rep := range map[string]bench.Report{"empty": empty, "some": some, "odd": odd, "zero": none} {
+		img, err := Image(rep, 600, 400, 0)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if drawn, _ := inked(img); drawn < 600*400/100 {
+			t.Errorf("%s: blank (%d pixels drawn)", name, drawn)
+		}
+	}
+}
