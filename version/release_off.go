@@ -1,0 +1,5 @@
+//go:build !release
+
+package version
+
+const release = false
