@@ -1,0 +1,172 @@
+package processing
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/disintegration/imaging"
+
+	"github.com/picpool/picpool/processing/photogen"
+)
+
+// The reference job: a 12-megapixel camera-like JPEG (4000x3000, quality 90)
+// resized to 1920 px wide with Lanczos, sharpened, written at quality 85.
+// Per-stage figures are per core: run with -cpu 1, since imaging spreads
+// each filter over GOMAXPROCS goroutines.
+//
+//	go test -run '^$' -bench . -cpu 1 -benchtime 5x ./processing/
+const (
+	refWidth   = 1920
+	refSharpen = 0.75
+	refQuality = 85
+	refChain   = "resize=1920x0,sharpen=0.75"
+)
+
+var reference struct {
+	once sync.Once
+	data []byte // the JPEG
+	err  error
+}
+
+// referenceJPEG makes the reference input from a shared photo (upscale and
+// grain, see photogen) once per test binary.
+func referenceJPEG(b testing.TB) []byte {
+	b.Helper()
+	needTestdata(b)
+	reference.once.Do(func() {
+		src, err := Decode(filepath.Join(testdata, "photos", "Landscape_1.jpg"), DecodeOptions{})
+		if err != nil {
+			reference.err = err
+			return
+		}
+		reference.data, reference.err = photogen.Reference(src.Image, 1)
+	})
+	if reference.err != nil {
+		b.Fatal(reference.err)
+	}
+	return reference.data
+}
+
+// referenceFile writes the reference JPEG into a temporary folder.
+func referenceFile(b testing.TB) string {
+	path := filepath.Join(b.TempDir(), "ref.jpg")
+	if err := os.WriteFile(path, referenceJPEG(b), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// perSecond reports megapixels per second of the stage's input.
+func perSecond(b *testing.B, pixels int) {
+	b.ReportMetric(float64(pixels)*float64(b.N)/1e6/b.Elapsed().Seconds(), "MP/s")
+}
+
+func goDecode(b testing.TB, data []byte) image.Image {
+	img, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return img
+}
+
+func BenchmarkDecode(b *testing.B) {
+	data := referenceJPEG(b)
+	b.Run("image-jpeg", func(b *testing.B) {
+		for b.Loop() {
+			goDecode(b, data)
+		}
+		perSecond(b, 4000*3000)
+	})
+}
+
+func BenchmarkResize(b *testing.B) {
+	data := referenceJPEG(b)
+	full := goDecode(b, data) // *image.YCbCr, what image/jpeg gives
+	b.Run("full-ycbcr", func(b *testing.B) {
+		for b.Loop() {
+			imaging.Resize(full, refWidth, 0, imaging.Lanczos)
+		}
+		perSecond(b, 4000*3000)
+	})
+}
+
+func BenchmarkSharpen(b *testing.B) {
+	img := imaging.Resize(goDecode(b, referenceJPEG(b)), refWidth, 0, imaging.Lanczos)
+	for b.Loop() {
+		imaging.Sharpen(img, refSharpen)
+	}
+	perSecond(b, img.Bounds().Dx()*img.Bounds().Dy())
+}
+
+func BenchmarkEncode(b *testing.B) {
+	img := imaging.Sharpen(imaging.Resize(goDecode(b, referenceJPEG(b)), refWidth, 0, imaging.Lanczos), refSharpen)
+	n := img.Bounds().Dx() * img.Bounds().Dy()
+	b.Run("default", func(b *testing.B) {
+		var size int
+		for b.Loop() {
+			var buf bytes.Buffer
+			if err := Encode(&buf, img, EncodeOptions{Format: JPEG, Quality: refQuality}); err != nil {
+				b.Fatal(err)
+			}
+			size = buf.Len()
+		}
+		perSecond(b, n)
+		b.ReportMetric(float64(size), "bytes")
+	})
+}
+
+// BenchmarkProcess is the whole reference job on one file, as a worker runs
+// it: probe, decode, resize, sharpen, encode, write.
+func BenchmarkProcess(b *testing.B) {
+	src := referenceFile(b)
+	p, err := NewProcessor(Settings{Chain: mustChain(b, refChain), Format: JPEG, Quality: refQuality,
+		Naming: Naming{Dir: b.TempDir()}, OnExists: Overwrite})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var stages map[string]time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		stages = map[string]time.Duration{}
+		last, lastName := time.Now(), ""
+		_, err := p.Process(context.Background(), Source{Path: src, Rel: "ref.jpg"}, func(stage string) error {
+			now := time.Now()
+			if lastName != "" {
+				stages[lastName] += now.Sub(last)
+			}
+			last, lastName = now, stage
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		stages[lastName] += time.Since(last)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "images/s")
+	for _, s := range []string{StageDecoding, StageFiltering, StageEncoding} {
+		b.ReportMetric(float64(stages[s].Milliseconds()), s+"-ms")
+	}
+}
+
+// TestReferenceJPEGIsCameraLike guards the benchmarks' input: a 4000x3000
+// JPEG at a camera's 0.3-0.5 bytes per pixel.
+func TestReferenceJPEGIsCameraLike(t *testing.T) {
+	if testing.Short() {
+		t.Skip("makes a 12 MP image")
+	}
+	data := referenceJPEG(t)
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width != 4000 || cfg.Height != 3000 {
+		t.Fatalf("%dx%d, %v", cfg.Width, cfg.Height, err)
+	}
+	if bpp := float64(len(data)) / 12e6; bpp < 0.3 || bpp > 0.5 {
+		t.Errorf("%.3f bytes per pixel", bpp)
+	}
+}
