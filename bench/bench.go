@@ -16,6 +16,8 @@
 //   - The counted runs are interleaved (see Plan), so drift on a busy machine
 //     spreads over every count; each count reports the median run with the
 //     fastest and slowest.
+//   - Images that fail in the warm-up are left out of the counted runs (and
+//     listed in Report.Excluded): they would only measure how fast they fail.
 //   - Memory is returned to the system before every run, so one run's peak
 //     does not carry into the next.
 package bench
@@ -182,10 +184,17 @@ func (bn *Bench) runAll(ctx context.Context, b engine.Batch, s engine.Settings, 
 		bn.progress.Workers, bn.progress.Warmup, bn.progress.ImagesDone = workers, i == 0, 0
 		bn.mu.Unlock()
 
-		m, err := bn.measure(ctx, b, s)
+		m, failed, err := bn.measure(ctx, b, s)
 		os.RemoveAll(s.Processing.Naming.Dir)
 		if err != nil {
 			return err
+		}
+		if i == 0 && len(failed) > 0 {
+			// Images that cannot be processed would only measure how fast
+			// they fail: leave them out of the counted runs.
+			if b, err = bn.exclude(b, failed); err != nil {
+				return err
+			}
 		}
 
 		bn.mu.Lock()
@@ -203,11 +212,38 @@ func (bn *Bench) runAll(ctx context.Context, b engine.Batch, s engine.Settings, 
 	return nil
 }
 
+// exclude leaves the inputs that failed out of the batch and the report.
+func (bn *Bench) exclude(b engine.Batch, failed []engine.Record) (engine.Batch, error) {
+	bad := map[string]bool{}
+	for _, r := range failed {
+		bad[r.Input] = true
+	}
+	var keep []processing.Source
+	var bytes int64
+	for _, src := range b.Sources {
+		if !bad[src.Path] {
+			keep = append(keep, src)
+			bytes += src.Size
+		}
+	}
+	if len(keep) == 0 {
+		return b, fmt.Errorf("none of the images could be processed (%s: %s)", failed[0].Input, failed[0].Error)
+	}
+	bn.mu.Lock()
+	defer bn.mu.Unlock()
+	for _, r := range failed {
+		bn.report.Excluded = append(bn.report.Excluded, Excluded{Path: r.Input, Error: r.Error})
+	}
+	bn.report.Images, bn.report.Bytes, bn.progress.Images = len(keep), bytes, len(keep)
+	return engine.Batch{Sources: keep}, nil
+}
+
 // rssEvery is how often a run's memory is sampled for its peak.
 const rssEvery = 50 * time.Millisecond
 
-// measure runs the batch once and measures it.
-func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings) (Measurement, error) {
+// measure runs the batch once and measures it; failed are the records of
+// the images that failed.
+func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings) (m Measurement, failed []engine.Record, err error) {
 	debug.FreeOSMemory() // start every run from the same, low, resident memory
 	pid := int32(os.Getpid())
 	cpuS, _ := pool.NewProcSampler(pid) // nil where the process cannot be read
@@ -239,7 +275,7 @@ func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings)
 	if err != nil {
 		close(stop)
 		<-peak
-		return Measurement{}, err
+		return Measurement{}, nil, err
 	}
 	bn.mu.Lock()
 	bn.current = run
@@ -259,7 +295,12 @@ func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings)
 	bn.mu.Unlock()
 
 	if sum.Interrupted {
-		return Measurement{}, ctx.Err()
+		return Measurement{}, nil, ctx.Err()
+	}
+	for _, r := range run.Records(0) {
+		if r.Status == "failed" {
+			failed = append(failed, r)
+		}
 	}
 	if sum.Wall > 0 {
 		wall = sum.Wall // the pool's own clock: first job handed out to last finished
@@ -267,7 +308,7 @@ func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings)
 	return Measurement{
 		Workers: s.Workers, Wall: wall, CPUPercent: cpu, PeakRSS: top,
 		Done: sum.Done, Failed: sum.Failed, BytesOut: sum.BytesOut, Megapixels: sum.Megapixels,
-	}, nil
+	}, failed, nil
 }
 
 // Progress returns where the benchmark stands.

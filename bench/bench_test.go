@@ -264,3 +264,27 @@ func TestStartRefuses(t *testing.T) {
 		t.Error("started with 0 workers")
 	}
 }
+
+func TestFailingImagesAreLeftOut(t *testing.T) {
+	_, set := smallBatch(t)
+	inputs := []string{filepath.Join(photos, "LICENSE"), filepath.Join(photos, "Landscape_0.jpg"), filepath.Join(photos, "Portrait_0.jpg")}
+	b := engine.Collect(context.Background(), inputs, "")
+	if len(b.Sources) != 3 {
+		t.Fatalf("%d sources", len(b.Sources))
+	}
+	rep, err := Run(context.Background(), b, Config{Counts: []int{1}, Repeat: 1, Settings: set, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Images != 2 || len(rep.Excluded) != 1 || !strings.HasSuffix(rep.Excluded[0].Path, "LICENSE") || rep.Excluded[0].Error == "" {
+		t.Errorf("images %d, excluded %+v", rep.Images, rep.Excluded)
+	}
+	if len(rep.Rows) != 1 || rep.Rows[0].Images != 2 || rep.Rows[0].Failed != 0 {
+		t.Errorf("rows %+v", rep.Rows)
+	}
+	var table bytes.Buffer
+	WriteTable(&table, rep)
+	if !strings.Contains(table.String(), "Left out (failed in the warm-up)") {
+		t.Errorf("table:\n%s", table.String())
+	}
+}

@@ -67,7 +67,14 @@ type Report struct {
 	// is measured.
 	Recommended, Best int
 	Runs              []Measurement // every counted run, in the order run
+	Excluded          []Excluded    // images left out: they failed in the warm-up
 	Complete          bool          // every planned run is in
+}
+
+// Excluded is an image left out of the benchmark, and why.
+type Excluded struct {
+	Path  string `json:"path"`
+	Error string `json:"error"`
 }
 
 // update recomputes the rows and the recommendation from the runs.
@@ -82,6 +89,7 @@ func (r Report) Clone() Report {
 	r.Counts = append([]int(nil), r.Counts...)
 	r.Rows = append([]Row(nil), r.Rows...)
 	r.Runs = append([]Measurement(nil), r.Runs...)
+	r.Excluded = append([]Excluded(nil), r.Excluded...)
 	return r
 }
 

@@ -43,21 +43,22 @@ func WriteCSV(w io.Writer, r Report) error {
 // The JSON document written by WriteJSON.
 type (
 	jsonReport struct {
-		Date        time.Time `json:"date"`
-		Machine     Machine   `json:"machine"`
-		Images      int       `json:"images"`
-		Bytes       int64     `json:"bytes"`
-		Filters     string    `json:"filters"`
-		Format      string    `json:"format"`
-		Repeat      int       `json:"repeat"`
-		Counts      []int     `json:"counts"`
-		Tolerance   float64   `json:"tolerance"`
-		Recommended int       `json:"recommended"`
-		Best        int       `json:"best"`
-		Complete    bool      `json:"complete"`
-		Verdict     string    `json:"verdict"`
-		Rows        []jsonRow `json:"rows"`
-		Runs        []jsonRun `json:"runs"`
+		Date        time.Time  `json:"date"`
+		Machine     Machine    `json:"machine"`
+		Images      int        `json:"images"`
+		Bytes       int64      `json:"bytes"`
+		Filters     string     `json:"filters"`
+		Format      string     `json:"format"`
+		Repeat      int        `json:"repeat"`
+		Counts      []int      `json:"counts"`
+		Tolerance   float64    `json:"tolerance"`
+		Recommended int        `json:"recommended"`
+		Best        int        `json:"best"`
+		Complete    bool       `json:"complete"`
+		Verdict     string     `json:"verdict"`
+		Excluded    []Excluded `json:"excluded,omitempty"`
+		Rows        []jsonRow  `json:"rows"`
+		Runs        []jsonRun  `json:"runs"`
 	}
 	jsonRow struct {
 		Workers      int     `json:"workers"`
@@ -93,7 +94,7 @@ func WriteJSON(w io.Writer, r Report) error {
 	doc := jsonReport{
 		Date: r.Date, Machine: r.Machine, Images: r.Images, Bytes: r.Bytes, Filters: r.Filters, Format: r.Format,
 		Repeat: r.Repeat, Counts: r.Counts, Tolerance: r.Tolerance, Recommended: r.Recommended, Best: r.Best,
-		Complete: r.Complete, Verdict: r.Verdict(), Rows: []jsonRow{}, Runs: []jsonRun{},
+		Complete: r.Complete, Verdict: r.Verdict(), Excluded: r.Excluded, Rows: []jsonRow{}, Runs: []jsonRun{},
 	}
 	for _, row := range r.Rows {
 		doc.Rows = append(doc.Rows, jsonRow{
@@ -122,8 +123,12 @@ func WriteTable(w io.Writer, r Report) error {
 	if filters == "" {
 		filters = "none (decode and re-encode)"
 	}
-	fmt.Fprintf(w, "Batch: %s (%s), filters %s, format %s; median of %d runs after 1 warm-up\n\n",
-		plural(r.Images, "image", "images"), MegabytesText(uint64(max(r.Bytes, 0))), filters, r.Format, r.Repeat)
+	fmt.Fprintf(w, "Batch: %s (%s), filters %s, format %s; median of %s after 1 warm-up\n",
+		plural(r.Images, "image", "images"), MegabytesText(uint64(max(r.Bytes, 0))), filters, r.Format, plural(r.Repeat, "run", "runs"))
+	for _, x := range r.Excluded {
+		fmt.Fprintf(w, "Left out (failed in the warm-up): %s: %s\n", x.Path, x.Error)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "workers\twall median\tmin–max\timages/s\tMP/s\tspeed-up\tefficiency\tCPU\tpeak memory\t\t")
 	for _, row := range r.Rows {

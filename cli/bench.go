@@ -1,0 +1,226 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/picpool/picpool/bench"
+	"github.com/picpool/picpool/chart"
+	"github.com/picpool/picpool/engine"
+	"github.com/picpool/picpool/processing"
+)
+
+func init() {
+	register("bench", command{summary: "measure what more workers buy on your machine and images", run: benchCmd})
+}
+
+// benchFlags are the options of "picpool bench".
+type benchFlags struct {
+	workers, csv, json, chart, chartSize, tmp string
+	repeat, sample                            int
+}
+
+func benchCmd(env *Env, args []string) int {
+	fs := flag.NewFlagSet("picpool bench", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	var b benchFlags
+	fs.StringVar(&b.workers, "workers", "", "worker `counts` to compare, e.g. 1,2,4,8 (default: 1, 2, 4, … up to twice the logical cores, plus the physical and logical core counts; 1 is always measured)")
+	fs.IntVar(&b.repeat, "repeat", bench.DefaultRepeat, "counted runs per worker count (after one warm-up run)")
+	fs.IntVar(&b.sample, "sample", 0, "measure on `K` of the images, evenly spread (0: all)")
+	fs.StringVar(&b.csv, "csv", "", "write the figures to this CSV `file`")
+	fs.StringVar(&b.json, "json", "", "write the figures, machine and every run to this JSON `file`")
+	fs.StringVar(&b.chart, "chart", "", "draw the chart to this `file`: PNG, or SVG when it ends in .svg")
+	fs.StringVar(&b.chartSize, "chart-size", fmt.Sprintf("%dx%d", chart.DefaultWidth, chart.DefaultHeight), "the chart's size in `pixels`")
+	fs.StringVar(&b.tmp, "tmp", "", "write the runs' outputs under this `folder` (default: the system's temporary folder); they are removed")
+	// The processing options of "picpool run" that change the work per image.
+	f := runFlags{format: "same", quality: 90, pngLevel: "default", onExists: string(processing.Skip), maxPixels: processing.DefaultMaxPixels}
+	fs.StringVar(&f.filters, "filters", "", "filter chain, e.g. `resize=1920x0,sharpen=0.8` (as for run)")
+	fs.StringVar(&f.preset, "preset", "", "read the filters and format from a preset JSON `file`; other flags override it")
+	fs.StringVar(&f.format, "format", f.format, "output format: same, jpeg, png, gif, tiff, bmp")
+	fs.IntVar(&f.quality, "quality", f.quality, "JPEG quality 1..100")
+	fs.StringVar(&f.pngLevel, "png-compression", f.pngLevel, "PNG compression: default, fast, best, none")
+	fs.Int64Var(&f.maxPixels, "max-pixels", f.maxPixels, "refuse images with more pixels than this (-1: no limit)")
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, `Usage: picpool bench [options] FILE|FOLDER...
+
+Runs the same batch at each worker count, a warm-up first and then -repeat
+counted runs per count in interleaved order, writing real outputs to a
+temporary folder that is removed. Prints, per count: median wall time (min–max),
+images/s, MP/s, speed-up over 1 worker, efficiency, CPU use and peak memory,
+and the recommended count: the smallest within 5% of the best throughput.
+
+Options:`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "picpool bench: "+format+"\n", a...)
+		return ExitUsage
+	}
+	if fs.NArg() == 0 {
+		return fail("no inputs: give files or folders after the options")
+	}
+	var counts []int
+	if b.workers != "" {
+		var err error
+		if counts, err = bench.ParseCounts(b.workers); err != nil {
+			return fail("-workers: %v", err)
+		}
+	}
+	if b.repeat < 1 || b.sample < 0 {
+		return fail("-repeat must be 1 or more and -sample 0 or more")
+	}
+	width, height, err := chart.ParseSize(b.chartSize)
+	if err != nil {
+		return fail("-chart-size: %v", err)
+	}
+	if ext := strings.ToLower(filepath.Ext(b.chart)); b.chart != "" && ext != ".png" && ext != ".svg" {
+		return fail("-chart %s: the name must end in .png or .svg", b.chart)
+	}
+	s, err := f.settings(fs)
+	if err != nil {
+		return fail("%v", err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	batch := engine.Collect(ctx, fs.Args(), "")
+	for _, sk := range batch.Skipped {
+		fmt.Fprintf(env.Stderr, "skip   %s: %s\n", sk.Path, sk.Reason)
+	}
+	if len(batch.Sources) == 0 {
+		if ctx.Err() != nil {
+			return ExitCanceled
+		}
+		return fail("no image files found in the inputs")
+	}
+
+	events := make(chan bench.Event)
+	bn, err := bench.Start(ctx, batch, bench.Config{
+		Counts: counts, Repeat: b.repeat, Sample: b.sample, Settings: s, TempDir: b.tmp,
+		OnRun: func(ev bench.Event) { events <- ev },
+	})
+	if err != nil {
+		return fail("%v", err)
+	}
+	rep, err := followBench(env, bn, events)
+	if err != nil {
+		if len(rep.Rows) > 0 {
+			fmt.Fprintln(env.Stderr, "canceled: the figures so far:")
+			bench.WriteTable(env.Stdout, rep)
+		}
+		if errors.Is(err, context.Canceled) {
+			return ExitCanceled
+		}
+		fmt.Fprintf(env.Stderr, "picpool bench: %v\n", err)
+		return ExitFailures
+	}
+	if err := bench.WriteTable(env.Stdout, rep); err != nil {
+		return ExitFailures
+	}
+	status := ExitOK
+	write := func(path, what string, w func(io.Writer) error) {
+		if path == "" {
+			return
+		}
+		if err := bench.WriteFile(path, w); err != nil {
+			fmt.Fprintf(env.Stderr, "picpool bench: cannot write the %s: %v\n", what, err)
+			status = ExitFailures
+			return
+		}
+		fmt.Fprintf(env.Stderr, "wrote  %s\n", path)
+	}
+	write(b.csv, "CSV", func(w io.Writer) error { return bench.WriteCSV(w, rep) })
+	write(b.json, "JSON", func(w io.Writer) error { return bench.WriteJSON(w, rep) })
+	if b.chart != "" {
+		if err := chart.WriteFile(b.chart, rep, width, height); err != nil {
+			fmt.Fprintf(env.Stderr, "picpool bench: cannot write the chart: %v\n", err)
+			status = ExitFailures
+		} else {
+			fmt.Fprintf(env.Stderr, "wrote  %s\n", b.chart)
+		}
+	}
+	for _, row := range rep.Rows {
+		if row.Failed > 0 {
+			fmt.Fprintf(env.Stderr, "warning: %d of %d images failed in some runs; the figures count only the images processed\n", row.Failed, rep.Images)
+			status = ExitFailures
+			break
+		}
+	}
+	return status
+}
+
+// followBench prints one line per run as the benchmark goes (and, on a
+// terminal, the run in progress) and returns its report.
+func followBench(env *Env, bn *bench.Bench, events <-chan bench.Event) (bench.Report, error) {
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	drawn := false
+	erase := func() {
+		if drawn {
+			fmt.Fprint(env.Stderr, "\r\033[K")
+			drawn = false
+		}
+	}
+	p := bn.Progress()
+	fmt.Fprintf(env.Stderr, "measuring %s, %d runs (the first one a warm-up)\n", plural(p.Images, "image", "images"), p.Runs)
+	for {
+		select {
+		case ev := <-events:
+			erase()
+			m := ev.Run
+			if ev.Warmup {
+				fmt.Fprintf(env.Stderr, "warm-up   workers %3d  %7.2f s  (not counted)\n", m.Workers, m.Wall.Seconds())
+				for _, x := range ev.Report.Excluded {
+					fmt.Fprintf(env.Stderr, "left out %s: it failed (%s)\n", x.Path, x.Error)
+				}
+				continue
+			}
+			ips := 0.0
+			if m.Wall > 0 {
+				ips = float64(m.Done) / m.Wall.Seconds()
+			}
+			fmt.Fprintf(env.Stderr, "run %2d/%d  workers %3d  %7.2f s  %6.2f images/s  CPU %4.0f%%\n",
+				ev.Index, ev.Total-1, m.Workers, m.Wall.Seconds(), ips, m.CPUPercent)
+		case <-tick.C:
+			if !env.Interactive {
+				continue
+			}
+			p := bn.Progress()
+			if p.Workers == 0 {
+				continue
+			}
+			what := fmt.Sprintf("run %d/%d", p.RunsDone, p.Runs-1)
+			if p.Warmup {
+				what = "warm-up"
+			}
+			fmt.Fprintf(env.Stderr, "\r\033[K%s  workers %d  %d/%d images", what, p.Workers, p.ImagesDone, p.Images)
+			drawn = true
+		case <-bn.Done():
+			erase()
+			return bn.Wait()
+		}
+	}
+}
+
+// plural writes "1 image", "2 images".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const benchPhotos = "../../shared/testdata/photos"
+
+func benchRun(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(&Env{Stdout: &out, Stderr: &errb}, append([]string{"bench"}, args...))
+	return code, out.String(), errb.String()
+}
+
+// TestBenchWritesConsistentFigures runs "picpool bench" on 4 real photos at
+// 1, 2 and 3 workers and checks the table, the CSV, the JSON and the chart.
+func TestBenchWritesConsistentFigures(t *testing.T) {
+	dir := t.TempDir()
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	csvPath, jsonPath, pngPath := filepath.Join(dir, "s.csv"), filepath.Join(dir, "s.json"), filepath.Join(dir, "charts", "s.png")
+	code, stdout, stderr := benchRun(t, "--workers", "2,3", "--repeat", "1", "--sample", "4", "--filters", "resize=400x0",
+		"--quality", "80", "--tmp", tmp, "--csv", csvPath, "--json", jsonPath, "--chart", pngPath, "--chart-size", "640x420", benchPhotos)
+	if code != ExitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	t.Logf("\n%s%s", stderr, stdout)
+	for _, want := range []string{"warm-up", "(not counted)", "run  3/3", "wrote  " + pngPath} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q", want)
+		}
+	}
+	for _, want := range []string{"Machine:", "4 images", "resize=400x0", "speed-up", "efficiency", "← recommended", "Recommended:"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("table lacks %q", want)
+		}
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("outputs left in -tmp: %v", entries)
+	}
+
+	// CSV: one line per count, 1 included, consistent figures.
+	data, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil || len(lines) != 4 {
+		t.Fatalf("CSV (%v):\n%s", err, data)
+	}
+	num := func(line []string, col string) float64 {
+		v, err := strconv.ParseFloat(line[slices.Index(lines[0], col)], 64)
+		if err != nil {
+			t.Fatalf("CSV column %s: %v", col, err)
+		}
+		return v
+	}
+	var counts []int
+	recommended := 0
+	for _, line := range lines[1:] {
+		w, sp, eff := num(line, "workers"), num(line, "speedup"), num(line, "efficiency")
+		counts = append(counts, int(w))
+		if num(line, "images") != 4 || num(line, "failed") != 0 || num(line, "runs") != 1 {
+			t.Errorf("CSV line %v", line)
+		}
+		if math.Abs(eff-sp/w) > 1e-3 {
+			t.Errorf("CSV: efficiency %v, speed-up %v, %v workers", eff, sp, w)
+		}
+		if w == 1 && sp != 1 {
+			t.Errorf("CSV: speed-up of 1 worker %v", sp)
+		}
+		if line[slices.Index(lines[0], "recommended")] == "true" {
+			recommended = int(w)
+		}
+	}
+	if !slices.Equal(counts, []int{1, 2, 3}) || recommended == 0 {
+		t.Errorf("CSV counts %v, recommended %d", counts, recommended)
+	}
+
+	// JSON: the same counts and recommendation, every run with all images.
+	var doc struct {
+		Recommended int   `json:"recommended"`
+		Counts      []int `json:"counts"`
+		Images      int   `json:"images"`
+		Rows        []struct {
+			Workers int     `json:"workers"`
+			Images  int     `json:"images"`
+			SpeedUp float64 `json:"speedup"`
+		} `json:"rows"`
+		Runs []struct {
+			Done int `json:"done"`
+		} `json:"runs"`
+	}
+	data, err = os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Recommended != recommended || !slices.Equal(doc.Counts, counts) || doc.Images != 4 || len(doc.Rows) != 3 || len(doc.Runs) != 3 {
+		t.Errorf("JSON:\n%s", data)
+	}
+	for i, row := range doc.Rows {
+		if row.Workers != counts[i] || row.Images != 4 {
+			t.Errorf("JSON row %+v", row)
+		}
+	}
+	for _, r := range doc.Runs {
+		if r.Done != 4 {
+			t.Errorf("JSON run with %d images done", r.Done)
+		}
+	}
+
+	// The chart: a PNG of the requested size, not blank.
+	data, err = os.ReadFile(pngPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("chart: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != 640 || b.Dy() != 420 {
+		t.Fatalf("chart of %v, want 640x420", b)
+	}
+	drawn := 0
+	for y := 0; y < 420; y++ {
+		for x := 0; x < 640; x++ {
+			c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+			if c.R < 0xf0 || c.G < 0xf0 || c.B < 0xf0 {
+				drawn++
+			}
+		}
+	}
+	if drawn < 640*420/50 {
+		t.Errorf("chart blank: %d pixels drawn", drawn)
+	}
+}
+
+func TestBenchUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"--workers", "0,2", benchPhotos},
+		{"--workers", "two", benchPhotos},
+		{"--repeat", "0", benchPhotos},
+		{"--chart-size", "big", benchPhotos},
+		{"--chart", "x.gif", benchPhotos},
+		{"--filters", "nosuch=1", benchPhotos},
+	} {
+		if code, _, stderr := benchRun(t, args...); code != ExitUsage || !strings.Contains(stderr, "picpool bench") {
+			t.Errorf("bench %v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	// A file given by name is taken whatever its extension, and fails.
+	if code, _, stderr := benchRun(t, "--workers", "1", "--repeat", "1", filepath.Join(benchPhotos, "LICENSE")); code != ExitFailures ||
+		!strings.Contains(stderr, "none of the images could be processed") {
+		t.Errorf("bench LICENSE: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := benchRun(t, "-h"); code != ExitOK || !strings.Contains(stderr, "-chart-size") {
+		t.Errorf("bench -h: exit %d\n%s", code, stderr)
+	}
+	var out bytes.Buffer
+	Run(&Env{Stdout: &out, Stderr: &out}, []string{"help"})
+	if !strings.Contains(out.String(), "bench") {
+		t.Errorf("help does not list bench:\n%s", out.String())
+	}
+}
