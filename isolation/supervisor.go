@@ -1,0 +1,716 @@
+package isolation
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/shirou/gopsutil/v4/process"
+
+	"github.com/picpool/picpool/pool"
+	"github.com/picpool/picpool/processing"
+)
+
+// Reasons a job took its worker process down with it (WorkerError.Reason).
+const (
+	ReasonCrash       = "crash"
+	ReasonTimeout     = "timeout"
+	ReasonOutOfMemory = "out of memory"
+)
+
+// WorkerError is the error of a job whose worker process crashed, hung past
+// the timeout or ran out of memory. Only that job fails: the worker is
+// started again for the next one.
+type WorkerError struct {
+	Reason string // ReasonCrash, ReasonTimeout or ReasonOutOfMemory
+	Msg    string
+}
+
+func (e *WorkerError) Error() string { return e.Msg }
+
+// Options configure a Supervisor.
+type Options struct {
+	Workers int // worker processes, at least 1
+	// Command is the worker's command line; nil means DefaultCommand. Tests
+	// give the test binary, with an environment variable that makes its
+	// TestMain call Serve.
+	Command []string
+	Env     []string // added to the supervisor's environment (GOMAXPROCS=1 is always set)
+	// Timeout is how long one job may run, pauses not counted; 0 means no
+	// limit.
+	Timeout time.Duration
+	// MemoryLimit is how much memory a worker process may use on top of its
+	// idle footprint, in bytes; 0 means no limit. The child sets it as its
+	// garbage collector's goal and as a hard address-space limit, and the
+	// supervisor stops a child whose resident memory goes past it.
+	MemoryLimit int64
+	// Watch is how often the resident memory of each child is read when
+	// there is a MemoryLimit; 0 means 50 ms.
+	Watch time.Duration
+}
+
+// Job is one file for a worker process.
+type Job struct {
+	Source   processing.Source
+	Settings processing.Settings
+	// Cost is the job's estimated memory in bytes (0: unknown); the child
+	// uses it as its garbage collector's goal during the job.
+	Cost int64
+}
+
+// DefaultCommand is this program run as a worker: "picpool __worker".
+func DefaultCommand() ([]string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("isolation: cannot find this program to start workers: %w", err)
+	}
+	return []string{exe, WorkerCommand}, nil
+}
+
+// Supervisor keeps one child process per worker, sends each job to its
+// worker's child and starts a new child when one dies. Its methods are safe
+// for concurrent use; jobs for the same worker run one after the other.
+type Supervisor struct {
+	opts  Options
+	slots []*slot
+
+	mu     sync.Mutex
+	dirty  map[string]bool // output folders where a child died while writing
+	closed bool
+}
+
+// slot is one worker and its current child.
+type slot struct {
+	run sync.Mutex // held while a job runs or the child starts or stops
+
+	mu       sync.Mutex // the fields below, for Stats
+	child    *child
+	started  int // processes started
+	deaths   int // children lost with a job (crash, timeout, out of memory)
+	jobs     int
+	peak     uint64
+	sampler  *pool.ProcSampler
+	lastStat WorkerStats
+}
+
+// New checks the options; children start with Start or with the first job.
+func New(opts Options) (*Supervisor, error) {
+	if opts.Workers < 1 {
+		return nil, fmt.Errorf("isolation: %d workers", opts.Workers)
+	}
+	if len(opts.Command) == 0 {
+		cmd, err := DefaultCommand()
+		if err != nil {
+			return nil, err
+		}
+		opts.Command = cmd
+	}
+	if opts.Watch <= 0 {
+		opts.Watch = 50 * time.Millisecond
+	}
+	s := &Supervisor{opts: opts, dirty: map[string]bool{}}
+	for range opts.Workers {
+		s.slots = append(s.slots, &slot{})
+	}
+	return s, nil
+}
+
+// Start starts every worker process and waits until each has answered, so
+// that a command that is not a worker fails the batch at once.
+func (s *Supervisor) Start(ctx context.Context) error {
+	errs := make([]error, len(s.slots))
+	var wg sync.WaitGroup
+	for i, sl := range s.slots {
+		wg.Go(func() {
+			sl.run.Lock()
+			defer sl.run.Unlock()
+			_, errs[i] = s.ensure(ctx, sl)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err // they all say the same
+		}
+	}
+	return nil
+}
+
+// Process runs one job on the given worker's child process, starting one if
+// needed. stage is called as the child enters each stage; while it blocks
+// (a paused batch), the child waits; when it fails, the job stops there.
+// Errors are *processing.FileError from the job itself, or *WorkerError when
+// the child died with it; cancelling ctx stops the job (its child is stopped
+// if it does not stop by itself within a second) with an ErrCanceled error.
+func (s *Supervisor) Process(ctx context.Context, worker int, job Job, stage processing.StageFunc) (processing.Result, error) {
+	if worker < 0 || worker >= len(s.slots) {
+		return processing.Result{}, fmt.Errorf("isolation: no worker %d", worker)
+	}
+	sl := s.slots[worker]
+	sl.run.Lock()
+	defer sl.run.Unlock()
+	c, err := s.ensure(ctx, sl)
+	if err != nil {
+		if ctx.Err() != nil {
+			return processing.Result{}, canceled(job.Source.Path, ctx.Err())
+		}
+		return processing.Result{}, &WorkerError{Reason: ReasonCrash, Msg: err.Error()}
+	}
+	res, current, err := s.converse(ctx, c, job, stage)
+	if current == "" { // a result came back
+		sl.mu.Lock()
+		sl.jobs++
+		sl.mu.Unlock()
+		return res, err
+	}
+	// The child died with the job.
+	sl.mu.Lock()
+	sl.child = nil
+	sl.deaths++
+	sl.peak = max(sl.peak, c.peak())
+	sl.mu.Unlock()
+	if current == processing.StageWriting {
+		s.markDirty(filepath.Dir(job.Settings.Naming.Target(job.Source, processing.PNG)))
+	}
+	return res, c.deathError(job.Source.Path, current, s.opts)
+}
+
+const (
+	cancelGrace = time.Second // a cancelled job's time to stop by itself
+	startWait   = time.Minute // a new child's time to answer
+)
+
+// converse sends the job and relays stages until the result comes back
+// (current is then "") or the child ends (current is the stage it died in,
+// "starting" before the first).
+func (s *Supervisor) converse(ctx context.Context, c *child, job Job, stage processing.StageFunc) (res processing.Result, current string, err error) {
+	current = "starting"
+	c.stderr.reset()
+	if err := c.out.send(message{Op: opJob, Job: &jobRequest{Source: job.Source, Settings: job.Settings, Cost: job.Cost}}); err != nil {
+		c.kill(ReasonCrash, "")
+	}
+	left := s.opts.Timeout
+	var deadline time.Time
+	var timer *time.Timer
+	arm := func() {
+		if s.opts.Timeout > 0 {
+			deadline = time.Now().Add(left)
+			timer = time.NewTimer(left)
+		}
+	}
+	disarm := func() {
+		if timer != nil {
+			timer.Stop()
+			left = max(time.Until(deadline), 0)
+			timer = nil
+		}
+	}
+	timeout := func() <-chan time.Time {
+		if timer == nil {
+			return nil
+		}
+		return timer.C
+	}
+	arm()
+	defer disarm()
+	done := ctx.Done()
+	var grace <-chan time.Time
+	for {
+		select {
+		case m, ok := <-c.frames:
+			if !ok {
+				<-c.exited
+				return res, current, nil
+			}
+			switch m.Op {
+			case opStage:
+				disarm()
+				current = m.Stage
+				reply := opGo
+				if stage != nil && stage(m.Stage) != nil {
+					reply = opStop
+				}
+				if c.out.send(message{Op: reply}) != nil {
+					c.kill(ReasonCrash, "")
+				}
+				arm()
+			case opResult:
+				if m.Result == nil {
+					c.kill(ReasonCrash, "the worker process sent an empty result")
+					continue
+				}
+				c.notePeak(uint64(max(m.Result.PeakRSS, 0)))
+				return m.Result.Result, "", m.Result.Err.err()
+			}
+		case <-timeout():
+			c.kill(ReasonTimeout, "")
+		case <-done:
+			done = nil
+			if c.out.send(message{Op: opCancel}) != nil {
+				c.kill(reasonCanceled, "")
+			}
+			grace = time.After(cancelGrace)
+		case <-grace:
+			c.kill(reasonCanceled, "")
+		}
+	}
+}
+
+func canceled(path string, err error) error {
+	return &processing.FileError{Path: path, Kind: processing.ErrCanceled, Msg: "canceled", Err: err}
+}
+
+// ensure returns the slot's live child, starting one if needed. sl.run held.
+func (s *Supervisor) ensure(ctx context.Context, sl *slot) (*child, error) {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return nil, errors.New("isolation: the supervisor is closed")
+	}
+	sl.mu.Lock()
+	c := sl.child
+	sl.mu.Unlock()
+	if c != nil {
+		select {
+		case <-c.exited: // died between jobs (killed from outside): start another
+			c.drain()
+			sl.mu.Lock()
+			sl.child = nil
+			sl.peak = max(sl.peak, c.peak())
+			sl.mu.Unlock()
+		default:
+			return c, nil
+		}
+	}
+	c, err := s.spawn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sampler, _ := pool.NewProcSampler(int32(c.pid))
+	sl.mu.Lock()
+	sl.child, sl.sampler = c, sampler
+	sl.started++
+	sl.mu.Unlock()
+	return c, nil
+}
+
+// Close stops every child (after its current job) and waits for them; then
+// it removes the temporary files children that died while writing left in
+// their output folders. Process fails after Close.
+func (s *Supervisor) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, sl := range s.slots {
+		wg.Go(func() {
+			sl.run.Lock()
+			defer sl.run.Unlock()
+			sl.mu.Lock()
+			c := sl.child
+			sl.child = nil
+			sl.mu.Unlock()
+			if c != nil {
+				c.stop()
+				sl.mu.Lock()
+				sl.peak = max(sl.peak, c.peak())
+				sl.mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	for dir := range s.dirty {
+		if _, err := RemoveTemp(dir); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	s.dirty = map[string]bool{}
+	return errors.Join(errs...)
+}
+
+func (s *Supervisor) markDirty(dir string) {
+	s.mu.Lock()
+	s.dirty[dir] = true
+	s.mu.Unlock()
+}
+
+// RemoveTemp removes the temporary files of processing.WriteAtomic directly
+// in dir (not below it) and returns their names. Call it only while no
+// worker writes there.
+func RemoveTemp(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var removed []string
+	var errs []error
+	for _, e := range entries {
+		if e.Type().IsRegular() && processing.IsTemp(e.Name()) {
+			p := filepath.Join(dir, e.Name())
+			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+				continue
+			}
+			removed = append(removed, p)
+		}
+	}
+	return removed, errors.Join(errs...)
+}
+
+// WorkerStats are one worker process's live figures.
+type WorkerStats struct {
+	Worker     int
+	PID        int     // the current child, 0 when none runs
+	CPUPercent float64 // since the previous call, 100 = one core
+	RSS        uint64  // resident memory now, bytes
+	PeakRSS    uint64  // highest resident memory of any of its processes so far
+	Started    int     // processes started for this worker (1 + restarts)
+	Lost       int     // processes that died with a job
+	Jobs       int     // jobs that came back with a result
+}
+
+// Stats samples every worker's process (gopsutil): PID, CPU% since the
+// previous call, resident memory. It is meant for a screen refreshing a few
+// times a second.
+func (s *Supervisor) Stats() []WorkerStats {
+	out := make([]WorkerStats, len(s.slots))
+	for i, sl := range s.slots {
+		sl.mu.Lock()
+		st := WorkerStats{Worker: i, Started: sl.started, Lost: sl.deaths, Jobs: sl.jobs, PeakRSS: sl.peak}
+		c, sampler := sl.child, sl.sampler
+		sl.mu.Unlock()
+		if c != nil && !c.hasExited() {
+			st.PID = c.pid
+			st.PeakRSS = max(st.PeakRSS, c.peak())
+			if sampler != nil {
+				if ps, err := sampler.Sample(); err == nil {
+					st.CPUPercent, st.RSS = ps.CPUPercent, ps.RSS
+					st.PeakRSS = max(st.PeakRSS, ps.RSS)
+				}
+			}
+		}
+		out[i] = st
+	}
+	return out
+}
+
+// reasonCanceled marks a child stopped because its job was cancelled.
+const reasonCanceled = "canceled"
+
+// child is one worker process.
+type child struct {
+	cmd    *exec.Cmd
+	pid    int
+	stdin  io.WriteCloser
+	out    *frameWriter
+	frames chan message  // closed when the child's output ends
+	exited chan struct{} // closed once the process has been waited for
+	stderr *headBuffer
+	limit  int64
+	base   uint64 // resident memory when idle, after start
+
+	mu         sync.Mutex
+	state      *os.ProcessState // set before exited is closed
+	readErr    error
+	killReason string
+	killDetail string
+	peakRSS    uint64
+}
+
+func (s *Supervisor) spawn(ctx context.Context) (*child, error) {
+	argv := s.opts.Command
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(append(os.Environ(), s.opts.Env...), "GOMAXPROCS=1")
+	c := &child{cmd: cmd, frames: make(chan message), exited: make(chan struct{}), stderr: &headBuffer{max: 16 << 10}, limit: s.opts.MemoryLimit}
+	cmd.Stderr = c.stderr
+	cmd.WaitDelay = time.Second // in case something it started holds its output open
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("cannot start a worker process: %w", err)
+	}
+	c.stdin, c.pid = stdin, cmd.Process.Pid
+	c.out = &frameWriter{w: stdin}
+	go c.read(bufio.NewReader(stdout))
+
+	fail := func(why string) (*child, error) {
+		c.kill(ReasonCrash, "")
+		c.drain()
+		msg := fmt.Sprintf("the worker process (%s) %s", strings.Join(argv, " "), why)
+		if detail := c.stderr.firstLines(3); detail != "" {
+			msg += ": " + detail
+		}
+		return nil, errors.New(msg)
+	}
+	if err := c.out.send(message{Op: opConfig, Config: &config{MemoryLimit: s.opts.MemoryLimit}}); err != nil {
+		return fail("did not start")
+	}
+	wait := time.NewTimer(startWait)
+	defer wait.Stop()
+	select {
+	case m, ok := <-c.frames:
+		switch {
+		case !ok:
+			<-c.exited
+			why := "exited at once"
+			if c.readErr != nil {
+				why = "does not speak the worker protocol (" + c.readErr.Error() + ")"
+			}
+			return fail(why)
+		case m.Op != opReady || m.Version != protocolVersion:
+			return fail(fmt.Sprintf("answered %q version %d, want %q version %d", m.Op, m.Version, opReady, protocolVersion))
+		}
+	case <-wait.C:
+		return fail("did not answer within " + startWait.String())
+	case <-ctx.Done():
+		c.kill(reasonCanceled, "")
+		c.drain()
+		return nil, ctx.Err()
+	}
+	if p, err := process.NewProcess(int32(c.pid)); err == nil {
+		if mi, err := p.MemoryInfo(); err == nil {
+			c.base = mi.RSS
+		}
+		if s.opts.MemoryLimit > 0 {
+			go c.watch(p, s.opts.Watch)
+		}
+	}
+	return c, nil
+}
+
+// read turns the child's output into frames, then waits for the process.
+func (c *child) read(r *bufio.Reader) {
+	for {
+		m, err := readFrame(r)
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				c.mu.Lock()
+				c.readErr = err
+				c.mu.Unlock()
+				c.kill(ReasonCrash, "")
+			}
+			break
+		}
+		c.frames <- m
+	}
+	close(c.frames)
+	c.cmd.Wait()
+	c.mu.Lock()
+	c.state = c.cmd.ProcessState
+	c.peakRSS = max(c.peakRSS, exitPeakRSS(c.state))
+	c.mu.Unlock()
+	close(c.exited)
+}
+
+// watch stops the child when its resident memory passes the limit.
+func (c *child) watch(p *process.Process, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-c.exited:
+			return
+		case <-tick.C:
+		}
+		mi, err := p.MemoryInfo()
+		if err != nil {
+			continue
+		}
+		c.notePeak(mi.RSS)
+		if mi.RSS > c.base+uint64(c.limit) {
+			c.kill(ReasonOutOfMemory, fmt.Sprintf("resident memory reached %s", formatBytes(int64(mi.RSS))))
+			return
+		}
+	}
+}
+
+func (c *child) notePeak(rss uint64) {
+	c.mu.Lock()
+	c.peakRSS = max(c.peakRSS, rss)
+	c.mu.Unlock()
+}
+
+func (c *child) peak() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.peakRSS
+}
+
+func (c *child) hasExited() bool {
+	select {
+	case <-c.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// kill stops the child at once; the first reason given is kept.
+func (c *child) kill(reason, detail string) {
+	c.mu.Lock()
+	if c.killReason == "" {
+		c.killReason, c.killDetail = reason, detail
+	}
+	c.mu.Unlock()
+	c.cmd.Process.Kill()
+}
+
+// drain waits for the child's output to end and the process to be reaped.
+func (c *child) drain() {
+	for range c.frames {
+	}
+	<-c.exited
+}
+
+// stop closes the child's input, which ends its loop; a child that does not
+// leave within a few seconds is killed.
+func (c *child) stop() {
+	c.stdin.Close()
+	done := make(chan struct{})
+	go func() {
+		c.drain()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(orphanGrace + time.Second):
+		c.kill(reasonCanceled, "")
+		<-done
+	}
+}
+
+// deathError explains why the child died during a job.
+func (c *child) deathError(path, stage string, opts Options) error {
+	c.mu.Lock()
+	reason, detail, st := c.killReason, c.killDetail, c.state
+	c.mu.Unlock()
+	while := ""
+	if stage != "" && stage != "starting" {
+		while = " while " + stage
+	}
+	limit := formatBytes(opts.MemoryLimit)
+	switch reason {
+	case reasonCanceled:
+		return canceled(path, context.Canceled)
+	case ReasonTimeout:
+		return &WorkerError{Reason: ReasonTimeout, Msg: fmt.Sprintf("timed out: still running after %s%s; its worker process was stopped", opts.Timeout, while)}
+	case ReasonOutOfMemory:
+		return &WorkerError{Reason: ReasonOutOfMemory, Msg: fmt.Sprintf("out of memory%s: %s, over the worker's %s limit; its worker process was stopped", while, detail, limit)}
+	}
+	text := c.stderr.String()
+	if line, ok := outOfMemory(text); ok {
+		msg := "out of memory" + while
+		if opts.MemoryLimit > 0 {
+			msg += ": the worker's " + limit + " limit was reached"
+		}
+		return &WorkerError{Reason: ReasonOutOfMemory, Msg: msg + " (" + line + ")"}
+	}
+	if sig := killedBy(st); sig != "" {
+		return &WorkerError{Reason: ReasonCrash, Msg: fmt.Sprintf("crash: the worker process was killed (%s)%s", sig, while)}
+	}
+	if line := firstMatch(text, "panic: ", "fatal error: "); line != "" {
+		return &WorkerError{Reason: ReasonCrash, Msg: fmt.Sprintf("crash%s: %s", while, line)}
+	}
+	code := -1
+	if st != nil {
+		code = st.ExitCode()
+	}
+	return &WorkerError{Reason: ReasonCrash, Msg: fmt.Sprintf("crash: the worker process exited with status %d%s", code, while)}
+}
+
+// outOfMemory recognises the runtime's (and the race detector's) messages
+// for a failed allocation.
+func outOfMemory(stderr string) (string, bool) {
+	line := firstMatch(stderr, "runtime: out of memory", "fatal error: out of memory", "ThreadSanitizer failed to allocate",
+		"cannot allocate memory")
+	return line, line != ""
+}
+
+func firstMatch(text string, prefixes ...string) string {
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		for _, p := range prefixes {
+			if strings.Contains(line, p) {
+				if len(line) > 300 {
+					line = line[:300] + "…"
+				}
+				return line
+			}
+		}
+	}
+	return ""
+}
+
+// headBuffer keeps the first max bytes written since the last reset: a
+// panic or a fatal error puts its message first, before the stacks.
+type headBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (h *headBuffer) Write(p []byte) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if room := h.max - len(h.buf); room > 0 {
+		h.buf = append(h.buf, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+func (h *headBuffer) reset() {
+	h.mu.Lock()
+	h.buf = h.buf[:0]
+	h.mu.Unlock()
+}
+
+func (h *headBuffer) String() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return string(h.buf)
+}
+
+func (h *headBuffer) firstLines(n int) string {
+	lines := strings.Split(strings.TrimSpace(h.String()), "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, " / ")
+}
+
+// formatBytes writes n in binary units: "512 MiB", "1.5 GiB".
+func formatBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, i := float64(n), -1
+	for v >= unit && i < 4 {
+		v /= unit
+		i++
+	}
+	s := fmt.Sprintf("%.1f", v)
+	s = strings.TrimSuffix(s, ".0")
+	return s + " " + string("KMGTP"[i]) + "iB"
+}

@@ -1,0 +1,300 @@
+package isolation
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/picpool/picpool/processing"
+)
+
+const testdata = "../../shared/testdata"
+
+func newSupervisor(t *testing.T, opts Options) *Supervisor {
+	t.Helper()
+	if opts.Workers == 0 {
+		opts.Workers = 1
+	}
+	if opts.Command == nil {
+		opts.Command = []string{os.Args[0]}
+	}
+	s, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func testJob(t *testing.T, out, path string) Job {
+	t.Helper()
+	chain, err := processing.ParseChain("resize=16x0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Job{
+		Source:   processing.Source{Path: path, Rel: filepath.Base(path)},
+		Settings: processing.Settings{Chain: chain, Format: processing.PNG, Naming: processing.Naming{Dir: out}, OnExists: processing.Rename},
+	}
+}
+
+func TestFramesRoundTripAndRefuseGarbage(t *testing.T) {
+	var buf bytes.Buffer
+	fw := &frameWriter{w: &buf}
+	sent := message{Op: opResult, Result: &jobResult{Result: processing.Result{Output: "a.png", Width: 3}, Err: toWire(&processing.FileError{Path: "x", Kind: processing.ErrTruncated, Msg: "truncated JPEG"}), PeakRSS: 7}}
+	if err := fw.send(sent); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readFrame(bufio.NewReader(&buf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Op != opResult || got.Result.Result.Output != "a.png" || got.Result.PeakRSS != 7 {
+		t.Errorf("got %+v", got)
+	}
+	if err := got.Result.Err.err(); processing.KindOf(err) != processing.ErrTruncated || err.Error() != "truncated JPEG" {
+		t.Errorf("error %v (%v)", err, processing.KindOf(err))
+	}
+	var huge [4]byte
+	binary.BigEndian.PutUint32(huge[:], maxFrame+1)
+	for name, data := range map[string][]byte{
+		"too long":  huge[:],
+		"cut short": {0, 0, 0, 9, '{'},
+		"not JSON":  {0, 0, 0, 2, 'h', 'i'},
+		"no op":     {0, 0, 0, 2, '{', '}'},
+		"text":      []byte("hello from a program that is not a worker\n"),
+	} {
+		if _, err := readFrame(bufio.NewReader(bytes.NewReader(data))); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// TestDeathsAreExplainedAndTheWorkerRestarts sends one worker a panic, an
+// exit, a hang past the timeout and a memory hog, each followed by a real
+// file that must still convert on a fresh process.
+func TestDeathsAreExplainedAndTheWorkerRestarts(t *testing.T) {
+	out := t.TempDir()
+	s := newSupervisor(t, Options{Timeout: 2 * time.Second, MemoryLimit: 64 << 20})
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(testdata, "hostile", "one_px.png")
+	cases := []struct{ input, reason, says string }{
+		{"panic.png", ReasonCrash, "crash while decoding: panic: the decoder exploded"},
+		{"exit.png", ReasonCrash, "crash: the worker process exited with status 3 while decoding"},
+		{"hang.png", ReasonTimeout, "timed out: still running after 2s while decoding"},
+		{"hog.png", ReasonOutOfMemory, "out of memory while decoding"},
+	}
+	pids := map[int]bool{}
+	for i, c := range cases {
+		start := time.Now()
+		_, err := s.Process(context.Background(), 0, testJob(t, out, filepath.Join(out, testPrefix+c.input)), nil)
+		var we *WorkerError
+		if !errors.As(err, &we) || we.Reason != c.reason || !strings.Contains(we.Msg, c.says) {
+			t.Errorf("%s: %v, want %s: %q", c.input, err, c.reason, c.says)
+		}
+		t.Logf("%s: %v (%v)", c.input, err, time.Since(start).Round(time.Millisecond))
+		res, err := s.Process(context.Background(), 0, testJob(t, out, good), nil)
+		if err != nil || res.Width != 16 {
+			t.Fatalf("after %s: %+v, %v", c.input, res, err)
+		}
+		st := s.Stats()[0]
+		if st.PID == 0 || pids[st.PID] || st.Started != i+2 || st.Lost != i+1 {
+			t.Errorf("after %s: stats %+v (pids so far %v)", c.input, st, pids)
+		}
+		pids[st.PID] = true
+	}
+}
+
+func TestCancelStopsAJobThatIgnoresIt(t *testing.T) {
+	out := t.TempDir()
+	s := newSupervisor(t, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := s.Process(ctx, 0, testJob(t, out, filepath.Join(out, testPrefix+"hang.png")), nil)
+	if processing.KindOf(err) != processing.ErrCanceled {
+		t.Fatalf("%v, want canceled", err)
+	}
+	if d := time.Since(start); d > 300*time.Millisecond+cancelGrace+5*time.Second {
+		t.Errorf("took %v to cancel", d)
+	}
+	// A job that listens stops at once, without losing its process.
+	ctx, cancel = context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	pid := 0
+	_, err = s.Process(ctx, 0, testJob(t, out, filepath.Join(out, testPrefix+"slow.png")), func(string) error {
+		pid = s.Stats()[0].PID
+		return nil
+	})
+	if processing.KindOf(err) != processing.ErrCanceled {
+		t.Fatalf("%v, want canceled", err)
+	}
+	if st := s.Stats()[0]; st.PID != pid || st.Lost != 1 {
+		t.Errorf("a cooperative cancel cost the process: %+v, pid before %d", st, pid)
+	}
+}
+
+// TestPausedTimeIsNotTimedOut holds the job at a stage (a paused batch)
+// for longer than the timeout: only working time counts.
+func TestPausedTimeIsNotTimedOut(t *testing.T) {
+	out := t.TempDir()
+	s := newSupervisor(t, Options{Timeout: time.Second})
+	var stages []string
+	res, err := s.Process(context.Background(), 0, testJob(t, out, filepath.Join(out, testPrefix+"slow.png")), func(st string) error {
+		stages = append(stages, st)
+		if st == processing.StageFiltering {
+			time.Sleep(1500 * time.Millisecond)
+		}
+		return nil
+	})
+	if err != nil || res.Output != "slow" {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	if strings.Join(stages, ",") != "decoding,filtering,encoding" {
+		t.Errorf("stages %v", stages)
+	}
+	// A stage that refuses (a cancelled batch) stops the job there.
+	_, err = s.Process(context.Background(), 0, testJob(t, out, filepath.Join(out, testPrefix+"slow.png")), func(st string) error {
+		if st == processing.StageFiltering {
+			return context.Canceled
+		}
+		return nil
+	})
+	if processing.KindOf(err) != processing.ErrCanceled {
+		t.Errorf("%v, want canceled", err)
+	}
+}
+
+func TestDeathWhileWritingLeavesNoTemporaryFile(t *testing.T) {
+	out := t.TempDir()
+	s := newSupervisor(t, Options{})
+	_, err := s.Process(context.Background(), 0, testJob(t, out, filepath.Join(out, testPrefix+"write.png")), nil)
+	var we *WorkerError
+	if !errors.As(err, &we) || !strings.Contains(we.Msg, "while writing") {
+		t.Fatalf("%v", err)
+	}
+	tmp, _ := filepath.Glob(filepath.Join(out, ".picpool-*.tmp"))
+	if len(tmp) != 1 {
+		t.Fatalf("the test worker should have left one temporary file: %v", tmp)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if tmp, _ := filepath.Glob(filepath.Join(out, ".picpool-*.tmp")); len(tmp) != 0 {
+		t.Errorf("left after Close: %v", tmp)
+	}
+	if _, err := s.Process(context.Background(), 0, testJob(t, out, filepath.Join(testdata, "hostile", "one_px.png")), nil); err == nil {
+		t.Error("Process after Close worked")
+	}
+}
+
+func TestACommandThatIsNotAWorkerFailsAtStart(t *testing.T) {
+	for name, cmd := range map[string][]string{
+		"missing":      {filepath.Join(t.TempDir(), "no-such-program")},
+		"not protocol": {"/bin/sh", "-c", "echo hello; exec sleep 5"},
+		"exits":        {"/bin/sh", "-c", "echo oops >&2; exit 1"},
+	} {
+		s, err := New(Options{Workers: 2, Command: cmd})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		err = s.Start(context.Background())
+		s.Close()
+		if err == nil {
+			t.Errorf("%s: started", name)
+			continue
+		}
+		t.Logf("%s: %v (%v)", name, err, time.Since(start).Round(time.Millisecond))
+		if time.Since(start) > 10*time.Second {
+			t.Errorf("%s: took %v", name, time.Since(start))
+		}
+	}
+}
+
+// orphanParent is the test binary as a supervising parent: it starts two
+// workers, prints their PIDs, gives worker 0 a job that never ends and
+// waits to be killed.
+func orphanParent() int {
+	s, err := New(Options{Workers: 2, Command: []string{os.Args[0]}})
+	if err == nil {
+		err = s.Start(context.Background())
+	}
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	var pids []string
+	for _, st := range s.Stats() {
+		pids = append(pids, strconv.Itoa(st.PID))
+	}
+	out, _ := os.MkdirTemp("", "orphan")
+	defer os.RemoveAll(out)
+	go s.Process(context.Background(), 0, Job{Source: processing.Source{Path: filepath.Join(out, testPrefix+"hang.png")}}, func(string) error {
+		fmt.Println("pids:", strings.Join(pids, " "))
+		return nil
+	})
+	select {}
+}
+
+// TestWorkersDoNotOutliveAKilledParent kills a supervising process with
+// SIGKILL (no chance to clean up): its children see their input end and
+// leave, the one stuck in a job after a short grace.
+func TestWorkersDoNotOutliveAKilledParent(t *testing.T) {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), roleEnv+"=parent")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "pids: ") {
+		t.Fatalf("parent said %q, %v", line, err)
+	}
+	var pids []int
+	for _, f := range strings.Fields(strings.TrimPrefix(line, "pids: ")) {
+		pid, _ := strconv.Atoi(f)
+		pids = append(pids, pid)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	deadline := time.Now().Add(orphanGrace + 10*time.Second)
+	for _, pid := range pids {
+		for alive(pid) {
+			if time.Now().After(deadline) {
+				syscall.Kill(pid, syscall.SIGKILL)
+				t.Fatalf("worker %d still running %v after its parent died", pid, orphanGrace+10*time.Second)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// alive reports whether pid runs (a zombie waiting for init counts as gone).
+func alive(pid int) bool {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil
+	}
+	if i := bytes.LastIndexByte(data, ')'); i > 0 && i+2 < len(data) {
+		return data[i+2] != 'Z' && data[i+2] != 'X'
+	}
+	return true
+}
