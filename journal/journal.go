@@ -1,0 +1,324 @@
+// Package journal is the resume journal: an append-only file in the output
+// folder with one JSON line per finished input (path, size, modification
+// time, status, output), so that a batch cut short by a crash, a kill or a
+// power cut can be resumed where it stopped.
+//
+// Each run appends a start line (with a fingerprint of its settings), one
+// line per input it finished, flushed to disk after that input's output was
+// moved into place, and an end line when every input has been through. A run
+// with no end line is unfinished. A torn last line (power cut in the middle
+// of a write) is ignored.
+package journal
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/picpool/picpool/processing"
+)
+
+// FileName is the journal's name in the output folder. Its leading dot and
+// extension keep it out of folder walks for images.
+const FileName = ".picpool-journal.jsonl"
+
+// Entry is one finished input.
+type Entry struct {
+	Path    string `json:"path"` // absolute
+	Size    int64  `json:"size"`
+	ModTime int64  `json:"mtime_ns"` // modification time, Unix nanoseconds
+	Status  string `json:"status"`   // done, skipped or failed
+	Output  string `json:"output,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// line is one line of the file.
+type line struct {
+	Event    string    `json:"event"` // start, file, end
+	Time     time.Time `json:"time,omitzero"`
+	Settings string    `json:"settings,omitempty"` // start: the settings' fingerprint
+	Total    int       `json:"total,omitempty"`    // start: inputs in the batch
+	*Entry
+}
+
+// Fingerprint is a short hash of settings (anything JSON can write), to
+// tell whether a resumed batch uses the same settings as the one it resumes.
+func Fingerprint(settings any) string {
+	data, err := json.Marshal(settings)
+	if err != nil {
+		data = fmt.Appendf(nil, "%#v", settings)
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:8])
+}
+
+// Writer appends to a journal. Add is safe for concurrent use.
+type Writer struct {
+	f *os.File
+
+	mu      sync.Mutex // order of lines
+	written uint64     // lines written
+	err     error      // first write error; later calls return it
+
+	syncMu sync.Mutex
+	synced uint64 // lines known to be on disk
+}
+
+// Open appends a start line for a run of total inputs with the given
+// settings fingerprint to dir's journal, creating the folder and the file
+// as needed.
+func Open(dir, settings string, total int) (*Writer, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, FileName)
+	_, statErr := os.Stat(path)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{f: f}
+	if errors.Is(statErr, fs.ErrNotExist) {
+		syncDir(dir) // the new name itself must survive a power cut
+	} else if torn(f) {
+		w.write([]byte("\n")) // end a torn line, so the next one stands alone
+	}
+	if err := w.add(line{Event: "start", Time: time.Now().UTC(), Settings: settings, Total: total}); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// torn reports whether the file does not end with a newline.
+func torn(f *os.File) bool {
+	st, err := f.Stat()
+	if err != nil || st.Size() == 0 {
+		return false
+	}
+	var b [1]byte
+	_, err = f.ReadAt(b[:], st.Size()-1)
+	return err == nil && b[0] != '\n'
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// Add records a finished input and returns once the line is on disk. Lines
+// of concurrent calls share one flush.
+func (w *Writer) Add(e Entry) error {
+	return w.add(line{Event: "file", Entry: &e})
+}
+
+func (w *Writer) add(l line) error {
+	data, err := json.Marshal(l)
+	if err != nil {
+		return err
+	}
+	mine, err := w.write(append(data, '\n'))
+	if err != nil {
+		return err
+	}
+	w.syncMu.Lock()
+	defer w.syncMu.Unlock()
+	if w.synced >= mine {
+		return nil // a flush by another caller covered this line
+	}
+	w.mu.Lock()
+	upTo := w.written
+	w.mu.Unlock()
+	if err := w.f.Sync(); err != nil {
+		w.fail(err)
+		return err
+	}
+	w.synced = upTo
+	return nil
+}
+
+// write appends data and returns the number of lines written so far.
+func (w *Writer) write(data []byte) (uint64, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return 0, w.err
+	}
+	if _, err := w.f.Write(data); err != nil {
+		w.err = fmt.Errorf("journal: %w", err)
+		return 0, w.err
+	}
+	w.written++
+	return w.written, nil
+}
+
+func (w *Writer) fail(err error) {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = fmt.Errorf("journal: %w", err)
+	}
+	w.mu.Unlock()
+}
+
+// Finish appends the end line (every input has been through) and closes.
+func (w *Writer) Finish() error {
+	err := w.add(line{Event: "end", Time: time.Now().UTC()})
+	return errors.Join(err, w.f.Close())
+}
+
+// Close closes without an end line: the run stays unfinished (cancelled).
+func (w *Writer) Close() error {
+	err := w.f.Sync()
+	return errors.Join(err, w.f.Close())
+}
+
+// Run is one run found in a journal.
+type Run struct {
+	Started  time.Time
+	Settings string // fingerprint
+	Total    int    // inputs in the batch
+	Done     int    // inputs converted
+	Skipped  int    // inputs skipped (output existed, or done in an earlier run)
+	Failed   int    // inputs that failed
+	Finished bool   // the run has its end line
+}
+
+// Journal is what a journal file holds.
+type Journal struct {
+	Runs    []Run
+	entries map[string]map[string]Entry // settings fingerprint -> path -> last entry
+}
+
+// Load reads dir's journal; a missing journal is an empty one. Lines that
+// cannot be read (a torn last line) are left out.
+func Load(dir string) (*Journal, error) {
+	j := &Journal{entries: map[string]map[string]Entry{}}
+	f, err := os.Open(filepath.Join(dir, FileName))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return j, nil
+		}
+		return nil, err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 64<<10)
+	for {
+		raw, err := r.ReadBytes('\n')
+		if len(bytes.TrimSpace(raw)) > 0 && (err == nil || errors.Is(err, io.EOF)) {
+			j.add(raw)
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return j, nil
+			}
+			return nil, err
+		}
+	}
+}
+
+func (j *Journal) add(raw []byte) {
+	var l line
+	if json.Unmarshal(raw, &l) != nil {
+		return
+	}
+	if l.Event == "start" {
+		j.Runs = append(j.Runs, Run{Started: l.Time, Settings: l.Settings, Total: l.Total})
+		return
+	}
+	if len(j.Runs) == 0 {
+		return
+	}
+	run := &j.Runs[len(j.Runs)-1]
+	switch {
+	case l.Event == "end":
+		run.Finished = true
+	case l.Event == "file" && l.Entry != nil:
+		switch l.Status {
+		case "done":
+			run.Done++
+		case "skipped":
+			run.Skipped++
+		case "failed":
+			run.Failed++
+		}
+		m := j.entries[run.Settings]
+		if m == nil {
+			m = map[string]Entry{}
+			j.entries[run.Settings] = m
+		}
+		m[l.Path] = *l.Entry
+	}
+}
+
+// Last returns the most recent run.
+func (j *Journal) Last() (Run, bool) {
+	if len(j.Runs) == 0 {
+		return Run{}, false
+	}
+	return j.Runs[len(j.Runs)-1], true
+}
+
+// Done returns the entry of an input that a run with these settings
+// finished, when the input has not changed since (same size and
+// modification time) and its output is still there. Failed inputs are not
+// done: a resumed run tries them again.
+func (j *Journal) Done(path string, size, modTime int64, settings string) (Entry, bool) {
+	e, ok := j.entries[settings][path]
+	if !ok || e.Size != size || e.ModTime != modTime || (e.Status != "done" && e.Status != "skipped") {
+		return Entry{}, false
+	}
+	if e.Output != "" {
+		if _, err := os.Lstat(e.Output); err != nil {
+			return Entry{}, false
+		}
+	}
+	return e, true
+}
+
+// Unfinished reports whether the last run recorded in dir did not finish
+// (crash, kill, power cut or cancel), with its figures: what a window asks
+// about before offering to resume.
+func Unfinished(dir string) (Run, bool, error) {
+	j, err := Load(dir)
+	if err != nil {
+		return Run{}, false, err
+	}
+	last, ok := j.Last()
+	return last, ok && !last.Finished, nil
+}
+
+// RemoveStaleTemp removes the temporary files that processing.WriteAtomic
+// leaves when the process is killed while writing, anywhere under dir, and
+// returns their paths. Call it only while nothing writes there.
+func RemoveStaleTemp(dir string) ([]string, error) {
+	var removed []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.Type().IsRegular() && processing.IsTemp(d.Name()) {
+			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			removed = append(removed, path)
+		}
+		return nil
+	})
+	return removed, err
+}

@@ -1,0 +1,128 @@
+package journal
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestRunsEntriesAndTornLines(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "a.jpg")
+	if err := os.WriteFile(out, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(dir, "S1", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() {
+			e := Entry{Path: fmt.Sprintf("/in/%d.jpg", i), Size: int64(i), ModTime: 7, Status: "done", Output: out}
+			if i%10 == 0 {
+				e.Status, e.Output, e.Reason = "failed", "", "truncated"
+			}
+			if err := w.Add(e); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// A power cut in the middle of a line.
+	f, _ := os.OpenFile(filepath.Join(dir, FileName), os.O_WRONLY|os.O_APPEND, 0)
+	f.WriteString(`{"event":"file","path":"/in/torn.jpg","si`)
+	f.Close()
+	if run, unfinished, err := Unfinished(dir); err != nil || !unfinished || run.Done != 45 || run.Failed != 5 || run.Total != 100 {
+		t.Fatalf("Unfinished: %+v %v %v", run, unfinished, err)
+	}
+
+	j, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path        string
+		size, mtime int64
+		settings    string
+		done        bool
+	}{
+		{"/in/1.jpg", 1, 7, "S1", true},
+		{"/in/1.jpg", 2, 7, "S1", false},   // changed size
+		{"/in/1.jpg", 1, 8, "S1", false},   // changed time
+		{"/in/1.jpg", 1, 7, "S2", false},   // other settings
+		{"/in/10.jpg", 10, 7, "S1", false}, // failed: try again
+		{"/in/torn.jpg", 0, 0, "S1", false},
+	} {
+		if _, done := j.Done(c.path, c.size, c.mtime, c.settings); done != c.done {
+			t.Errorf("Done(%+v) = %v", c, done)
+		}
+	}
+	os.Remove(out)
+	if _, done := j.Done("/in/1.jpg", 1, 7, "S1"); done {
+		t.Error("done although its output is gone")
+	}
+
+	// The next run starts on a line of its own and finishes.
+	w, err = Open(dir, "S2", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Add(Entry{Path: "/in/x.jpg", Status: "skipped"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	j, _ = Load(dir)
+	if len(j.Runs) != 2 || !j.Runs[1].Finished || j.Runs[1].Skipped != 1 || j.Runs[0].Finished {
+		t.Errorf("runs %+v", j.Runs)
+	}
+	if _, unfinished, _ := Unfinished(dir); unfinished {
+		t.Error("finished run reported unfinished")
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, FileName))
+	if n := strings.Count(string(data), "\n"); n != 1+50+1+1+1+1 {
+		t.Errorf("%d lines:\n%s", n, data)
+	}
+}
+
+func TestNoJournalIsEmpty(t *testing.T) {
+	dir := t.TempDir()
+	if _, unfinished, err := Unfinished(filepath.Join(dir, "nope")); unfinished || err != nil {
+		t.Errorf("%v %v", unfinished, err)
+	}
+}
+
+func TestRemoveStaleTemp(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "sub")
+	os.MkdirAll(sub, 0o755)
+	for _, p := range []string{filepath.Join(dir, ".picpool-1.tmp"), filepath.Join(sub, ".picpool-2.tmp"), filepath.Join(sub, "keep.jpg"), filepath.Join(dir, FileName)} {
+		os.WriteFile(p, []byte("x"), 0o644)
+	}
+	removed, err := RemoveStaleTemp(dir)
+	if err != nil || len(removed) != 2 {
+		t.Fatalf("%v %v", removed, err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "*", "*"))
+	if len(left) != 1 {
+		t.Errorf("left %v", left)
+	}
+	if _, err := RemoveStaleTemp(filepath.Join(dir, "nope")); err != nil {
+		t.Errorf("missing folder: %v", err)
+	}
+}
+
+func TestFingerprint(t *testing.T) {
+	type s struct{ A, B string }
+	if Fingerprint(s{"a", "b"}) == Fingerprint(s{"a", "c"}) || Fingerprint(s{"a", "b"}) != Fingerprint(s{"a", "b"}) {
+		t.Error("fingerprints")
+	}
+}
