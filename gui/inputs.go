@@ -40,9 +40,9 @@ type inputsPanel struct {
 
 	summary     *widget.Label
 	list        *widget.List
-	skipTitle   *widget.Label
+	skipItem    *widget.AccordionItem
 	skipList    *widget.List
-	skipSection fyne.CanvasObject
+	skipSection *widget.Accordion
 	addFolder   *widget.Button
 	addFiles    *widget.Button
 	samplesBtn  *widget.Button
@@ -59,7 +59,6 @@ func newInputsPanel(w *Window) *inputsPanel {
 		p.selected = id
 		w.preview.request()
 	}
-	p.skipTitle = widget.NewLabel("")
 	p.skipList = widget.NewList(func() int { return len(p.skipped) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -71,7 +70,8 @@ func newInputsPanel(w *Window) *inputsPanel {
 			s := p.skipped[id]
 			o.(*widget.Label).SetText(shortPath(s.Path) + ": " + s.Reason)
 		})
-	p.skipSection = container.NewBorder(p.skipTitle, nil, nil, nil, sized(p.skipList, 0, 90))
+	p.skipItem = widget.NewAccordionItem("Skipped", sized(p.skipList, 0, 100))
+	p.skipSection = widget.NewAccordion(p.skipItem)
 	p.skipSection.Hide()
 
 	p.addFolder = widget.NewButtonWithIcon("Add folder…", theme.FolderOpenIcon(), p.chooseFolder)
@@ -252,7 +252,8 @@ func (p *inputsPanel) refreshSkipped() {
 		}
 		return
 	}
-	p.skipTitle.SetText(fmt.Sprintf("Skipped (%d)", len(p.skipped)))
+	p.skipItem.Title = fmt.Sprintf("Skipped: %s (show why)", plural(len(p.skipped), "file", "files"))
+	p.skipSection.Refresh()
 	if !p.skipSection.Visible() {
 		p.skipSection.Show()
 		p.obj.Refresh()

@@ -24,7 +24,8 @@ func TestDropFolderFillsInputList(t *testing.T) {
 	if len(in.skipped) != 2 || !in.skipSection.Visible() {
 		t.Errorf("skipped = %v (shown %v), want LICENSE and README.markdown", in.skipped, in.skipSection.Visible())
 	}
-	if !shows(in.obj, "Landscape_0.jpg") || !shows(in.obj, "not an image (by its extension)") {
+	in.skipSection.Open(0)
+	if !shows(in.obj, "Landscape_0.jpg") || !shows(in.obj, "Skipped: 2 files") || !shows(in.obj, "not an image (by its extension)") {
 		t.Errorf("list does not show the files and skip reasons: %q", texts(in.obj))
 	}
 	if !strings.Contains(h.log.String(), "picpool: inputs: 18 files (+18)") {

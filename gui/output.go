@@ -54,29 +54,25 @@ func newOutputPanel(w *Window) *outputPanel {
 	o.pngLevel = widget.NewSelect(pngLevels, func(string) { changed() })
 	o.pngLevel.Selected = "default"
 	o.prefix = widget.NewEntry()
-	o.prefix.SetPlaceHolder("none")
+	o.prefix.SetPlaceHolder("prefix")
 	o.prefix.OnChanged = func(string) { changed() }
 	o.suffix = widget.NewEntry()
-	o.suffix.SetPlaceHolder("none")
+	o.suffix.SetPlaceHolder("suffix")
 	o.suffix.OnChanged = func(string) { changed() }
-	o.keepTree = widget.NewCheck("Keep the folder structure", func(bool) { changed() })
+	o.keepTree = widget.NewCheck("Keep subfolders", func(bool) { changed() })
 	o.keepTree.Checked = true
 	o.onExists = widget.NewSelect(onExistsList, func(string) { changed() })
 	o.onExists.Selected = string(processing.Skip)
 
 	form := container.New(layout.NewFormLayout(),
 		widget.NewLabel("Folder"), container.NewBorder(nil, nil, nil, o.browse, o.dir),
-		widget.NewLabel("Format"), o.format,
+		widget.NewLabel("Format"), container.NewGridWithColumns(2, o.format,
+			container.NewBorder(nil, nil, widget.NewLabel("PNG"), nil, o.pngLevel)),
 		widget.NewLabel("Quality"), o.quality.obj,
-		widget.NewLabel("PNG"), o.pngLevel,
 		widget.NewLabel("Name"), container.NewGridWithColumns(2, o.prefix, o.suffix),
-		widget.NewLabel("Existing"), o.onExists,
-		layout.NewSpacer(), o.keepTree,
+		widget.NewLabel("If exists"), container.NewGridWithColumns(2, o.onExists, o.keepTree),
 	)
-	nameHint := widget.NewLabel("Name: prefix and suffix around each file's name.")
-	nameHint.Importance = widget.LowImportance
-	nameHint.SizeName = theme.SizeNameCaptionText
-	o.obj = container.NewVScroll(container.NewVBox(heading("Output"), form, nameHint))
+	o.obj = container.NewVScroll(container.NewVBox(heading("Output"), form))
 	o.formatChanged()
 	return o
 }

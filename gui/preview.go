@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/disintegration/imaging"
 
 	"github.com/picpool/picpool/processing"
 )
@@ -40,6 +41,7 @@ type previewPanel struct {
 type previewReq struct {
 	id       uint64
 	path     string
+	chain    processing.Chain
 	pipeline *processing.Pipeline // nil: the chain has a problem (chainErr)
 	chainErr error
 }
@@ -58,8 +60,10 @@ func newPreviewPanel(w *Window) *previewPanel {
 	p.caption.SizeName = theme.SizeNameCaptionText
 	pane := func(title string, img *canvas.Image) fyne.CanvasObject {
 		bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-		return container.NewBorder(widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{}), nil, nil, nil,
-			container.NewStack(bg, img))
+		tag := widget.NewLabel(title)
+		tag.SizeName = theme.SizeNameCaptionText
+		tagBg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
+		return container.NewStack(bg, img, container.NewVBox(container.NewHBox(container.NewStack(tagBg, tag))))
 	}
 	images := container.New(layout.NewGridLayoutWithColumns(2), pane("Before", p.before), pane("After", p.after))
 	p.obj = container.NewBorder(heading("Preview"), p.caption, nil, nil, images)
@@ -72,7 +76,8 @@ func newPreviewPanel(w *Window) *previewPanel {
 func (p *previewPanel) request() {
 	p.latest++
 	req := previewReq{id: p.latest, path: p.w.inputs.current()}
-	req.pipeline, req.chainErr = p.w.chain.compile()
+	req.chain = p.w.chain.chainCopy()
+	req.pipeline, req.chainErr = req.chain.Compile()
 	if req.path == "" {
 		p.show(req.id, nil, nil, "Select an input to see it before and after the chain.")
 		return
@@ -138,14 +143,34 @@ func (p *previewPanel) loop() {
 			msg = fmt.Sprintf("%s · %d×%d · the chain has a problem: %v", name, w, h, req.chainErr)
 		} else {
 			start := time.Now()
-			after = req.pipeline.Apply(base)
+			after = applyShrinking(req.chain, base)
 			ow, oh, _ := req.pipeline.OutputSize(w, h)
-			msg = fmt.Sprintf("%s · %d×%d → %d×%d · preview at %d px in %s (sizes in pixels apply to the full image)",
+			msg = fmt.Sprintf("%s · %d×%d → %d×%d · preview on a %d px copy, %s",
 				name, w, h, ow, oh, previewSide, durationText(time.Since(start)))
 		}
 		before := base
 		p.w.do(func() { p.show(req.id, before, after, msg) })
 	}
+}
+
+// applyShrinking runs a valid chain one step at a time, shrinking the image
+// back to previewSide after any step that enlarged it (a resize to 1920
+// wide, say), so that a preview never costs what the full-size image would.
+func applyShrinking(chain processing.Chain, img *image.NRGBA) *image.NRGBA {
+	for _, s := range chain {
+		if s.Disabled {
+			continue
+		}
+		p, err := processing.Chain{s}.Compile()
+		if err != nil {
+			continue // cannot happen: the whole chain compiled
+		}
+		img = p.Apply(img)
+		if b := img.Bounds(); max(b.Dx(), b.Dy()) > previewSide*5/4 {
+			img = imaging.Fit(img, previewSide, previewSide, imaging.Linear)
+		}
+	}
+	return img
 }
 
 // show puts a finished preview on screen unless a newer one was requested.

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -19,6 +21,8 @@ import (
 	"github.com/picpool/picpool/pool"
 	"github.com/picpool/picpool/processing"
 )
+
+var debugTicks = os.Getenv("PICPOOL_DEBUG_TICKS") == "1"
 
 const (
 	tickEvery   = 100 * time.Millisecond // how often a running batch is shown
@@ -52,7 +56,9 @@ type runPanel struct {
 	result   *engine.Summary // the last batch's summary
 }
 
-var workersParam = processing.ParamInfo{Name: "workers", Label: "Workers", Type: processing.Int, Min: 1, Max: 64}
+// workersParam bounds the worker count to four per logical core: more only
+// costs memory.
+var workersParam = processing.ParamInfo{Name: "workers", Label: "Workers", Type: processing.Int, Min: 1, Max: float64(min(256, max(8, 4*runtime.NumCPU())))}
 
 func newRunPanel(w *Window) *runPanel {
 	r := &runPanel{w: w, workers: max(1, runtime.NumCPU())}
@@ -72,6 +78,12 @@ func newRunPanel(w *Window) *runPanel {
 	r.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), r.togglePause)
 	r.cancel = widget.NewButtonWithIcon("Cancel", theme.MediaStopIcon(), r.cancelBatch)
 	r.bar = widget.NewProgressBar()
+	r.bar.TextFormatter = func() string {
+		if r.bar.Max <= 1 && r.run == nil && r.result == nil {
+			return "No batch yet"
+		}
+		return fmt.Sprintf("%.0f / %.0f (%.0f%%)", r.bar.Value, r.bar.Max, 100*r.bar.Value/max(r.bar.Max, 1))
+	}
 	r.stats = widget.NewLabel("Ready.")
 	r.summary = widget.NewLabel("")
 	r.summary.Wrapping = fyne.TextWrapWord
@@ -185,7 +197,7 @@ func (r *runPanel) launch(b engine.Batch, s engine.Settings) {
 				r.stats.SetText("Cannot start: " + err.Error())
 				dialog.ShowError(err, r.w.win)
 			default:
-				r.begin(run, s)
+				r.begin(run, s, len(b.Sources))
 			}
 		})
 	})
@@ -208,7 +220,7 @@ func (r *runPanel) confirmOverwrite(b engine.Batch, s engine.Settings, err error
 }
 
 // begin shows a started batch and starts the one ticker that watches it.
-func (r *runPanel) begin(run Run, s engine.Settings) {
+func (r *runPanel) begin(run Run, s engine.Settings, total int) {
 	r.run, r.starting, r.outDir, r.result = run, false, s.Processing.Naming.Dir, nil
 	r.start.Disable()
 	r.pause.Enable()
@@ -216,15 +228,54 @@ func (r *runPanel) begin(run Run, s engine.Settings) {
 	r.finished.Hide()
 	r.obj.Refresh()
 	r.fails.reset()
+	r.bar.Max = float64(max(total, 1))
 	r.bar.SetValue(0)
 	r.w.goBackground(func() { r.watch(run) })
 }
 
+// tick is what one tick of the ticker shows.
+type tick struct {
+	snap pool.Snapshot
+	recs []engine.Record // records since the previous tick shown
+	ps   pool.ProcStats
+	psOK bool
+	sum  *engine.Summary // set once the batch has ended
+	at   time.Time
+}
+
 // watch runs off the UI goroutine: every tick it takes one snapshot and the
-// new records and applies them in one w.do call. Workers never wait for it.
+// new records and hands them to the UI goroutine in one w.do call. Workers
+// never wait for it, and it never floods the UI: while a tick is still
+// waiting to be shown, newer ones are merged into it (the latest snapshot,
+// all the records) instead of being queued behind it.
 func (r *runPanel) watch(run Run) {
 	t := time.NewTicker(tickEvery)
 	defer t.Stop()
+	var (
+		mu      sync.Mutex
+		latest  tick
+		pending bool
+	)
+	post := func(tk tick) {
+		mu.Lock()
+		defer mu.Unlock()
+		tk.recs = append(latest.recs, tk.recs...)
+		latest = tk
+		if pending {
+			return
+		}
+		pending = true
+		r.w.do(func() {
+			mu.Lock()
+			tk := latest
+			latest.recs, pending = nil, false
+			mu.Unlock()
+			if debugTicks {
+				r.w.logf("tick: lag %s, elapsed %s, finished %d", time.Since(tk.at), tk.snap.Totals.Elapsed, tk.snap.Totals.Finished())
+			}
+			r.apply(run, tk)
+		})
+	}
 	next := 0
 	var ps pool.ProcStats
 	var psOK bool
@@ -236,20 +287,18 @@ func (r *runPanel) watch(run Run) {
 			ended = true
 		case <-t.C:
 		}
-		snap := run.Snapshot()
-		recs := run.Records(next)
-		next += len(recs)
+		tk := tick{snap: run.Snapshot(), recs: run.Records(next), at: time.Now()}
+		next += len(tk.recs)
 		if time.Since(sampled) >= sampleEvery {
 			ps, psOK = r.w.eng.ProcStats()
 			sampled = time.Now()
 		}
-		var sum *engine.Summary
+		tk.ps, tk.psOK = ps, psOK
 		if ended {
 			s := run.Wait()
-			sum = &s
+			tk.sum = &s
 		}
-		st, ok := ps, psOK
-		r.w.do(func() { r.apply(run, snap, recs, st, ok, sum) })
+		post(tk)
 		if ended {
 			return
 		}
@@ -257,10 +306,11 @@ func (r *runPanel) watch(run Run) {
 }
 
 // apply shows one tick of a batch; it runs on the UI goroutine.
-func (r *runPanel) apply(run Run, snap pool.Snapshot, recs []engine.Record, ps pool.ProcStats, psOK bool, sum *engine.Summary) {
+func (r *runPanel) apply(run Run, tk tick) {
 	if run != r.run {
 		return
 	}
+	snap := tk.snap
 	t := snap.Totals
 	if t.Total > 0 {
 		r.bar.Max = float64(t.Total)
@@ -277,10 +327,10 @@ func (r *runPanel) apply(run Run, snap pool.Snapshot, recs []engine.Record, ps p
 		text += " · paused"
 	}
 	r.stats.SetText(text)
-	r.view.show(snap.Workers, ps, psOK)
-	r.fails.add(recs)
-	if sum != nil {
-		r.end(*sum)
+	r.view.show(snap.Workers, tk.ps, tk.psOK)
+	r.fails.add(tk.recs)
+	if tk.sum != nil {
+		r.end(*tk.sum)
 	}
 }
 

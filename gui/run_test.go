@@ -37,26 +37,36 @@ func (h *harness) setUp(chain string, workers int) string {
 }
 
 // Start runs a real batch to 100%; the per-worker rows show files being
-// worked on while it runs and the jobs each worker did at the end; the
-// outputs are on disk.
+// worked on (held there by Pause, so that even a fast machine shows them)
+// and the jobs each worker did at the end; the outputs are on disk.
 func TestStartRunsBatchToTheEnd(t *testing.T) {
 	h := newHarness(t)
-	out := h.setUp("resize=240x0", 2)
+	out := h.setUp("blur=2,resize=240x0", 2)
 	r := h.w.run
 
 	test.Tap(r.start)
-	sawBusyRow := false
-	h.waitFor("the batch to end", 45*time.Second, func() bool {
+	h.waitFor("the batch to start", 10*time.Second, func() bool { return r.run != nil })
+	test.Tap(r.pause)
+	if r.pause.Text != "Resume" || !r.run.IsPaused() {
+		t.Fatalf("after Pause: button %q, paused %v", r.pause.Text, r.run.IsPaused())
+	}
+	h.waitFor("paused workers holding their files", 30*time.Second, func() bool {
+		busy := 0
 		for _, ws := range r.view.workers {
-			if ws.Current != "" && shows(r.view.list, filepath.Base(ws.Current)) {
-				sawBusyRow = true
+			if ws.Current != "" && ws.State == "paused" && shows(r.view.list, filepath.Base(ws.Current)) {
+				busy++
 			}
 		}
-		return r.result != nil
+		return busy == 2 && shows(r.stats, "paused") && shows(r.view.list, "paused")
 	})
-	if !sawBusyRow {
-		t.Error("no worker row ever showed a file being worked on")
+	if !strings.Contains(r.view.header.Text, "2 busy of 2") {
+		t.Errorf("workers header %q", r.view.header.Text)
 	}
+	test.Tap(r.pause) // Resume
+	if r.pause.Text != "Pause" || r.run.IsPaused() {
+		t.Fatalf("after Resume: button %q, paused %v", r.pause.Text, r.run.IsPaused())
+	}
+	h.waitFor("the batch to end", 60*time.Second, func() bool { return r.result != nil })
 	s := *r.result
 	n := len(samples.Names())
 	if s.Done != n || s.Failed != 0 || s.Interrupted {

@@ -94,13 +94,13 @@ func newWindow(a fyne.App, eng Engine, do func(func()), log io.Writer) *Window {
 	w.loadLast()
 
 	right := container.NewVSplit(w.preview.obj, w.output.obj)
-	right.Offset = 0.5
+	right.Offset = 0.48
 	middle := container.NewHSplit(w.chain.obj, right)
 	middle.Offset = 0.45
 	top := container.NewHSplit(w.inputs.obj, middle)
 	top.Offset = 0.3
 	main := container.NewVSplit(top, w.run.obj)
-	main.Offset = 0.62
+	main.Offset = 0.68
 	batch := container.NewBorder(w.presets.obj, nil, nil, nil, main)
 
 	w.tabs = container.NewAppTabs(container.NewTabItem("Batch", batch))

@@ -20,6 +20,7 @@ type workersView struct {
 	workers []pool.WorkerStatus
 	header  *widget.Label
 	list    *widget.List
+	hint    *widget.Label
 	obj     fyne.CanvasObject
 }
 
@@ -27,7 +28,10 @@ func newWorkersView() *workersView {
 	v := &workersView{}
 	v.header = widget.NewLabelWithStyle("Workers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.list = widget.NewList(func() int { return len(v.workers) }, v.newRow, v.updateRow)
-	v.obj = container.NewBorder(v.header, nil, nil, nil, v.list)
+	v.hint = widget.NewLabel("Each worker shows here while a batch runs: what it is doing, on which file, for how long.")
+	v.hint.Wrapping = fyne.TextWrapWord
+	v.hint.Importance = widget.LowImportance
+	v.obj = container.NewBorder(v.header, nil, nil, nil, container.NewStack(v.list, container.NewVBox(v.hint)))
 	return v
 }
 
@@ -91,6 +95,9 @@ func (v *workersView) show(ws []pool.WorkerStatus, ps pool.ProcStats, psOK bool)
 		text += fmt.Sprintf(" · process CPU %.0f%% · memory %s", ps.CPUPercent, bytesText(int64(ps.RSS)))
 	}
 	v.header.SetText(text)
+	if v.hint.Visible() {
+		v.hint.Hide()
+	}
 	v.list.Refresh()
 }
 

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# The real window under Xvfb: open PicPool on the shared photos, check that it
+# shows (screenshot, not blank), that the 18 photos were loaded, that a real
+# XDND drag of a folder adds inputs, and take a screenshot in the middle of a
+# batch for the README.
+#
+#   bash scripts/window-test.sh        (from anywhere; needs build/picpool,
+#                                       built here with `go build` if missing)
+#
+# Writes build/window.png, build/window-after-drop.png, build/window-batch.png
+# and the app's stderr in build/window.log and build/window-batch.log.
+#
+# The batch screenshot uses two hidden variables of the app: PICPOOL_AUTOSTART=1
+# presses Start as soon as the inputs are loaded, with the output folder
+# PICPOOL_OUT and the filter chain PICPOOL_CHAIN (command-line text form).
+# Needs: Xvfb, xdotool, ImageMagick, Debian's /usr/bin/python3 with python3-gi
+# and gir1.2-gtk-3.0 (see ../shared/tools/README.md).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+shared=$(cd "$root/../shared" 2>/dev/null && pwd) || { echo "window-test: ../shared (test images and tools) not found next to the repository" >&2; exit 1; }
+photos=$shared/testdata/photos
+dropdir=$shared/testdata/formats/go-image
+xdnd=$shared/tools/xdnd-drag.py
+bin=$root/build/picpool
+log=$root/build/window.log
+
+fail() { echo "window-test: FAIL: $*" >&2; exit 1; }
+note() { echo "window-test: $*"; }
+
+for tool in Xvfb xdotool import convert identify; do
+	command -v "$tool" >/dev/null || fail "$tool is missing (apt-get install xvfb xdotool imagemagick)"
+done
+[ -x /usr/bin/python3 ] || fail "/usr/bin/python3 is missing (apt-get install python3-gi gir1.2-gtk-3.0)"
+/usr/bin/python3 -c 'import gi; gi.require_version("Gtk", "3.0"); from gi.repository import Gtk' 2>/dev/null ||
+	fail "python3-gi with GTK 3 is missing (apt-get install python3-gi gir1.2-gtk-3.0)"
+[ -d "$photos" ] && [ -d "$dropdir" ] && [ -f "$xdnd" ] || fail "missing $photos, $dropdir or $xdnd"
+mkdir -p build
+if [ ! -x "$bin" ]; then
+	note "build/picpool missing: building it"
+	go build -o "$bin" . || fail "go build failed"
+fi
+
+# Everything started here is stopped on exit.
+pids=()
+tmp=$(mktemp -d /tmp/picpool-window-test.XXXXXX)
+cleanup() {
+	for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+		kill "${pids[$i]}" 2>/dev/null || true
+	done
+	for pid in "${pids[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# A free display: no lock file and no socket.
+display=
+for n in $(seq 99 160); do
+	if [ ! -e "/tmp/.X$n-lock" ] && [ ! -e "/tmp/.X11-unix/X$n" ]; then
+		display=:$n
+		break
+	fi
+done
+[ -n "$display" ] || fail "no free X display between :99 and :160"
+Xvfb "$display" -screen 0 1280x1024x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+pids+=($!)
+export DISPLAY=$display
+for _ in $(seq 50); do
+	xdotool getdisplaygeometry >/dev/null 2>&1 && break
+	sleep 0.1
+done
+xdotool getdisplaygeometry >/dev/null 2>&1 || fail "Xvfb did not start on $display: $(cat "$tmp/xvfb.log")"
+note "Xvfb on $display"
+
+# waitfor SECONDS WHAT COMMAND...: poll until COMMAND succeeds.
+waitfor() {
+	local secs=$1 what=$2
+	shift 2
+	local end=$((SECONDS + secs))
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || fail "timed out after ${secs}s waiting for $what"
+		sleep 0.2
+	done
+}
+
+# start_app LOG ARGS...: runs the app with fresh preferences, logging stderr.
+start_app() {
+	local applog=$1
+	shift
+	mkdir -p "$tmp/config"
+	XDG_CONFIG_HOME=$tmp/config LANG=C.UTF-8 LIBGL_ALWAYS_SOFTWARE=1 "$bin" "$@" 2>"$applog" >/dev/null &
+	app=$!
+	pids+=("$app")
+}
+
+# window ID of the app, "" until it is mapped.
+find_window() { xdotool search --onlyvisible --name '^PicPool' 2>/dev/null | head -n 1; }
+has_window() { wid=$(find_window) && [ -n "$wid" ]; }
+app_alive() { kill -0 "$app" 2>/dev/null || fail "the app exited: $(tail -n 20 "$1")"; }
+
+# check_png FILE: the right size and not blank.
+check_png() {
+	local f=$1 size sd
+	[ -s "$f" ] || fail "no screenshot $f"
+	size=$(identify -format '%w %h' "$f")
+	read -r w h <<<"$size"
+	[ "$w" -ge 1000 ] && [ "$h" -ge 700 ] || fail "$f is ${w}x${h}, expected about 1200x800"
+	sd=$(convert "$f" -colorspace Gray -format '%[fx:standard_deviation]' info:)
+	awk -v sd="$sd" 'BEGIN { exit !(sd > 0.03) }' || fail "$f looks blank (standard deviation $sd)"
+	note "$f: ${w}x${h}, standard deviation $sd"
+}
+
+# inputs_logged: the last "inputs: N files" count in the log.
+inputs_logged() { grep -o 'inputs: [0-9]* files\?' "$1" | tail -n 1 | grep -o '[0-9]*' || echo 0; }
+
+# ---- 1. open on the photos ----
+rm -f build/window.png build/window-after-drop.png build/window-batch.png
+start_app "$log" "$photos"
+waitfor 60 "the PicPool window" bash -c "kill -0 $app && xdotool search --onlyvisible --name '^PicPool' >/dev/null 2>&1"
+has_window || fail "no window"
+note "window $wid: $(xdotool getwindowgeometry "$wid" | tr '\n' ' ')"
+waitfor 30 "18 inputs in the log" bash -c "grep -q 'inputs: 18 files' '$log'"
+sleep 2 # headers, preview and first frames
+app_alive "$log"
+import -window "$wid" build/window.png
+check_png build/window.png
+if grep -q 'Error in Fyne call thread' "$log"; then fail "Fyne threading warnings in $log"; fi
+
+# ---- 2. a real drag and drop of a folder ----
+eval "$(xdotool getwindowgeometry --shell "$wid")" # X Y WIDTH HEIGHT
+dropx=$((X + WIDTH / 2))
+dropy=$((Y + HEIGHT / 3))
+note "dragging $dropdir onto ($dropx, $dropy)"
+/usr/bin/python3 "$xdnd" "$dropx" "$dropy" "$dropdir" >"$tmp/xdnd.log" 2>&1 || fail "xdnd-drag.py failed: $(cat "$tmp/xdnd.log")"
+waitfor 30 "more inputs after the drop" bash -c "[ \$(grep -o 'inputs: [0-9]* files' '$log' | tail -n 1 | grep -o '[0-9]*') -gt 18 ]"
+after=$(inputs_logged "$log")
+note "inputs after the drop: $after (log: $(grep 'inputs:' "$log" | tail -n 1))"
+sleep 2
+app_alive "$log"
+import -window "$wid" build/window-after-drop.png
+check_png build/window-after-drop.png
+kill "$app"
+wait "$app" 2>/dev/null || true
+
+# ---- 3. a batch in progress ----
+out=$tmp/out
+mkdir -p "$out"
+PICPOOL_AUTOSTART=1 PICPOOL_OUT=$out PICPOOL_CHAIN='resize=1600x0,sharpen=1.5,saturation=25' \
+	start_app build/window-batch.log "$photos"
+waitfor 60 "the PicPool window" bash -c "kill -0 $app && xdotool search --onlyvisible --name '^PicPool' >/dev/null 2>&1"
+has_window || fail "no window"
+waitfor 60 "the batch to start" bash -c "grep -q 'autostart:' build/window-batch.log"
+waitfor 60 "the first outputs" bash -c "[ \$(find '$out' -name '*.jpg' | wc -l) -ge 2 ]"
+sleep 0.3
+import -window "$wid" build/window-batch.png
+done_at_shot=$(find "$out" -name '*.jpg' | wc -l)
+check_png build/window-batch.png
+waitfor 120 "the batch to finish" bash -c "grep -q 'batch: Finished' build/window-batch.log"
+n=$(find "$out" -name '*.jpg' | wc -l)
+[ "$n" -eq 18 ] || fail "the batch wrote $n files, expected 18"
+leftovers=$(find "$out" -name '.picpool-*' | wc -l)
+[ "$leftovers" -eq 0 ] || fail "temporary files left in the output folder"
+note "$(grep 'batch:' build/window-batch.log | tail -n 1 | sed 's/^picpool: //'); screenshot taken with $done_at_shot/18 done"
+if grep -q 'Error in Fyne call thread' build/window-batch.log; then fail "Fyne threading warnings in build/window-batch.log"; fi
+note "OK: build/window.png, build/window-after-drop.png, build/window-batch.png"
