@@ -54,6 +54,7 @@ type Window struct {
 	output  *outputPanel
 	presets *presetsBar
 	run     *runPanel
+	bench   *benchPanel
 
 	loading      bool     // settings are being applied: don't save them back
 	onInputsDone []func() // called once after the next inputs are added
@@ -104,6 +105,8 @@ func newWindow(a fyne.App, eng Engine, do func(func()), log io.Writer) *Window {
 	batch := container.NewBorder(w.presets.obj, nil, nil, nil, main)
 
 	w.tabs = container.NewAppTabs(container.NewTabItem("Batch", batch))
+	w.bench = newBenchPanel(w, windowBench{w})
+	w.AddTab("Benchmark", w.bench.obj)
 	w.win.SetContent(w.tabs)
 	w.win.Resize(fyne.NewSize(1200, 800))
 	w.win.SetOnDropped(w.dropped)

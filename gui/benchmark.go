@@ -1,0 +1,488 @@
+package gui
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/picpool/picpool/bench"
+	"github.com/picpool/picpool/chart"
+	"github.com/picpool/picpool/engine"
+	"github.com/picpool/picpool/processing"
+)
+
+// benchHost is all the Benchmark tab needs from the rest of the window.
+type benchHost interface {
+	benchBatch() engine.Batch                // the inputs listed on the Batch tab
+	benchSettings() (engine.Settings, error) // the chain and output format set there
+	applyWorkers(n int)                      // puts a worker count into the run settings
+	batchRunning() bool                      // a batch is starting or running
+}
+
+// windowBench is the benchHost of a Window.
+type windowBench struct{ w *Window }
+
+func (h windowBench) benchBatch() engine.Batch { return h.w.inputs.batch("") }
+
+func (h windowBench) benchSettings() (engine.Settings, error) {
+	p, _ := h.w.current()
+	if err := p.Validate(); err != nil {
+		return engine.Settings{}, err
+	}
+	format, _ := processing.ParseFormat(p.Format)
+	return engine.Settings{Processing: processing.Settings{Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel}}, nil
+}
+
+func (h windowBench) applyWorkers(n int) {
+	h.w.run.setWorkers(n)
+	h.w.app.Preferences().SetInt(prefWorkers, n)
+}
+
+func (h windowBench) batchRunning() bool { return h.w.run.run != nil || h.w.run.starting }
+
+// Export sizes.
+const (
+	exportWidth, exportHeight = chart.DefaultWidth, chart.DefaultHeight
+	benchTick                 = 100 * time.Millisecond // how often a running benchmark's progress is shown
+)
+
+var benchColumns = []string{"Workers", "Wall (median)", "Min–max", "Images/s", "MP/s", "Speed-up", "Efficiency", "CPU", "Peak memory"}
+
+// benchPanel is the Benchmark tab: measure the window's inputs at several
+// worker counts and show the chart and the table as the runs come in.
+type benchPanel struct {
+	w    *Window
+	host benchHost
+
+	sample, counts     *widget.Entry
+	repeat             *widget.Select
+	start, cancel      *widget.Button
+	bar                *widget.ProgressBar
+	status, verdict    *widget.Label
+	apply              *widget.Button
+	saveChart, saveCSV *widget.Button
+	chart              *chartView
+	table              *widget.Table
+	obj                fyne.CanvasObject
+
+	report  bench.Report // on screen
+	running *bench.Bench // nil when none
+	busy    bool         // starting or running
+}
+
+func newBenchPanel(w *Window, host benchHost) *benchPanel {
+	p := &benchPanel{w: w, host: host}
+	p.sample = widget.NewEntry()
+	p.sample.SetText("8")
+	p.counts = widget.NewEntry()
+	p.counts.SetPlaceHolder("1, 2, 4, …")
+	p.repeat = widget.NewSelect([]string{"1", "2", "3", "5"}, nil)
+	p.repeat.SetSelected(strconv.Itoa(bench.DefaultRepeat))
+	p.start = widget.NewButtonWithIcon("Run benchmark", theme.MediaPlayIcon(), p.startBench)
+	p.start.Importance = widget.HighImportance
+	p.cancel = widget.NewButtonWithIcon("Cancel", theme.MediaStopIcon(), func() {
+		if p.running != nil {
+			p.running.Cancel()
+		}
+	})
+	p.cancel.Disable()
+	p.bar = widget.NewProgressBar()
+	p.status = widget.NewLabel("Measures the inputs and filters of the Batch tab at each worker count.")
+	p.status.Wrapping = fyne.TextWrapWord
+	p.verdict = widget.NewLabel("")
+	p.verdict.Wrapping = fyne.TextWrapWord
+	p.apply = widget.NewButtonWithIcon("Use the recommended count", theme.ConfirmIcon(), p.applyRecommended)
+	p.saveChart = widget.NewButtonWithIcon("Save chart (PNG)…", theme.DocumentSaveIcon(), func() { p.save("picpool-scaling.png", p.writeChart) })
+	p.saveCSV = widget.NewButtonWithIcon("Save figures (CSV)…", theme.DocumentSaveIcon(), func() { p.save("picpool-scaling.csv", p.writeCSV) })
+	p.chart = newChartView(w)
+	p.table = widget.NewTable(p.tableSize, func() fyne.CanvasObject { return widget.NewLabel("000.00 s") }, p.updateCell)
+	p.table.ShowHeaderRow = true
+	p.table.CreateHeader = func() fyne.CanvasObject { return heading("") }
+	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(benchColumns) {
+			o.(*widget.Label).SetText(benchColumns[id.Col])
+		}
+	}
+	for i, width := range []float32{80, 120, 120, 90, 80, 90, 90, 70, 110} {
+		p.table.SetColumnWidth(i, width)
+	}
+	p.showReport(bench.Report{})
+
+	form := container.NewHBox(
+		widget.NewLabel("Sample"), sized(p.sample, 60, 0), widget.NewLabel("images · workers"), sized(p.counts, 160, 0),
+		widget.NewLabel("· runs each"), p.repeat)
+	controls := container.NewBorder(nil, nil, form, container.NewHBox(p.start, p.cancel))
+	top := container.NewVBox(controls, p.bar, p.status)
+	actions := container.NewHBox(p.apply, p.saveChart, p.saveCSV)
+	bottom := container.NewBorder(container.NewVBox(p.verdict, actions), nil, nil, nil, p.table)
+	split := container.NewVSplit(p.chart, bottom)
+	split.Offset = 0.62
+	p.obj = container.NewBorder(top, nil, nil, nil, split)
+
+	w.goBackground(func() {
+		m := bench.ReadMachine()
+		counts := bench.DefaultCounts(m.PhysicalCores, m.LogicalCores)
+		w.do(func() {
+			if p.counts.Text == "" {
+				p.counts.SetText(countsText(counts))
+			}
+		})
+	})
+	return p
+}
+
+func countsText(counts []int) string {
+	s := make([]string, len(counts))
+	for i, n := range counts {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ", ")
+}
+
+// startBench checks the choices and starts a benchmark off the UI goroutine.
+func (p *benchPanel) startBench() {
+	if p.busy {
+		return
+	}
+	fail := func(err error) { p.status.SetText("Cannot start: " + err.Error()) }
+	sample, err := strconv.Atoi(strings.TrimSpace(p.sample.Text))
+	if err != nil || sample < 0 {
+		fail(errors.New("the sample size must be a whole number (0 for all images)"))
+		return
+	}
+	var counts []int
+	if strings.TrimSpace(p.counts.Text) != "" {
+		if counts, err = bench.ParseCounts(p.counts.Text); err != nil {
+			fail(err)
+			return
+		}
+	}
+	repeat, _ := strconv.Atoi(p.repeat.Selected)
+	b := p.host.benchBatch()
+	s, err := p.host.benchSettings()
+	switch {
+	case p.host.batchRunning():
+		err = errors.New("a batch is running on the Batch tab, and the figures would be wrong; wait for it to end")
+	case len(b.Sources) == 0:
+		err = errors.New("add some inputs on the Batch tab first")
+	}
+	if err != nil {
+		fail(err)
+		return
+	}
+	p.busy = true
+	p.start.Disable()
+	p.bar.SetValue(0)
+	p.status.SetText("Starting…")
+	cfg := bench.Config{Counts: counts, Repeat: repeat, Sample: sample, Settings: s}
+	cfg.OnRun = func(ev bench.Event) {
+		// On the benchmark's goroutine between runs: drawing the chart here
+		// is not measured.
+		img, gen := p.chart.renderNow(ev.Report)
+		rep := ev.Report
+		p.w.do(func() {
+			p.chart.show(img, gen)
+			p.showReport(rep)
+		})
+	}
+	ctx := p.w.ctx
+	p.w.goBackground(func() {
+		bn, err := bench.Start(ctx, b, cfg)
+		if err != nil {
+			p.w.do(func() { p.end(bench.Report{}, err) })
+			return
+		}
+		p.w.do(func() { p.begin(bn) })
+		p.watch(bn)
+	})
+}
+
+func (p *benchPanel) begin(bn *bench.Bench) {
+	p.running = bn
+	p.cancel.Enable()
+	rep := bn.Report()
+	p.chart.setReport(rep)
+	p.chart.request()
+	p.showReport(rep)
+}
+
+// watch shows the progress until the benchmark ends; off the UI goroutine.
+func (p *benchPanel) watch(bn *bench.Bench) {
+	t := time.NewTicker(benchTick)
+	defer t.Stop()
+	for {
+		select {
+		case <-bn.Done():
+			rep, err := bn.Wait()
+			img, gen := p.chart.renderNow(rep)
+			p.w.do(func() {
+				p.chart.show(img, gen)
+				p.end(rep, err)
+			})
+			return
+		case <-t.C:
+			pr := bn.Progress()
+			p.w.do(func() { p.showProgress(pr) })
+		}
+	}
+}
+
+func (p *benchPanel) showProgress(pr bench.Progress) {
+	if !p.busy {
+		return
+	}
+	p.bar.SetValue(pr.Fraction())
+	what := fmt.Sprintf("Run %d of %d", pr.RunsDone, pr.Runs-1)
+	if pr.Warmup {
+		what = "Warm-up run (not counted)"
+	}
+	if pr.Workers > 0 {
+		p.status.SetText(fmt.Sprintf("%s: %s, %d / %d images…", what, plural(pr.Workers, "worker", "workers"), pr.ImagesDone, pr.Images))
+	}
+}
+
+func (p *benchPanel) end(rep bench.Report, err error) {
+	p.busy, p.running = false, nil
+	p.start.Enable()
+	p.cancel.Disable()
+	if len(rep.Counts) > 0 {
+		p.showReport(rep)
+	}
+	switch {
+	case err != nil && len(rep.Rows) > 0:
+		p.status.SetText("Stopped: " + err.Error() + ". The figures so far are shown.")
+	case err != nil:
+		p.status.SetText("Cannot run the benchmark: " + err.Error())
+	default:
+		p.bar.SetValue(1)
+		p.status.SetText(fmt.Sprintf("Done: %s at %s, %s each, on %s.", plural(rep.Images, "image", "images"),
+			plural(len(rep.Counts), "worker count", "worker counts"), plural(rep.Repeat, "run", "runs"), rep.Machine))
+	}
+}
+
+// showReport puts figures on screen (the chart draws itself).
+func (p *benchPanel) showReport(rep bench.Report) {
+	p.report = rep
+	p.table.Refresh()
+	p.verdict.SetText(rep.Verdict())
+	if rep.Recommended > 0 && rep.Complete {
+		p.apply.SetText(fmt.Sprintf("Use %s", plural(rep.Recommended, "worker", "workers")))
+		p.apply.Enable()
+	} else {
+		p.apply.SetText("Use the recommended count")
+		p.apply.Disable()
+	}
+	if len(rep.Rows) > 0 {
+		p.saveChart.Enable()
+		p.saveCSV.Enable()
+	} else {
+		p.saveChart.Disable()
+		p.saveCSV.Disable()
+	}
+}
+
+func (p *benchPanel) applyRecommended() {
+	n := p.report.Recommended
+	if n < 1 {
+		return
+	}
+	p.host.applyWorkers(n)
+	p.status.SetText(fmt.Sprintf("The Batch tab now runs %s.", plural(n, "worker", "workers")))
+}
+
+func (p *benchPanel) tableSize() (int, int) { return len(p.report.Rows), len(benchColumns) }
+
+func (p *benchPanel) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	if id.Row < 0 || id.Row >= len(p.report.Rows) {
+		l.SetText("")
+		return
+	}
+	r := p.report.Rows[id.Row]
+	l.TextStyle.Bold = r.Workers == p.report.Recommended
+	l.Importance = widget.MediumImportance
+	if l.TextStyle.Bold {
+		l.Importance = widget.HighImportance
+	}
+	speed, eff := "–", "–"
+	if r.SpeedUp > 0 {
+		speed, eff = fmt.Sprintf("%.2f×", r.SpeedUp), fmt.Sprintf("%.0f%%", r.Efficiency*100)
+	}
+	l.SetText([]string{
+		strconv.Itoa(r.Workers), fmt.Sprintf("%.2f s", r.Wall.Seconds()),
+		fmt.Sprintf("%.2f–%.2f s", r.WallMin.Seconds(), r.WallMax.Seconds()),
+		fmt.Sprintf("%.2f", r.ImagesPerSec), fmt.Sprintf("%.1f", r.MPPerSec), speed, eff,
+		fmt.Sprintf("%.0f%%", r.CPUPercent), bytesText(int64(r.PeakRSS)),
+	}[id.Col])
+}
+
+// save asks for a file and writes it off the UI goroutine.
+func (p *benchPanel) save(name string, write func(io.Writer, bench.Report) error) {
+	rep := p.report
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			return
+		}
+		p.w.goBackground(func() {
+			err := write(wc, rep)
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			p.w.do(func() {
+				if err != nil {
+					dialog.ShowError(err, p.w.win)
+					return
+				}
+				p.status.SetText("Saved " + wc.URI().Path())
+			})
+		})
+	}, p.w.win)
+	d.SetFileName(name)
+	d.Show()
+}
+
+func (p *benchPanel) writeChart(w io.Writer, rep bench.Report) error {
+	return chart.WritePNG(w, rep, exportWidth, exportHeight)
+}
+
+func (p *benchPanel) writeCSV(w io.Writer, rep bench.Report) error { return bench.WriteCSV(w, rep) }
+
+// chartView shows the benchmark chart at the size it is given: gonum draws
+// it into an image of exactly the view's pixels, off the UI goroutine,
+// after resizes have settled.
+type chartView struct {
+	widget.BaseWidget
+	w   *Window
+	img *canvas.Image
+
+	mu    sync.Mutex
+	rep   bench.Report
+	px    image.Point // the size in pixels
+	scale float32
+	gen   int // counts reports, so an older drawing never replaces a newer one
+
+	shown int // gen of the drawing on screen (UI goroutine)
+	dirty chan struct{}
+}
+
+// chartSettle is how long resizes must pause before the chart is redrawn.
+const chartSettle = 150 * time.Millisecond
+
+func newChartView(w *Window) *chartView {
+	v := &chartView{w: w, dirty: make(chan struct{}, 1), scale: 1}
+	v.img = canvas.NewImageFromImage(nil)
+	v.img.FillMode = canvas.ImageFillContain
+	v.ExtendBaseWidget(v)
+	v.setReport(bench.Report{})
+	w.goBackground(v.redraws)
+	return v
+}
+
+func (v *chartView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(v.img) }
+
+func (v *chartView) MinSize() fyne.Size { return fyne.NewSize(chart.MinSide, chart.MinSide) }
+
+// Resize notes the new pixel size and asks for a redraw.
+func (v *chartView) Resize(size fyne.Size) {
+	v.BaseWidget.Resize(size)
+	scale := float32(1)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(v); c != nil {
+		scale = c.Scale()
+	}
+	px := image.Pt(int(size.Width*scale), int(size.Height*scale))
+	v.mu.Lock()
+	changed := px != v.px
+	v.px, v.scale = px, scale
+	v.mu.Unlock()
+	if changed {
+		v.request()
+	}
+}
+
+// request asks for a redraw once resizes settle.
+func (v *chartView) request() {
+	select {
+	case v.dirty <- struct{}{}:
+	default:
+	}
+}
+
+// setReport changes the figures without drawing them.
+func (v *chartView) setReport(rep bench.Report) {
+	v.mu.Lock()
+	v.rep = rep
+	v.gen++
+	v.mu.Unlock()
+}
+
+// renderNow sets the figures and draws them at the current size, on the
+// calling goroutine; nil when the view is too small to draw in.
+func (v *chartView) renderNow(rep bench.Report) (*image.RGBA, int) {
+	v.setReport(rep)
+	return v.render()
+}
+
+func (v *chartView) render() (*image.RGBA, int) {
+	v.mu.Lock()
+	rep, px, scale, gen := v.rep, v.px, v.scale, v.gen
+	v.mu.Unlock()
+	if px.X < chart.MinSide || px.Y < chart.MinSide {
+		return nil, gen
+	}
+	img, err := chart.Image(rep, min(px.X, chart.MaxSide), min(px.Y, chart.MaxSide), float64(84*scale))
+	if err != nil {
+		v.w.logf("benchmark chart: %v", err)
+		return nil, gen
+	}
+	return img, gen
+}
+
+// show puts a drawing on screen unless a newer one is there; UI goroutine.
+func (v *chartView) show(img *image.RGBA, gen int) {
+	if img == nil || gen < v.shown {
+		return
+	}
+	v.shown = gen
+	v.img.Image = img
+	v.img.Refresh()
+}
+
+// redraws draws the chart after each burst of resizes, until the window
+// closes.
+func (v *chartView) redraws() {
+	ctx := v.w.ctx
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-v.dirty:
+		}
+		settle := time.NewTimer(chartSettle)
+	settling:
+		for {
+			select {
+			case <-ctx.Done():
+				settle.Stop()
+				return
+			case <-v.dirty:
+				settle.Reset(chartSettle)
+			case <-settle.C:
+				break settling
+			}
+		}
+		img, gen := v.render()
+		v.w.do(func() { v.show(img, gen) })
+	}
+}

@@ -1,0 +1,161 @@
+package gui
+
+import (
+	"bytes"
+	"encoding/csv"
+	"image/color"
+	"image/png"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/picpool/picpool/bench"
+	"github.com/picpool/picpool/processing"
+)
+
+// TestBenchmarkTab runs the Benchmark tab on 2 real photos at 1 and 2
+// workers: the progress bar reaches the end, the chart is drawn at the
+// view's size and redrawn when it is resized, the table has a row per
+// count, the recommended count goes to the Batch tab, and the exports are
+// a PNG and a CSV.
+func TestBenchmarkTab(t *testing.T) {
+	h := newHarness(t)
+	photos := filepath.Join(testdata, "photos")
+	h.dropAndWait(2, filepath.Join(photos, "Landscape_0.jpg"), filepath.Join(photos, "Portrait_0.jpg"))
+	c, err := processing.ParseChain("resize=300x0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.w.chain.setChain(c)
+	h.w.tabs.SelectIndex(1)
+	p := h.w.bench
+	if h.w.tabs.Selected().Text != "Benchmark" {
+		t.Fatalf("tab %q selected", h.w.tabs.Selected().Text)
+	}
+
+	typeInto(p.sample, "0")
+	typeInto(p.counts, "2")
+	p.repeat.SetSelected("1")
+	test.Tap(p.start)
+	if !p.start.Disabled() {
+		t.Error("Run benchmark stays enabled while it runs")
+	}
+	sawProgress := false
+	h.waitFor("the benchmark to end", 90*time.Second, func() bool {
+		if v := p.bar.Value; v > 0 && v < 1 {
+			sawProgress = true
+		}
+		return !p.busy
+	})
+	rep := p.report
+	if !rep.Complete || len(rep.Rows) != 2 || rep.Images != 2 || !strings.HasPrefix(p.status.Text, "Done:") {
+		t.Fatalf("complete %v, %d rows, %d images, status %q", rep.Complete, len(rep.Rows), rep.Images, p.status.Text)
+	}
+	if p.bar.Value != 1 || !sawProgress {
+		t.Errorf("progress bar at %v at the end; seen between 0 and 1: %v", p.bar.Value, sawProgress)
+	}
+	if rep.Filters != "resize=300x0" {
+		t.Errorf("measured filters %q, want the Batch tab's chain", rep.Filters)
+	}
+
+	// The table: a row per count, with the speed-up of one worker.
+	if r, c := p.tableSize(); r != 2 || c != len(benchColumns) {
+		t.Errorf("table of %d×%d", r, c)
+	}
+	for _, want := range []string{"Workers", "Speed-up", "1.00×"} {
+		if !shows(p.table, want) {
+			t.Errorf("table does not show %q: %q", want, texts(p.table))
+		}
+	}
+	if !strings.Contains(p.verdict.Text, "Recommended:") {
+		t.Errorf("verdict %q", p.verdict.Text)
+	}
+
+	// The chart: drawn at the view's pixel size, not blank.
+	h.waitFor("the chart", 10*time.Second, func() bool { return p.chart.img.Image != nil })
+	size := p.chart.Size()
+	checkChart(t, p.chart, int(size.Width), int(size.Height))
+	p.chart.Resize(fyne.NewSize(420, 260))
+	h.waitFor("the chart to be redrawn at the new size", 10*time.Second, func() bool {
+		b := p.chart.img.Image.Bounds()
+		return b.Dx() == 420 && b.Dy() == 260
+	})
+	checkChart(t, p.chart, 420, 260)
+
+	// Use the recommendation on the Batch tab.
+	if p.apply.Disabled() || !strings.Contains(p.apply.Text, "Use ") {
+		t.Fatalf("apply button %q disabled %v", p.apply.Text, p.apply.Disabled())
+	}
+	test.Tap(p.apply)
+	if h.w.run.workers != rep.Recommended || h.w.run.workersCtl.entry.Text != strconv.Itoa(rep.Recommended) {
+		t.Errorf("Batch tab workers %d (%q), recommended %d", h.w.run.workers, h.w.run.workersCtl.entry.Text, rep.Recommended)
+	}
+
+	// Exports.
+	var pngBuf, csvBuf bytes.Buffer
+	if err := p.writeChart(&pngBuf, rep); err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(&pngBuf)
+	if err != nil || img.Bounds().Dx() != exportWidth || img.Bounds().Dy() != exportHeight {
+		t.Errorf("exported chart: %v %v", err, img.Bounds())
+	}
+	if err := p.writeCSV(&csvBuf, rep); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := csv.NewReader(&csvBuf).ReadAll()
+	if err != nil || len(lines) != 3 || lines[0][0] != bench.CSVHeader[0] || lines[1][0] != "1" || lines[2][0] != "2" {
+		t.Errorf("exported CSV: %v %v", err, lines)
+	}
+}
+
+// TestBenchmarkRefuses: no inputs, a bad count list, or a batch running.
+func TestBenchmarkRefuses(t *testing.T) {
+	h := newHarness(t)
+	p := h.w.bench
+	test.Tap(p.start)
+	if p.busy || !strings.Contains(p.status.Text, "add some inputs") {
+		t.Errorf("started without inputs: %q", p.status.Text)
+	}
+	typeInto(p.counts, "1, zero")
+	test.Tap(p.start)
+	if p.busy || !strings.Contains(p.status.Text, "zero") {
+		t.Errorf("started with a bad count: %q", p.status.Text)
+	}
+	typeInto(p.counts, "1")
+	h.w.run.starting = true // as while a batch starts
+	h.w.inputs.items = append(h.w.inputs.items, inputItem{src: processing.Source{Path: "x.jpg"}})
+	test.Tap(p.start)
+	if p.busy || !strings.Contains(p.status.Text, "a batch is running") {
+		t.Errorf("started beside a batch: %q", p.status.Text)
+	}
+	h.w.run.starting = false
+}
+
+// checkChart checks that the chart on screen has the given size in pixels
+// and is not blank.
+func checkChart(t *testing.T, v *chartView, width, height int) {
+	t.Helper()
+	img := v.img.Image
+	if b := img.Bounds(); b.Dx() != width || b.Dy() != height {
+		t.Errorf("chart of %v, want %dx%d", b, width, height)
+		return
+	}
+	drawn := 0
+	for y := range height {
+		for x := range width {
+			c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+			if c.R < 0xf0 || c.G < 0xf0 || c.B < 0xf0 {
+				drawn++
+			}
+		}
+	}
+	if drawn < width*height/50 {
+		t.Errorf("chart blank: %d of %d pixels drawn", drawn, width*height)
+	}
+}
