@@ -27,6 +27,11 @@ type runFlags struct {
 	quality, workers                                                         int
 	maxPixels                                                                int64
 	flat, allowOverwrite, quiet                                              bool
+	// Isolation, memory and resume (see worker.go); "" where a command
+	// does not offer them: goroutines, no budget, no limits.
+	isolation, memoryBudget, workerMemory string
+	timeout                               time.Duration
+	resume                                bool
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
@@ -45,6 +50,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.report, "report", "", "write a JSON report to this `file`: one record per input")
 	fs.BoolVar(&f.allowOverwrite, "allow-overwrite-sources", false, "allow outputs to replace their own sources (with -on-exists overwrite)")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only failures and the summary")
+	f.registerIsolation(fs)
 }
 
 // settings merges the preset (if any) with the flags that were set.
@@ -89,6 +95,10 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	if f.maxPixels == 0 {
 		return engine.Settings{}, errors.New("-max-pixels 0: use -1 for no limit")
 	}
+	iso, err := f.isolationSettings()
+	if err != nil {
+		return engine.Settings{}, err
+	}
 	return engine.Settings{
 		Processing: processing.Settings{
 			Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel, OnExists: onExists,
@@ -97,6 +107,10 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		},
 		Workers:              f.workers,
 		AllowSourceOverwrite: f.allowOverwrite,
+		MemoryBudget:         iso.MemoryBudget,
+		Isolation:            iso.Isolation,
+		Timeout:              iso.Timeout,
+		WorkerMemory:         iso.WorkerMemory,
 	}, nil
 }
 
@@ -130,6 +144,7 @@ func runCmd(env *Env, args []string) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	s.Journal, s.Resume = true, f.resume // every run can be resumed
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -149,6 +164,7 @@ func runCmd(env *Env, args []string) int {
 	}
 	sum, records := watch(env, run, f.quiet)
 	printSummary(env.Stderr, sum, len(batch.Skipped))
+	printResume(env.Stderr, sum)
 	if f.report != "" {
 		if err := writeReport(f.report, batch, sum, records); err != nil {
 			fmt.Fprintf(env.Stderr, "picpool run: cannot write the report: %v\n", err)

@@ -10,9 +10,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/picpool/picpool/isolation"
+	"github.com/picpool/picpool/journal"
 	"github.com/picpool/picpool/pool"
 	"github.com/picpool/picpool/processing"
 )
@@ -25,8 +28,45 @@ type Settings struct {
 	// replace its own sources (output folder = input folder, same names,
 	// on-exists overwrite).
 	AllowSourceOverwrite bool
-	MemoryBudget         int64 // bytes, 0 = none
-	FanOut               bool  // see pool.Options.FanOut
+	// MemoryBudget in bytes, 0 = none (see AutoMemoryBudget): a file starts
+	// only when its estimated memory, read from its header, fits beside
+	// the files running; one that needs more than the whole budget fails.
+	MemoryBudget int64
+	FanOut       bool // see pool.Options.FanOut
+
+	// Isolation says where workers run: goroutines of this process ("", the
+	// default) or child processes, one per worker, each on one core.
+	Isolation Isolation
+	// For process isolation: the worker command (nil: this program's
+	// hidden "__worker" command; tests give their own binary), the time one
+	// file may take (pauses not counted) and the memory one worker process
+	// may use beyond its idle footprint, 0 meaning no limit.
+	WorkerCommand []string
+	Timeout       time.Duration
+	WorkerMemory  int64
+	// Journal keeps the resume journal in the output folder (see package
+	// journal); Resume skips the inputs an unfinished earlier run with the
+	// same settings finished, and removes the temporary files it left.
+	Journal, Resume bool
+}
+
+// Isolation is where workers run.
+type Isolation string
+
+const (
+	Goroutines Isolation = "goroutine" // workers share this process (the default)
+	Processes  Isolation = "process"   // a crash, hang or memory blow-up costs only its file
+)
+
+// ParseIsolation reads "goroutine" or "process" ("" is goroutine).
+func ParseIsolation(s string) (Isolation, error) {
+	switch Isolation(strings.ToLower(strings.TrimSpace(s))) {
+	case "", Goroutines, "goroutines":
+		return Goroutines, nil
+	case Processes, "processes":
+		return Processes, nil
+	}
+	return "", fmt.Errorf("unknown isolation %q (use goroutine or process)", s)
 }
 
 // Batch is the list of inputs found, and of those left out with a reason.
@@ -69,6 +109,10 @@ type Summary struct {
 	Megapixels                             float64
 	Wall                                   time.Duration
 	Interrupted                            bool // cancelled before the end
+	Resumed                                int  // of Skipped: done by an earlier run (Settings.Resume)
+	// Warnings are problems that did not stop the batch (the journal could
+	// not be written: resuming may redo some files).
+	Warnings []string
 }
 
 // PerSecond is the throughput in images per second.
@@ -85,9 +129,21 @@ type Run struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
+	sup     *isolation.Supervisor // process isolation, else nil
+	journal *journal.Writer       // Settings.Journal, else nil
+	files   []fileState           // by job ID
+
 	mu      sync.Mutex
 	records []Record
 	summary Summary
+	resumed int
+	warn    []string
+}
+
+// fileState is what the journal needs to know about a source.
+type fileState struct {
+	abs     string
+	modTime int64 // Unix nanoseconds
 }
 
 // Check validates settings and the batch without running anything: the
@@ -130,6 +186,25 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	mode, err := ParseIsolation(string(s.Isolation))
+	if err != nil {
+		return nil, err
+	}
+	outDir := s.Processing.Naming.Dir
+	fp := settingsFingerprint(s.Processing)
+	var prior *journal.Journal
+	if s.Resume {
+		if prior, err = journal.Load(outDir); err != nil {
+			return nil, fmt.Errorf("cannot read the resume journal: %w", err)
+		}
+		if last, ok := prior.Last(); ok && !last.Finished && last.Settings != fp {
+			return nil, fmt.Errorf("%w: resume with the same filters and output options, or run without resuming", ErrResumeSettings)
+		}
+		// No worker runs yet: every temporary file there is a leftover.
+		if _, err := journal.RemoveStaleTemp(outDir); err != nil {
+			return nil, fmt.Errorf("cannot remove temporary files left in the output folder: %w", err)
+		}
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	r := &Run{cancel: cancel, done: make(chan struct{})}
 	r.pool = pool.New(pool.Options{
@@ -138,32 +213,89 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 		FanOut:       s.FanOut,
 		OnResult:     r.record,
 	})
+	if mode == Processes {
+		r.sup, err = isolation.New(isolation.Options{Workers: r.pool.Workers(), Command: s.WorkerCommand, Timeout: s.Timeout, MemoryLimit: s.WorkerMemory})
+		if err == nil {
+			if err = r.sup.Start(ctx); err != nil {
+				r.sup.Close()
+			}
+		}
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+	}
 	sources := planNames(b.Sources, s.Processing)
+	r.files = make([]fileState, len(sources))
 	jobs := make([]pool.Job, len(sources))
+	costs := make([]int64, len(sources))
 	for i, src := range sources {
-		jobs[i] = pool.Job{ID: i, Name: src.Path, Size: src.Size, Run: jobFor(proc, src)}
+		jobs[i] = pool.Job{ID: i, Name: src.Path, Size: src.Size, Run: r.jobFor(proc, src, &costs[i])}
+	}
+	if s.Journal {
+		if r.journal, err = journal.Open(outDir); err != nil {
+			cancel()
+			if r.sup != nil {
+				r.sup.Close()
+			}
+			return nil, fmt.Errorf("cannot write the resume journal: %w", err)
+		}
 	}
 	go func() {
 		defer close(r.done)
 		defer cancel()
+		resumed := r.prepare(ctx, jobs, costs, s, prior, fp)
+		if r.journal != nil {
+			r.warnIf(r.journal.Begin(journal.Header{Settings: fp, Total: len(jobs), Resumed: resumed}))
+		}
 		err := r.pool.Run(ctx, jobs)
+		if r.sup != nil {
+			r.warnIf(r.sup.Close())
+		}
+		if r.journal != nil {
+			if err == nil {
+				r.warnIf(r.journal.Finish())
+			} else {
+				r.warnIf(r.journal.Close())
+			}
+		}
 		snap := r.pool.Snapshot()
 		t := snap.Totals
 		r.mu.Lock()
 		r.summary = Summary{
 			Total: t.Total, Done: t.Done, Skipped: t.Skipped, Failed: t.Failed, Canceled: t.Canceled,
 			BytesIn: t.BytesIn, BytesOut: t.BytesOut, Megapixels: t.Megapixels(), Wall: t.Elapsed,
-			Interrupted: err != nil,
+			Interrupted: err != nil, Resumed: r.resumed, Warnings: r.warn,
 		}
 		r.mu.Unlock()
 	}()
 	return r, nil
 }
 
-// jobFor makes the pool job that processes one source.
-func jobFor(proc *processing.Processor, src processing.Source) func(context.Context, pool.Progress) pool.Outcome {
+func (r *Run) warnIf(err error) {
+	if err == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.warn) == 0 || r.warn[len(r.warn)-1] != err.Error() {
+		r.warn = append(r.warn, err.Error())
+	}
+}
+
+// jobFor makes the pool job that processes one source, in this process or
+// in its worker's process. cost is read when the job runs.
+func (r *Run) jobFor(proc *processing.Processor, src processing.Source, cost *int64) func(context.Context, pool.Progress) pool.Outcome {
 	return func(ctx context.Context, p pool.Progress) pool.Outcome {
-		res, err := proc.Process(ctx, src, func(stage string) error { return p.Stage(pool.State(stage)) })
+		stage := func(stage string) error { return p.Stage(pool.State(stage)) }
+		var res processing.Result
+		var err error
+		if r.sup != nil {
+			job := isolation.Job{Source: src, Settings: proc.Settings(), Cost: *cost}
+			res, err = r.sup.Process(ctx, p.Worker(), job, stage)
+		} else {
+			res, err = proc.Process(ctx, src, stage)
+		}
 		out := pool.Outcome{Status: pool.Done, BytesOut: res.BytesOut, Pixels: res.Info.Pixels(), Value: res}
 		if err != nil {
 			out.Err = err
@@ -193,8 +325,17 @@ func (r *Run) record(res pool.Result) {
 		rec.Error = res.Err.Error()
 		rec.Reason = processing.KindOf(res.Err).String()
 		var pe *pool.PanicError
-		if errors.As(res.Err, &pe) {
+		var we *isolation.WorkerError
+		var db *errDoneBefore
+		switch {
+		case errors.As(res.Err, &pe):
 			rec.Reason = "crash"
+		case errors.As(res.Err, &we):
+			rec.Reason = we.Reason // crash, timeout, out of memory
+		case errors.Is(res.Err, pool.ErrOverBudget):
+			rec.Reason = "over budget"
+		case errors.As(res.Err, &db):
+			rec.Reason, rec.Output = "done before", db.output
 		}
 	}
 	if rec.Status != "done" {
@@ -209,6 +350,11 @@ func (r *Run) record(res pool.Result) {
 			rec.StageMS[string(st.Stage)] += ms(st.Duration)
 		}
 	}
+	if r.journal != nil && rec.Status != "canceled" && rec.Reason != "done before" {
+		f := r.files[res.Job.ID]
+		r.warnIf(r.journal.Add(journal.Entry{Path: f.abs, Size: res.Job.Size, ModTime: f.modTime, Status: rec.Status,
+			Output: rec.Output, Reason: rec.Reason, Error: rec.Error}))
+	}
 	r.mu.Lock()
 	r.records = append(r.records, rec)
 	r.mu.Unlock()
@@ -218,6 +364,19 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // Snapshot is the pool's live status.
 func (r *Run) Snapshot() pool.Snapshot { return r.pool.Snapshot() }
+
+// WorkerProcess is one worker process's live figures: PID, CPU%, memory.
+type WorkerProcess = isolation.WorkerStats
+
+// Processes samples the worker processes (gopsutil), in the order of
+// Snapshot's workers; nil when workers are goroutines. CPU% is since the
+// previous call: call it on the same ticker as Snapshot.
+func (r *Run) Processes() []WorkerProcess {
+	if r.sup == nil {
+		return nil
+	}
+	return r.sup.Stats()
+}
 
 // Pause stops workers at their next stage boundary; Resume lets them go on.
 func (r *Run) Pause()         { r.pool.Pause() }

@@ -1,0 +1,149 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/picpool/picpool/journal"
+	"github.com/picpool/picpool/pool"
+	"github.com/picpool/picpool/processing"
+)
+
+// What a batch reads before its first file starts: the resume journal's
+// view of each input and each file's memory estimate for the budget.
+
+// AutoMemoryBudget is the default memory budget: three quarters of the
+// memory available now (gopsutil), or 0 (none) when that cannot be read.
+func AutoMemoryBudget() int64 {
+	m, err := pool.ReadMachine()
+	if err != nil || m.AvailableMemory == 0 {
+		return 0
+	}
+	return int64(m.AvailableMemory / 4 * 3)
+}
+
+// JournalRun is one run recorded in an output folder's resume journal.
+type JournalRun = journal.Run
+
+// Unfinished reports whether the last batch written into outDir stopped
+// before its end (crash, kill, power cut, cancel), with what it had done:
+// the window asks whether to resume it (Settings.Resume).
+func Unfinished(outDir string) (JournalRun, bool) {
+	run, unfinished, err := journal.Unfinished(outDir)
+	return run, unfinished && err == nil
+}
+
+// ErrResumeSettings is returned by Start when Settings.Resume meets an
+// unfinished batch made with other settings.
+var ErrResumeSettings = errors.New("the unfinished batch in the output folder used other settings")
+
+func settingsFingerprint(ps processing.Settings) string {
+	ps.Naming.Dir = "" // the journal lies in it; "out" and "/abs/out" are one folder
+	return journal.Fingerprint(ps)
+}
+
+// prepare reads what the jobs need before they start, a few files at a
+// time: modification times for the journal, what an earlier run finished
+// (those jobs become "done before"), and with a memory budget each file's
+// estimated memory from its header. It returns the count done before.
+func (r *Run) prepare(ctx context.Context, jobs []pool.Job, costs []int64, s Settings, prior *journal.Journal, fp string) int {
+	needStat, needCost := s.Journal || prior != nil, s.MemoryBudget > 0
+	if !needStat && !needCost {
+		return 0
+	}
+	var steps []*processing.Pipeline
+	for _, st := range s.Processing.Chain {
+		if p, err := (processing.Chain{st}).Compile(); err == nil && p.Len() > 0 {
+			steps = append(steps, p)
+		}
+	}
+	var next, resumed int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range 8 { // headers are small reads: a few at once hide the disk's latency
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= int64(len(jobs)) {
+					return
+				}
+				job := &jobs[i]
+				if needStat {
+					f := &r.files[i]
+					f.abs, _ = filepath.Abs(job.Name)
+					if st, err := os.Stat(job.Name); err == nil {
+						f.modTime = st.ModTime().UnixNano()
+					}
+					if e, ok := prior.Done(f.abs, job.Size, f.modTime, fp); ok {
+						job.Run = doneBefore(e)
+						mu.Lock()
+						resumed++
+						mu.Unlock()
+						continue
+					}
+				}
+				if needCost {
+					if info, err := processing.Probe(job.Name, s.Processing.Decode); err == nil {
+						job.Cost = jobCost(info, steps, !s.Processing.Decode.NoOrientation)
+						costs[i] = job.Cost
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	r.mu.Lock()
+	r.resumed = int(resumed)
+	r.mu.Unlock()
+	return int(resumed)
+}
+
+// jobCost estimates the memory one file needs while it is processed, from
+// its header: the decoded image (bytes per pixel by format: JPEG decodes to
+// YCbCr, at most 3, GIF to a palette, 1, the others up to NRGBA, 4), an
+// upright NRGBA copy when EXIF orientation turns it, and two NRGBA buffers
+// (4 bytes a pixel) of the largest image a filter step makes: its output
+// beside the step before's, or a blur's intermediate pass.
+func jobCost(info processing.Info, steps []*processing.Pipeline, orient bool) int64 {
+	px := info.Pixels()
+	bpp := int64(4)
+	switch info.Format {
+	case "jpeg":
+		bpp = 3
+	case "gif":
+		bpp = 1
+	}
+	cost := px * bpp
+	if orient && info.Orientation > 1 {
+		cost += 4 * px
+	}
+	w, h := info.Upright()
+	var largest int64
+	for _, st := range steps {
+		w, h, _ = st.OutputSize(w, h)
+		largest = max(largest, int64(w)*int64(h))
+	}
+	return cost + 2*4*largest
+}
+
+// errDoneBefore is the outcome of an input an earlier run finished.
+type errDoneBefore struct{ output string }
+
+func (e *errDoneBefore) Error() string {
+	if e.output == "" {
+		return "done in an earlier run"
+	}
+	return "done in an earlier run: " + e.output
+}
+
+func doneBefore(e journal.Entry) func(context.Context, pool.Progress) pool.Outcome {
+	return func(context.Context, pool.Progress) pool.Outcome {
+		return pool.Outcome{Status: pool.Skipped, Err: &errDoneBefore{output: e.Output}, Value: processing.Result{Output: e.Output}}
+	}
+}
