@@ -42,9 +42,9 @@ type Config struct {
 	Counts []int // worker counts; nil: DefaultCounts. 1 is always added.
 	Repeat int   // counted runs per count; <= 0: DefaultRepeat
 	Sample int   // images to take from the batch (evenly spread); <= 0: all
-	// Settings are the batch's processing settings. Workers, FanOut, the
-	// output folder and what to do when an output exists are set by the
-	// benchmark.
+	// Settings are the batch's processing settings. The benchmark sets the
+	// rest: workers, goroutine isolation without fan-out, no memory budget,
+	// no journal, a new output folder per run.
 	Settings  engine.Settings
 	TempDir   string   // where the temporary output folder goes; "": the system's
 	Tolerance float64  // for the recommendation; <= 0: DefaultTolerance
@@ -120,8 +120,10 @@ func Start(ctx context.Context, b engine.Batch, cfg Config) (*Bench, error) {
 		return nil, fmt.Errorf("worker counts must be from 1 to %d", MaxWorkers)
 	}
 	s := cfg.Settings
-	s.FanOut = false
-	s.AllowSourceOverwrite = false
+	// Workers are goroutines of this process, each capped to one core; no
+	// memory budget holds them back; no journal is kept in the folder.
+	s.FanOut, s.Isolation, s.MemoryBudget = false, engine.Goroutines, 0
+	s.Journal, s.Resume, s.AllowSourceOverwrite = false, false, false
 	s.Processing.OnExists = "" // the folder is new: nothing exists
 	if _, err := engine.Check(b, s); err != nil {
 		return nil, err
