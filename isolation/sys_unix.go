@@ -55,13 +55,14 @@ func exitPeakRSS(st *os.ProcessState) uint64 {
 	return 0
 }
 
-// killedBy names the signal that ended the process, "" when it exited.
+// killedBy names the signal that ended the process ("signal 9, killed"),
+// "" when it exited.
 func killedBy(st *os.ProcessState) string {
 	if st == nil {
 		return ""
 	}
 	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		return ws.Signal().String()
+		return fmt.Sprintf("signal %d, %s", int(ws.Signal()), ws.Signal())
 	}
 	return ""
 }

@@ -1,0 +1,273 @@
+package isolation_test
+
+// Batches through the engine with worker processes: the children are this
+// test binary, which TestMain (main_test.go) turns into a worker.
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/picpool/picpool/engine"
+	"github.com/picpool/picpool/isolation"
+	"github.com/picpool/picpool/pool"
+	"github.com/picpool/picpool/processing"
+)
+
+const testdata = "../../shared/testdata"
+
+func processSettings(t *testing.T, out, chain string, workers int) engine.Settings {
+	t.Helper()
+	c, err := processing.ParseChain(chain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return engine.Settings{
+		Processing:    processing.Settings{Chain: c, Naming: processing.Naming{Dir: out}, Quality: 90},
+		Workers:       workers,
+		Isolation:     engine.Processes,
+		WorkerCommand: []string{os.Args[0]},
+	}
+}
+
+func start(t *testing.T, inputs []string, s engine.Settings) *engine.Run {
+	t.Helper()
+	b := engine.Collect(context.Background(), inputs, s.Processing.Naming.Dir)
+	r, err := engine.Start(context.Background(), b, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Cancel(); r.Wait() })
+	return r
+}
+
+// checkOutputs checks that every done record's output exists and decodes,
+// and that no temporary file is left.
+func checkOutputs(t *testing.T, out string, records []engine.Record) {
+	t.Helper()
+	for _, r := range records {
+		if r.Status != "done" {
+			continue
+		}
+		if _, err := processing.Probe(r.Output, processing.DecodeOptions{}); err != nil {
+			t.Errorf("%s: output %s: %v", r.Input, r.Output, err)
+		}
+	}
+	filepath.WalkDir(out, func(path string, d os.DirEntry, err error) error {
+		if err == nil && processing.IsTemp(d.Name()) {
+			t.Errorf("temporary file left: %s", path)
+		}
+		return nil
+	})
+}
+
+// TestWorkerKilledMidFile kills a worker process with SIGKILL while it
+// filters a photo: that file fails as a crash, the others convert.
+func TestWorkerKilledMidFile(t *testing.T) {
+	src := t.TempDir()
+	for i := range 6 {
+		data, err := os.ReadFile(filepath.Join(testdata, "photos", fmt.Sprintf("Landscape_%d.jpg", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("p%d.jpg", i)), data, 0o644)
+	}
+	out := t.TempDir()
+	r := start(t, []string{src}, processSettings(t, out, "blur=3", 2))
+
+	var victim string
+	var pid int
+	deadline := time.Now().Add(2 * time.Minute)
+	for victim == "" && time.Now().Before(deadline) {
+		snap, procs := r.Snapshot(), r.Processes()
+		for i, w := range snap.Workers {
+			if w.State == processing.StageFiltering && procs[i].PID != 0 {
+				victim, pid = w.Current, procs[i].PID
+				break
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if victim == "" {
+		t.Fatal("no worker reached the filtering stage")
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	sum := r.Wait()
+	records := r.Records(0)
+	if sum.Done != 5 || sum.Failed != 1 || len(records) != 6 {
+		t.Fatalf("summary %+v, records %+v", sum, records)
+	}
+	for _, rec := range records {
+		if rec.Status == "failed" {
+			t.Logf("%s: %s: %s", filepath.Base(rec.Input), rec.Reason, rec.Error)
+			if rec.Input != victim || rec.Reason != isolation.ReasonCrash || !strings.Contains(rec.Error, "killed") {
+				t.Errorf("failed record %+v, want %s failed as a crash (killed)", rec, victim)
+			}
+		}
+	}
+	checkOutputs(t, out, records)
+	lost := 0
+	for _, p := range r.Processes() {
+		lost += p.Lost
+		if p.PID != 0 {
+			t.Errorf("worker %d still has process %d after the batch", p.Worker, p.PID)
+		}
+	}
+	if lost != 1 {
+		t.Errorf("%d processes lost, want 1: %+v", lost, r.Processes())
+	}
+}
+
+// TestJobExhaustsItsMemoryLimit gives a 144 MP image to workers limited to
+// 128 MiB: that file fails with "out of memory", the others convert.
+func TestJobExhaustsItsMemoryLimit(t *testing.T) {
+	out := t.TempDir()
+	inputs := []string{
+		filepath.Join(testdata, "photos", "Landscape_5.jpg"),
+		filepath.Join(testdata, "hostile", "valid_144mpx_white.jpg"),
+		filepath.Join(testdata, "photos", "Portrait_2.jpg"),
+		filepath.Join(testdata, "hostile", "one_px.png"),
+	}
+	// grayscale first: the whole image is decoded (no shrink-on-load) and
+	// turned into a 576 MB NRGBA.
+	s := processSettings(t, out, "grayscale,resize=64x0", 2)
+	s.WorkerMemory = 128 << 20
+	r := start(t, inputs, s)
+	sum := r.Wait()
+	records := r.Records(0)
+	if sum.Done != 3 || sum.Failed != 1 {
+		t.Fatalf("summary %+v, records %+v", sum, records)
+	}
+	for _, rec := range records {
+		if rec.Status == "failed" {
+			t.Logf("%s: %s: %s", filepath.Base(rec.Input), rec.Reason, rec.Error)
+			if filepath.Base(rec.Input) != "valid_144mpx_white.jpg" || rec.Reason != isolation.ReasonOutOfMemory {
+				t.Errorf("failed record %+v, want the 144 MP image out of memory", rec)
+			}
+		}
+	}
+	checkOutputs(t, out, records)
+}
+
+// TestHostileFolderUnderMemoryBudgetInProcesses runs the real photos and
+// the hostile files with 4 workers per core, as processes, under a 512 MiB
+// budget: the same files convert and fail as with goroutines, and the whole
+// process tree stays under the budget plus each process's idle footprint.
+func TestHostileFolderUnderMemoryBudgetInProcesses(t *testing.T) {
+	if isolation.RaceEnabled {
+		t.Skip("decodes a 144 MP image twice: minutes under -race; make test runs it without -race")
+	}
+	inputs := []string{filepath.Join(testdata, "photos"), filepath.Join(testdata, "hostile")}
+	const chain = "resize=320x0,sharpen=0.5"
+	const budget = 512 << 20
+
+	// Reference: goroutines, no budget.
+	ref := processSettings(t, t.TempDir(), chain, 2)
+	ref.Isolation = engine.Goroutines
+	rr := start(t, inputs, ref)
+	refSum := rr.Wait()
+	want := outcomes(rr.Records(0))
+
+	resetPeak(t)
+	out := t.TempDir()
+	workers := 4 * pool.LogicalCores()
+	s := processSettings(t, out, chain, workers)
+	s.MemoryBudget = budget
+	r := start(t, inputs, s)
+	// Idle footprints: this process and each child, once all have started.
+	parentIdle := statusBytes(t, "self", "VmRSS")
+	var childIdle uint64
+	for _, p := range r.Processes() {
+		childIdle = max(childIdle, p.RSS)
+	}
+	var sampled uint64 // the tree's resident memory, every 20 ms
+	for {
+		select {
+		case <-r.Done():
+		case <-time.After(20 * time.Millisecond):
+			tree := statusBytes(t, "self", "VmRSS")
+			for _, p := range r.Processes() {
+				tree += p.RSS
+			}
+			sampled = max(sampled, tree)
+			continue
+		}
+		break
+	}
+	sum := r.Wait()
+	records := r.Records(0)
+	got := outcomes(records)
+
+	if sum.Total != refSum.Total || sum.Done != refSum.Done || sum.Failed != refSum.Failed || sum.Canceled != 0 {
+		t.Errorf("processes %+v\ngoroutines %+v", sum, refSum)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("outcomes differ:\nprocesses:\n%s\ngoroutines:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, rec := range records {
+		switch rec.Reason {
+		case isolation.ReasonCrash, isolation.ReasonTimeout, isolation.ReasonOutOfMemory, "over budget":
+			t.Errorf("%s: %s: %s", rec.Input, rec.Reason, rec.Error)
+		}
+	}
+	checkOutputs(t, out, records)
+
+	// Peak of the tree: the sum of every process's high-water mark (they
+	// did not all peak at once, so this bounds the real peak from above).
+	parentPeak := statusBytes(t, "self", "VmHWM")
+	var childPeaks uint64
+	for _, p := range r.Processes() {
+		childPeaks += p.PeakRSS
+	}
+	overhead := parentIdle + uint64(workers)*childIdle + 64<<20
+	t.Logf("%d workers, budget %d MiB: %d done, %d failed; tree peak %d MiB sampled every 20 ms, %d MiB as the sum of high-water marks (this process %d MiB, children %d MiB); idle: this process %d MiB, a child %d MiB; allowed %d MiB",
+		workers, budget>>20, sum.Done, sum.Failed, sampled>>20, (parentPeak+childPeaks)>>20, parentPeak>>20, childPeaks>>20, parentIdle>>20, childIdle>>20, (budget+overhead)>>20)
+	if parentPeak+childPeaks > budget+overhead {
+		t.Errorf("tree peak %d MiB is over the %d MiB budget plus %d MiB of idle processes and slack", (parentPeak+childPeaks)>>20, budget>>20, overhead>>20)
+	}
+}
+
+// outcomes lists "name: status reason" sorted.
+func outcomes(records []engine.Record) []string {
+	var out []string
+	for _, r := range records {
+		out = append(out, fmt.Sprintf("%s: %s %s", r.Input, r.Status, r.Reason))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// resetPeak resets this process's VmHWM (Linux: clear_refs 5).
+func resetPeak(t *testing.T) {
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		t.Skipf("cannot reset the peak memory figure: %v", err)
+	}
+}
+
+// statusBytes reads a kB field of /proc/<pid>/status.
+func statusBytes(t *testing.T, pid, field string) uint64 {
+	f, err := os.Open("/proc/" + pid + "/status")
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	t.Skipf("no %s in /proc/%s/status", field, pid)
+	return 0
+}
