@@ -127,10 +127,24 @@ func (r Report) Verdict() string {
 	case len(r.Rows) > 1:
 		fmt.Fprintf(&b, " %d is the largest count measured: more workers might still help.", rec.Workers)
 	}
+	if share, busy := r.Contended(); busy {
+		fmt.Fprintf(&b, " One worker got only %.0f%% of a core: other programs were using the CPUs, so these figures understate the machine.", share)
+	}
 	if r.Images > 0 && len(r.Counts) > 0 && r.Counts[len(r.Counts)-1] > r.Images {
 		fmt.Fprintf(&b, " The batch has only %s, so counts above %d have nothing to do.", plural(r.Images, "image", "images"), r.Images)
 	}
 	return b.String()
+}
+
+// Contended reports whether the one-worker runs got clearly less than a
+// whole core (under 85%): a sign of a machine busy with other work. share
+// is their CPU use in percent of one core.
+func (r Report) Contended() (share float64, busy bool) {
+	one, ok := RowFor(r.Rows, 1)
+	if !ok || one.CPUPercent <= 0 {
+		return 0, false
+	}
+	return one.CPUPercent, one.CPUPercent < 85
 }
 
 func plural(n int, one, many string) string {

@@ -164,6 +164,12 @@ func TestSummarizeEdgeCases(t *testing.T) {
 	if v := (Report{}).Verdict(); v != "No figures yet." {
 		t.Errorf("empty verdict %q", v)
 	}
+	// A one-worker run that got 40% of a core: the machine was busy.
+	busy := Report{Tolerance: 0.05, Runs: []Measurement{{Workers: 1, Wall: 4 * s, Done: 4, CPUPercent: 40}}}
+	busy.update()
+	if share, ok := busy.Contended(); !ok || share != 40 || !strings.Contains(busy.Verdict(), "only 40% of a core") {
+		t.Errorf("contended %v %v, verdict %q", share, ok, busy.Verdict())
+	}
 	// Throughput still rising at the largest count: say so.
 	rep := Report{Tolerance: 0.05, Counts: []int{1, 2}, Runs: []Measurement{
 		{Workers: 1, Wall: 4 * s, Done: 4}, {Workers: 2, Wall: 2 * s, Done: 4},

@@ -171,8 +171,17 @@ func newFigure(rep bench.Report, width vg.Length) *figure {
 	}
 	slices.Sort(counts)
 	names := make([]string, len(counts))
+	m := rep.Machine
 	for i, n := range counts {
 		names[i] = strconv.Itoa(n)
+		switch {
+		case n == m.LogicalCores && n == m.PhysicalCores:
+			names[i] += "\n(cores)"
+		case n == m.LogicalCores:
+			names[i] += "\n(logical cores)"
+		case n == m.PhysicalCores:
+			names[i] += "\n(physical cores)"
+		}
 	}
 	return &figure{rep: rep, counts: counts, names: names, width: width}
 }
@@ -228,9 +237,6 @@ func (f *figure) wallPanel() (*plot.Plot, error) {
 		top = max(top, r.WallMax.Seconds())
 	}
 	p.Y.Max = top * 1.22
-	if err := f.addCoreLines(p, false); err != nil {
-		return nil, err
-	}
 	var errs errorPoints
 	var labels plotter.XYLabels
 	var plain, recommended *plotter.BarChart
@@ -263,7 +269,7 @@ func (f *figure) wallPanel() (*plot.Plot, error) {
 		}
 		eb.LineStyle.Width = vg.Points(1.2)
 		p.Add(eb)
-		if err := addLabels(p, labels); err != nil {
+		if err := addLabels(p, labels, draw.XCenter, vg.Point{Y: vg.Points(5)}); err != nil {
 			return nil, err
 		}
 		if plain != nil {
@@ -296,7 +302,7 @@ func (f *figure) speedPanel() (*plot.Plot, error) {
 		top = max(top, r.SpeedUp)
 	}
 	p.Y.Max = top * 1.12
-	if err := f.addCoreLines(p, true); err != nil {
+	if err := f.addCoreLines(p); err != nil {
 		return nil, err
 	}
 	idealLine, err := plotter.NewLine(ideal)
@@ -340,7 +346,8 @@ func (f *figure) speedPanel() (*plot.Plot, error) {
 		marks.Color, marks.Shape, marks.Radius = barColor, draw.CircleGlyph{}, vg.Points(3.5)
 		p.Add(line, marks)
 		p.Legend.Add("measured speed-up (label: efficiency)", line, marks)
-		if err := addLabels(p, labels); err != nil {
+		// Right of the points, clear of the core lines through them.
+		if err := addLabels(p, labels, draw.XLeft, vg.Point{X: vg.Points(9), Y: vg.Points(-12)}); err != nil {
 			return nil, err
 		}
 	}
@@ -348,8 +355,8 @@ func (f *figure) speedPanel() (*plot.Plot, error) {
 }
 
 // addCoreLines marks the physical and logical core counts with vertical
-// lines (one line when they are equal), in the legend when legend is set.
-func (f *figure) addCoreLines(p *plot.Plot, legend bool) error {
+// lines (one line when they are equal), named in the legend.
+func (f *figure) addCoreLines(p *plot.Plot) error {
 	m := f.rep.Machine
 	type mark struct {
 		n    int
@@ -378,25 +385,23 @@ func (f *figure) addCoreLines(p *plot.Plot, legend bool) error {
 		l.Color, l.Width = mk.col, vg.Points(1.5)
 		l.Dashes = []vg.Length{vg.Points(2), vg.Points(3)}
 		p.Add(l)
-		if legend {
-			p.Legend.Add(mk.name, l)
-		}
+		p.Legend.Add(mk.name, l)
 	}
 	return nil
 }
 
-// addLabels writes texts just above points.
-func addLabels(p *plot.Plot, l plotter.XYLabels) error {
+// addLabels writes texts by points, aligned and moved by offset.
+func addLabels(p *plot.Plot, l plotter.XYLabels, align text.XAlignment, offset vg.Point) error {
 	labels, err := plotter.NewLabels(l)
 	if err != nil {
 		return err
 	}
 	for i := range labels.TextStyle {
 		labels.TextStyle[i].Font.Size = vg.Points(9)
-		labels.TextStyle[i].XAlign = draw.XCenter
+		labels.TextStyle[i].XAlign = align
 		labels.TextStyle[i].Font.Variant = sans
 	}
-	labels.Offset = vg.Point{Y: vg.Points(5)}
+	labels.Offset = offset
 	p.Add(labels)
 	return nil
 }
@@ -416,7 +421,11 @@ func (f *figure) title() string {
 	if mp > 0 {
 		line1 += fmt.Sprintf(" (%.0f MP)", mp)
 	}
-	line1 += fmt.Sprintf(", %s, median of %d runs", filters, rep.Repeat)
+	runs := "1 run"
+	if rep.Repeat != 1 {
+		runs = fmt.Sprintf("median of %d runs", rep.Repeat)
+	}
+	line1 += ", " + filters + ", " + runs
 	m := rep.Machine
 	line2 := fmt.Sprintf("%d logical / %d physical cores", m.LogicalCores, m.PhysicalCores)
 	if m.CPUModel != "" {
@@ -432,6 +441,9 @@ func (f *figure) title() string {
 		line2 += " · running…"
 	default:
 		line2 += fmt.Sprintf(" · recommended: %d workers", rep.Recommended)
+	}
+	if share, busy := rep.Contended(); busy {
+		line2 += fmt.Sprintf("\nbusy machine: 1 worker got only %.0f%% of a core", share)
 	}
 	return line1 + "\n" + line2
 }
