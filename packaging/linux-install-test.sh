@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Installs the Linux package (build/dist/PicPool-<version>-linux-<arch>.tar.xz)
+# with its own Makefile into a temporary prefix, checks what it installed and
+# that `picpool --version` prints FyneApp.toml's version, then starts the
+# installed app under Xvfb (no window manager), waits for its window and
+# takes screenshots into build/:
+#   build/package-linux-window.png  the window
+#   build/package-linux-screen.png  the whole screen
+# It fails if the window does not appear, or if the screenshot is blank.
+# Needs: xz-utils make xvfb xauth xdotool x11-utils imagemagick libgl1-mesa-dri.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+version=$(sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' FyneApp.toml | head -n 1)
+id=$(sed -n 's/^[[:space:]]*ID[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' FyneApp.toml | head -n 1)
+tarball=build/dist/PicPool-$version-linux-$(go env GOARCH).tar.xz
+[ -f "$tarball" ] || { echo "linux-install-test: $tarball is missing: run make package-linux" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+app_pid='' xvfb_pid=''
+cleanup() {
+	# Only the processes started here, by their ids.
+	[ -z "$app_pid" ] || kill "$app_pid" 2>/dev/null || true
+	[ -z "$xvfb_pid" ] || kill "$xvfb_pid" 2>/dev/null || true
+	wait 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "linux-install-test: FAIL: $*" >&2; exit 1; }
+
+# 1. Install with the package's Makefile, as a user would (PREFIX instead of /usr/local).
+mkdir -p "$tmp/src" "$tmp/prefix" "$tmp/home"
+tar -xJf "$tarball" -C "$tmp/src"
+make -s -C "$tmp/src/picpool" install PREFIX="$tmp/prefix"
+prefix=$tmp/prefix
+for f in bin/picpool "share/applications/$id.desktop" "share/pixmaps/$id.png"; do
+	[ -f "$prefix/$f" ] || fail "make install did not install $f"
+done
+[ -x "$prefix/bin/picpool" ] || fail "bin/picpool is not executable"
+echo "installed into a temporary prefix:"
+(cd "$prefix" && find . -type f -printf '  %P %s bytes\n' | sort)
+if missing=$(ldd "$prefix/bin/picpool" | grep 'not found'); then
+	fail "libraries missing for bin/picpool: $missing"
+fi
+
+# 2. The command line, from the installed binary.
+export LANG=C.UTF-8 HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config XDG_DATA_HOME=$tmp/home/.local/share
+got=$("$prefix/bin/picpool" --version)
+[ "$got" = "picpool $version" ] || fail "picpool --version printed '$got', want 'picpool $version'"
+echo "picpool --version: $got"
+
+# 3. The window, under Xvfb on a display number it picks itself (-displayfd):
+# other engineers' Xvfb may be on :99.
+exec 3>"$tmp/display"
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+xvfb_pid=$!
+exec 3>&-
+for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
+[ -s "$tmp/display" ] || fail "Xvfb did not start: $(cat "$tmp/xvfb.log")"
+DISPLAY=:$(head -n 1 "$tmp/display")
+export DISPLAY
+echo "Xvfb on $DISPLAY"
+
+LIBGL_ALWAYS_SOFTWARE=1 "$prefix/bin/picpool" >"$tmp/app.log" 2>&1 &
+app_pid=$!
+wid=
+for _ in $(seq 60); do
+	kill -0 "$app_pid" 2>/dev/null || fail "picpool exited: $(cat "$tmp/app.log")"
+	wid=$(xdotool search --name '^PicPool' 2>/dev/null | head -n 1) && [ -n "$wid" ] && break
+	sleep 0.5
+done
+[ -n "$wid" ] || fail "no window named PicPool after 30 s: $(cat "$tmp/app.log")"
+sleep 4 # let it draw its first frames
+echo "window $wid: '$(xdotool getwindowname "$wid")', $(xdotool getwindowgeometry "$wid" | sed -n 's/ *Geometry: //p')"
+
+# The window's icon (_NET_WM_ICON) comes from the app's metadata: Icon.png.
+if command -v xprop >/dev/null; then
+	icon=$(xprop -id "$wid" _NET_WM_ICON | head -c 200)
+	case $icon in
+	*"not found"* | *"no such atom"*) fail "the window has no _NET_WM_ICON" ;;
+	esac
+	echo "_NET_WM_ICON: set ($(xprop -id "$wid" _NET_WM_ICON | wc -c) bytes of xprop output)"
+	xprop -id "$wid" WM_CLASS
+fi
+
+import -window "$wid" build/package-linux-window.png
+import -window root build/package-linux-screen.png
+read -r colours sd < <(convert build/package-linux-window.png -format '%k %[fx:standard_deviation]\n' info:)
+echo "build/package-linux-window.png: $(identify -format '%wx%h' build/package-linux-window.png), $colours colours, standard deviation $sd"
+[ "$colours" -ge 32 ] || fail "the window screenshot has only $colours colours: blank?"
+awk -v sd="$sd" 'BEGIN { exit !(sd > 0.02) }' || fail "the window screenshot is flat (standard deviation $sd): blank?"
+kill -0 "$app_pid" 2>/dev/null || fail "picpool exited while shown: $(cat "$tmp/app.log")"
+echo "linux-install-test: OK"

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Builds PicPool's installable app for one system with `fyne package` and puts
+# it in build/dist/:
+#   packaging/package.sh linux    PicPool-<version>-linux-<arch>.tar.xz
+#   packaging/package.sh windows  PicPool-<version>-windows-amd64.exe
+#                                 (cross-compiled with MinGW-w64 off Windows)
+#   packaging/package.sh darwin   PicPool-<version>-macos-<arch>.dmg and .app.zip
+#                                 (on macOS only: needs Apple's SDK)
+# `fyne package` bumps Build in FyneApp.toml and writes temporary files
+# (fyne_metadata_init.go, fyne.syso) into the folder it builds, so it runs on
+# a copy of the working tree under build/package/<os>/ and the tree is left
+# as it was. FYNE names the pinned CLI (the Makefile installs it).
+set -euo pipefail
+
+os=${1:?usage: packaging/package.sh linux|windows|darwin}
+root=$(cd "$(dirname "$0")/.." && pwd)
+fyne=${FYNE:-fyne}
+dist=$root/build/dist
+stage=$root/build/package/$os/picpool
+version=$(sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$root/FyneApp.toml" | head -n 1)
+[ -n "$version" ] || { echo "package.sh: no Version in FyneApp.toml" >&2; exit 1; }
+export LANG=C.UTF-8
+
+# Build tags. The release builds take the pure-Go JPEG path: the cgo
+# libjpeg-turbo one links libturbojpeg dynamically, which most desktops lack
+# (and MinGW on Debian and macOS runners have no TurboJPEG at all).
+# PACKAGE_TAGS= (empty) builds with libjpeg-turbo where it is installed.
+tags=${PACKAGE_TAGS-picpool_purego}
+tagflags=()
+[ -z "$tags" ] || tagflags=(-tags "$tags")
+
+# The tree must come out as it went in: FyneApp.toml untouched, no files of
+# fyne's left at the root.
+before=$(cksum <"$root/FyneApp.toml")
+check_tree() {
+	[ "$(cksum <"$root/FyneApp.toml")" = "$before" ] || { echo "package.sh: FyneApp.toml was modified" >&2; exit 1; }
+	for f in fyne_metadata_init.go fyne.syso; do
+		[ ! -e "$root/$f" ] || { echo "package.sh: fyne left $f at the root of the tree" >&2; exit 1; }
+	done
+}
+
+# A copy of the sources: what git knows of (tracked and untracked, not
+# ignored), or everything but build/ outside a git checkout.
+rm -rf "$stage"
+mkdir -p "$stage" "$dist"
+if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	(cd "$root" && git ls-files -z --cached --others --exclude-standard |
+		while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+		tar --null -T - -cf -) | tar -xf - -C "$stage"
+else
+	(cd "$root" && tar --exclude=./build -cf - .) | tar -xf - -C "$stage"
+fi
+
+cd "$stage"
+case $os in
+linux)
+	arch=$(go env GOARCH)
+	"$fyne" package -os linux -release ${tagflags[@]+"${tagflags[@]}"}
+	out=$dist/PicPool-$version-linux-$arch.tar.xz
+	mv -f PicPool.tar.xz "$out"
+	;;
+windows)
+	export GOARCH=amd64
+	if [ "$(go env GOHOSTOS)" != windows ]; then
+		# Debian's MinGW-w64 with POSIX threads (what cgo's runtime needs).
+		if command -v x86_64-w64-mingw32-gcc-posix >/dev/null; then
+			export CC=${CC:-x86_64-w64-mingw32-gcc-posix} CXX=${CXX:-x86_64-w64-mingw32-g++-posix}
+		else
+			export CC=${CC:-x86_64-w64-mingw32-gcc} CXX=${CXX:-x86_64-w64-mingw32-g++}
+		fi
+	fi
+	"$fyne" package -os windows -release ${tagflags[@]+"${tagflags[@]}"}
+	out=$dist/PicPool-$version-windows-amd64.exe
+	mv -f PicPool.exe "$out"
+	;;
+darwin)
+	arch=$(go env GOARCH)
+	"$fyne" package -os darwin -release ${tagflags[@]+"${tagflags[@]}"}
+	out=$dist/PicPool-$version-macos-$arch.dmg
+	rm -rf dmg "$out" && mkdir dmg && mv PicPool.app dmg/ && ln -s /Applications dmg/Applications
+	hdiutil create -volname "PicPool $version" -srcfolder dmg -ov -format UDZO "$out"
+	(cd dmg && ditto -c -k --keepParent PicPool.app "$dist/PicPool-$version-macos-$arch.app.zip")
+	;;
+*)
+	echo "package.sh: unknown system $os (linux, windows or darwin)" >&2
+	exit 2
+	;;
+esac
+check_tree
+echo "built $out ($(du -h "$out" | cut -f1))"
