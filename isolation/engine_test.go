@@ -81,7 +81,7 @@ func TestWorkerKilledMidFile(t *testing.T) {
 		os.WriteFile(filepath.Join(src, fmt.Sprintf("p%d.jpg", i)), data, 0o644)
 	}
 	out := t.TempDir()
-	r := start(t, []string{src}, processSettings(t, out, "blur=3", 2))
+	r := start(t, []string{src}, processSettings(t, out, "resize=900x0,blur=3", 2))
 
 	var victim string
 	var pid int
