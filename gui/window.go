@@ -54,7 +54,6 @@ type Window struct {
 	output  *outputPanel
 	presets *presetsBar
 	run     *runPanel
-	bench   *benchPanel
 
 	loading      bool     // settings are being applied: don't save them back
 	onInputsDone []func() // called once after the next inputs are added
@@ -105,8 +104,6 @@ func newWindow(a fyne.App, eng Engine, do func(func()), log io.Writer) *Window {
 	batch := container.NewBorder(w.presets.obj, nil, nil, nil, main)
 
 	w.tabs = container.NewAppTabs(container.NewTabItem("Batch", batch))
-	w.bench = newBenchPanel(w, windowBench{w})
-	w.AddTab("Benchmark", w.bench.obj)
 	w.win.SetContent(w.tabs)
 	w.win.Resize(fyne.NewSize(1200, 800))
 	w.win.SetOnDropped(w.dropped)
@@ -268,7 +265,9 @@ func (w *Window) loadLast() {
 // autostart starts a batch as soon as the inputs are loaded when
 // PICPOOL_AUTOSTART=1 and PICPOOL_OUT names the output folder; PICPOOL_CHAIN
 // may give the filter chain in the command line's text form. It exists for
-// scripts/window-test.sh, which screenshots a batch in progress.
+// scripts/window-test.sh, which screenshots a batch in progress. (Another
+// diagnostic variable, PICPOOL_DEBUG_TICKS=1, logs how late each progress
+// update reaches the screen: see run.go.)
 func (w *Window) autostart() {
 	if os.Getenv("PICPOOL_AUTOSTART") != "1" || os.Getenv("PICPOOL_OUT") == "" {
 		return

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/picpool/picpool/engine"
@@ -115,21 +114,19 @@ func newFailuresView() *failuresView {
 	v.list = widget.NewList(func() int { return len(v.failed) },
 		func() fyne.CanvasObject {
 			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			name.Truncation = fyne.TextTruncateEllipsis
 			why := widget.NewLabel("")
 			why.Truncation = fyne.TextTruncateEllipsis
 			why.Importance = widget.DangerImportance
-			why.SizeName = theme.SizeNameCaptionText
-			return container.NewVBox(name, why)
+			return container.NewBorder(nil, nil, name, nil, why)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(v.failed) {
 				return
 			}
 			rec := v.failed[i]
-			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(shortPath(rec.Input))
-			box.Objects[1].(*widget.Label).SetText(failureText(rec))
+			row := o.(*fyne.Container)
+			row.Objects[1].(*widget.Label).SetText(shortPath(rec.Input))
+			row.Objects[0].(*widget.Label).SetText(failureText(rec))
 		})
 	v.obj = container.NewBorder(v.header, nil, nil, nil, v.list)
 	v.reset()
