@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -73,30 +74,38 @@ func CheckPNG(t *testing.T, data []byte, width, height int) image.Image {
 // inked counts the pixels that are not white, and those of the recommended
 // colour.
 func inked(img image.Image) (drawn, orange int) {
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
-			if c.R < 0xf0 || c.G < 0xf0 || c.B < 0xf0 {
-				drawn++
-			}
-			if c == recommendColor {
-				orange++
-			}
+	rgba, ok := img.(*image.RGBA) // what Image and png.Decode of its output give
+	if !ok {
+		b := img.Bounds()
+		rgba = image.NewRGBA(b)
+		draw.Draw(rgba, b, img, b.Min, draw.Src)
+	}
+	for i := 0; i+3 < len(rgba.Pix); i += 4 {
+		c := color.RGBA{R: rgba.Pix[i], G: rgba.Pix[i+1], B: rgba.Pix[i+2], A: rgba.Pix[i+3]}
+		if c.R < 0xf0 || c.G < 0xf0 || c.B < 0xf0 {
+			drawn++
+		}
+		if c == recommendColor {
+			orange++
 		}
 	}
 	return drawn, orange
 }
 
 func TestPNGOfRequestedSize(t *testing.T) {
-	for _, size := range [][2]int{{1200, 700}, {640, 400}, {300, 900}} {
+	sizes := [][2]int{{640, 400}, {300, 500}}
+	preview := os.Getenv("CHART_PREVIEW") // a file to look at: the default size
+	if preview != "" {
+		sizes = append(sizes, [2]int{DefaultWidth, DefaultHeight})
+	}
+	for _, size := range sizes {
 		var buf bytes.Buffer
 		if err := WritePNG(&buf, report(), size[0], size[1]); err != nil {
 			t.Fatal(err)
 		}
 		CheckPNG(t, buf.Bytes(), size[0], size[1])
-		if size[0] == 1200 && os.Getenv("CHART_PREVIEW") != "" {
-			os.WriteFile(os.Getenv("CHART_PREVIEW"), buf.Bytes(), 0o644)
+		if size[0] == DefaultWidth && preview != "" {
+			os.WriteFile(preview, buf.Bytes(), 0o644)
 		}
 	}
 	if err := WritePNG(&bytes.Buffer{}, report(), 50, 50); err == nil {
@@ -107,14 +116,14 @@ func TestPNGOfRequestedSize(t *testing.T) {
 func TestWriteFileByExtension(t *testing.T) {
 	dir := t.TempDir()
 	pngPath, svgPath := filepath.Join(dir, "a.png"), filepath.Join(dir, "sub", "a.SVG")
-	if err := WriteFile(pngPath, report(), 800, 500); err != nil {
+	if err := WriteFile(pngPath, report(), 400, 250); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(pngPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	CheckPNG(t, data, 800, 500)
+	CheckPNG(t, data, 400, 250)
 	if err := WriteFile(svgPath, report(), 800, 500); err != nil {
 		t.Fatal(err)
 	}
@@ -146,12 +155,12 @@ func TestPartialReports(t *testing.T) {
 	odd.Machine = bench.Machine{PhysicalCores: 6, LogicalCores: 6}
 	none := bench.Report{}
 	for name, rep := range map[string]bench.Report{"empty": empty, "some": some, "odd": odd, "zero": none} {
-		img, err := Image(rep, 600, 400, 0)
+		img, err := Image(rep, 300, 200, 0)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if drawn, _ := inked(img); drawn < 600*400/100 {
+		if drawn, _ := inked(img); drawn < 300*200/100 {
 			t.Errorf("%s: blank (%d pixels drawn)", name, drawn)
 		}
 	}
