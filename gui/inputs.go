@@ -36,7 +36,9 @@ type inputsPanel struct {
 	index    map[string]int // path → position in items
 	skipped  []processing.Skipped
 	selected int
-	pending  int // walks in flight
+	picked   bool // the user chose the selected input (not autoSelect)
+	auto     bool // autoSelect is selecting
+	pending  int  // walks in flight
 
 	summary     *widget.Label
 	list        *widget.List
@@ -57,6 +59,7 @@ func newInputsPanel(w *Window) *inputsPanel {
 	p.list = widget.NewList(func() int { return len(p.items) }, p.newRow, p.updateRow)
 	p.list.OnSelected = func(id widget.ListItemID) {
 		p.selected = id
+		p.picked = !p.auto
 		w.preview.request()
 	}
 	p.skipList = widget.NewList(func() int { return len(p.skipped) },
@@ -154,9 +157,7 @@ func (p *inputsPanel) added(b engine.Batch) {
 	p.list.Refresh()
 	p.refreshSkipped()
 	p.updateSummary()
-	if p.selected < 0 && len(p.items) > 0 {
-		p.list.Select(0)
-	}
+	p.autoSelect()
 	p.probe(fresh)
 	p.w.inputsAdded()
 }
@@ -193,6 +194,7 @@ func (p *inputsPanel) probe(paths []string) {
 				}
 				p.list.Refresh()
 				p.updateSummary()
+				p.autoSelect()
 			})
 		}
 		for _, path := range paths {
@@ -209,6 +211,40 @@ func (p *inputsPanel) probe(paths []string) {
 	})
 }
 
+// autoSelect selects an input for the preview until the user picks one:
+// the first input, or the first readable one once the headers are read.
+func (p *inputsPanel) autoSelect() {
+	if p.picked || len(p.items) == 0 {
+		return
+	}
+	want := 0
+	for i, it := range p.items {
+		if it.probed && it.err == "" {
+			want = i
+			break
+		}
+	}
+	if want != p.selected && (p.selected < 0 || p.items[p.selected].err != "") {
+		p.auto = true
+		p.list.Select(want)
+		p.auto = false
+	}
+}
+
+// markBroken flags an input that could not be decoded (found out by the
+// preview): the list says so and the preview moves on to a readable input
+// unless the user picked this one.
+func (p *inputsPanel) markBroken(path string, err error) {
+	i, ok := p.index[path]
+	if !ok || p.items[i].err != "" {
+		return
+	}
+	p.items[i].err = err.Error()
+	p.list.RefreshItem(i)
+	p.updateSummary()
+	p.autoSelect()
+}
+
 func (p *inputsPanel) remove(path string) {
 	i, ok := p.index[path]
 	if !ok {
@@ -217,7 +253,7 @@ func (p *inputsPanel) remove(path string) {
 	p.items = append(p.items[:i], p.items[i+1:]...)
 	p.reindex()
 	if p.selected == i {
-		p.selected = -1
+		p.selected, p.picked = -1, false
 		p.list.UnselectAll()
 		p.w.preview.request()
 	} else if p.selected > i {
@@ -228,7 +264,7 @@ func (p *inputsPanel) remove(path string) {
 }
 
 func (p *inputsPanel) clearAll() {
-	p.items, p.skipped, p.selected = nil, nil, -1
+	p.items, p.skipped, p.selected, p.picked = nil, nil, -1, false
 	p.reindex()
 	p.list.UnselectAll()
 	p.list.Refresh()

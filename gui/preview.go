@@ -133,7 +133,14 @@ func (p *previewPanel) loop() {
 		name := filepath.Base(req.path)
 		if baseErr != nil {
 			msg := fmt.Sprintf("%s: %v", name, baseErr)
-			p.w.do(func() { p.show(req.id, nil, nil, msg) })
+			broken := processing.KindOf(baseErr) != processing.ErrTooLarge // too large to preview is not broken
+			err, path := baseErr, req.path
+			p.w.do(func() {
+				p.show(req.id, nil, nil, msg)
+				if broken {
+					p.w.inputs.markBroken(path, err)
+				}
+			})
 			continue
 		}
 		w, h := info.Upright()

@@ -153,6 +153,11 @@ func TestHostileInputsAreListedAsFailures(t *testing.T) {
 	if !shows(h.w.inputs.list, "unreadable") {
 		t.Errorf("the input list does not flag text.png: %q", texts(h.w.inputs.list))
 	}
+	// The truncated JPEG has a good header; the preview finds it broken,
+	// flags it, and moves on to the first input that reads.
+	h.waitFor("the preview to move to a readable input", 20*time.Second, func() bool {
+		return filepath.Base(h.w.inputs.current()) == "Portrait_3.jpg" && h.w.inputs.items[0].err != ""
+	})
 	out := t.TempDir()
 	h.w.output.setFolder(out)
 	test.Tap(h.w.run.start)

@@ -148,17 +148,20 @@ wait "$app" 2>/dev/null || true
 # ---- 3. a batch in progress ----
 out=$tmp/out
 mkdir -p "$out"
+# A truncated JPEG first, so that the failure list has something to show.
 PICPOOL_AUTOSTART=1 PICPOOL_OUT=$out PICPOOL_CHAIN='resize=1600x0,sharpen=1.5,saturation=25' \
-	start_app build/window-batch.log "$photos"
+	start_app build/window-batch.log "$shared/testdata/hostile/trunc_50pct.jpg" "$photos"
 waitfor 60 "the PicPool window" bash -c "kill -0 $app && xdotool search --onlyvisible --name '^PicPool' >/dev/null 2>&1"
 has_window || fail "no window"
 waitfor 60 "the batch to start" bash -c "grep -q 'autostart:' build/window-batch.log"
 waitfor 60 "the first outputs" bash -c "[ \$(find '$out' -name '*.jpg' | wc -l) -ge 2 ]"
-sleep 0.3
+sleep 1.5 # let the preview of the first readable input arrive
 import -window "$wid" build/window-batch.png
 done_at_shot=$(find "$out" -name '*.jpg' | wc -l)
 check_png build/window-batch.png
 waitfor 120 "the batch to finish" bash -c "grep -q 'batch: Finished' build/window-batch.log"
+grep -q 'Finished: 18 processed · 0 skipped · 1 failed' build/window-batch.log ||
+	fail "expected 18 processed and 1 failed: $(grep 'batch:' build/window-batch.log)"
 n=$(find "$out" -name '*.jpg' | wc -l)
 [ "$n" -eq 18 ] || fail "the batch wrote $n files, expected 18"
 leftovers=$(find "$out" -name '.picpool-*' | wc -l)
