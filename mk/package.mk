@@ -17,7 +17,7 @@ ACTIONLINT := $(TOOLS_DIR)/actionlint-$(ACTIONLINT_VERSION)/actionlint
 
 APT_PACKAGE_LINUX   := $(APT_BUILD) xz-utils make
 APT_PACKAGE_WINDOWS := gcc-mingw-w64-x86-64-posix
-APT_PACKAGE_CHECK   := xz-utils make xvfb xauth xdotool x11-utils imagemagick libgl1-mesa-dri desktop-file-utils shellcheck
+APT_PACKAGE_CHECK   := xz-utils make xvfb xauth xdotool x11-utils python3 imagemagick libgl1-mesa-dri desktop-file-utils shellcheck
 
 .PHONY: package package-linux package-windows package-check package-tools \
         deps-package-linux deps-package-windows deps-package-check

@@ -75,14 +75,30 @@ sleep 4 # let it draw its first frames
 echo "window $wid: '$(xdotool getwindowname "$wid")', $(xdotool getwindowgeometry "$wid" | sed -n 's/ *Geometry: //p')"
 
 # The window's icon (_NET_WM_ICON) comes from the app's metadata: Icon.png.
-if command -v xprop >/dev/null; then
-	icon=$(xprop -id "$wid" _NET_WM_ICON | head -c 200)
-	case $icon in
-	*"not found"* | *"no such atom"*) fail "the window has no _NET_WM_ICON" ;;
-	esac
-	echo "_NET_WM_ICON: set ($(xprop -id "$wid" _NET_WM_ICON | wc -c) bytes of xprop output)"
-	xprop -id "$wid" WM_CLASS
+# xprop lists the property but cannot print 4 MB of it: its size is read
+# with Xlib through Python's ctypes.
+xprop -id "$wid" | grep -q '^_NET_WM_ICON(CARDINAL)' || fail "the window has no icon (_NET_WM_ICON)"
+if command -v python3 >/dev/null; then
+	size=$(python3 - "$wid" <<'PY'
+import ctypes, sys
+x = ctypes.cdll.LoadLibrary("libX11.so.6")
+x.XOpenDisplay.restype = ctypes.c_void_p
+x.XInternAtom.restype = ctypes.c_ulong
+x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+x.XGetWindowProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_long, ctypes.c_long,
+    ctypes.c_int, ctypes.c_ulong] + [ctypes.c_void_p] * 5
+d = x.XOpenDisplay(None)
+typ, fmt, n, after, data = ctypes.c_ulong(), ctypes.c_int(), ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_void_p()
+x.XGetWindowProperty(d, int(sys.argv[1]), x.XInternAtom(d, b"_NET_WM_ICON", 1), 0, 2, 0, 0, ctypes.byref(typ),
+    ctypes.byref(fmt), ctypes.byref(n), ctypes.byref(after), ctypes.byref(data))
+v = ctypes.cast(data, ctypes.POINTER(ctypes.c_ulong))
+print("%dx%d" % (v[0], v[1]) if n.value == 2 else "none")
+PY
+)
+	echo "window icon: $size"
+	case $size in none | 0x* | *x0) fail "the window's icon is empty" ;; esac
 fi
+xprop -id "$wid" WM_CLASS
 
 import -window "$wid" build/package-linux-window.png
 import -window root build/package-linux-screen.png

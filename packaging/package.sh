@@ -57,7 +57,16 @@ linux)
 	arch=$(go env GOARCH)
 	"$fyne" package -os linux -release ${tagflags[@]+"${tagflags[@]}"}
 	out=$dist/PicPool-$version-linux-$arch.tar.xz
-	mv -f PicPool.tar.xz "$out"
+	# fyne's Makefile takes its Exec from the .desktop entry's, which [CanOpen]
+	# in FyneApp.toml turns into "picpool %F": `make install` would then look
+	# for a file named "picpool %F". Keep the arguments out of the Makefile.
+	fix=$(mktemp -d)
+	tar -xJf PicPool.tar.xz -C "$fix"
+	sed -i 's/^Exec := "\([^" ]*\) [^"]*"$/Exec := "\1"/' "$fix/picpool/Makefile"
+	grep -qx 'Exec := "picpool"' "$fix/picpool/Makefile" ||
+		{ echo "package.sh: fyne's Makefile does not install bin/picpool" >&2; exit 1; }
+	tar -cJf "$out" --owner=0 --group=0 --numeric-owner -C "$fix" picpool
+	rm -rf "$fix" PicPool.tar.xz
 	;;
 windows)
 	export GOARCH=amd64
