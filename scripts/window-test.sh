@@ -56,23 +56,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free display: no lock file and no socket.
-display=
-for n in $(seq 99 160); do
-	if [ ! -e "/tmp/.X$n-lock" ] && [ ! -e "/tmp/.X11-unix/X$n" ]; then
-		display=:$n
-		break
-	fi
-done
-[ -n "$display" ] || fail "no free X display between :99 and :160"
-Xvfb "$display" -screen 0 1280x1024x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
-pids+=($!)
-export DISPLAY=$display
-for _ in $(seq 50); do
-	xdotool getdisplaygeometry >/dev/null 2>&1 && break
+# Xvfb picks a free display itself and writes its number to fd 3, so two
+# runs at once (or other X servers on the machine) never collide.
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$tmp/display" >"$tmp/xvfb.log" 2>&1 &
+xvfb=$!
+pids+=("$xvfb")
+for _ in $(seq 100); do
+	[ -s "$tmp/display" ] && break
+	kill -0 "$xvfb" 2>/dev/null || fail "Xvfb did not start: $(cat "$tmp/xvfb.log")"
 	sleep 0.1
 done
-xdotool getdisplaygeometry >/dev/null 2>&1 || fail "Xvfb did not start on $display: $(cat "$tmp/xvfb.log")"
+[ -s "$tmp/display" ] || fail "Xvfb did not report its display: $(cat "$tmp/xvfb.log")"
+display=:$(head -n 1 "$tmp/display")
+export DISPLAY=$display
+xdotool getdisplaygeometry >/dev/null 2>&1 || fail "cannot reach Xvfb on $display: $(cat "$tmp/xvfb.log")"
 note "Xvfb on $display"
 
 # waitfor SECONDS WHAT COMMAND...: poll until COMMAND succeeds.
@@ -81,6 +78,7 @@ waitfor() {
 	shift 2
 	local end=$((SECONDS + secs))
 	until "$@"; do
+		kill -0 "$xvfb" 2>/dev/null || fail "Xvfb on $display died while waiting for $what"
 		[ "$SECONDS" -lt "$end" ] || fail "timed out after ${secs}s waiting for $what"
 		sleep 0.2
 	done
@@ -88,7 +86,7 @@ waitfor() {
 
 # start_app LOG ARGS...: runs the app with fresh preferences, logging stderr.
 start_app() {
-	local applog=$1
+	applog=$1
 	shift
 	mkdir -p "$tmp/config"
 	XDG_CONFIG_HOME=$tmp/config LANG=C.UTF-8 LIBGL_ALWAYS_SOFTWARE=1 "$bin" "$@" 2>"$applog" >/dev/null &
@@ -96,10 +94,16 @@ start_app() {
 	pids+=("$app")
 }
 
+# window_up: the app runs (else fail with its log) and its window is mapped.
+window_up() {
+	kill -0 "$app" 2>/dev/null || fail "the app exited: $(grep -v '^\s' "$applog" | tail -n 20)"
+	xdotool search --onlyvisible --name '^PicPool' >/dev/null 2>&1
+}
+
 # window ID of the app, "" until it is mapped.
 find_window() { xdotool search --onlyvisible --name '^PicPool' 2>/dev/null | head -n 1; }
 has_window() { wid=$(find_window) && [ -n "$wid" ]; }
-app_alive() { kill -0 "$app" 2>/dev/null || fail "the app exited: $(tail -n 20 "$1")"; }
+app_alive() { kill -0 "$app" 2>/dev/null || fail "the app exited: $(grep -v '^\s' "$1" | tail -n 20)"; }
 
 # check_png FILE: the right size and not blank.
 check_png() {
@@ -119,7 +123,7 @@ inputs_logged() { grep -o 'inputs: [0-9]* files\?' "$1" | tail -n 1 | grep -o '[
 # ---- 1. open on the photos ----
 rm -f build/window.png build/window-after-drop.png build/window-batch.png
 start_app "$log" "$photos"
-waitfor 60 "the PicPool window" bash -c "kill -0 $app && xdotool search --onlyvisible --name '^PicPool' >/dev/null 2>&1"
+waitfor 60 "the PicPool window" window_up
 has_window || fail "no window"
 note "window $wid: $(xdotool getwindowgeometry "$wid" | tr '\n' ' ')"
 waitfor 30 "18 inputs in the log" bash -c "grep -q 'inputs: 18 files' '$log'"
@@ -151,7 +155,7 @@ mkdir -p "$out"
 # A truncated JPEG first, so that the failure list has something to show.
 PICPOOL_AUTOSTART=1 PICPOOL_OUT=$out PICPOOL_CHAIN='resize=1600x0,sharpen=1.5,saturation=25' \
 	start_app build/window-batch.log "$shared/testdata/hostile/trunc_50pct.jpg" "$photos"
-waitfor 60 "the PicPool window" bash -c "kill -0 $app && xdotool search --onlyvisible --name '^PicPool' >/dev/null 2>&1"
+waitfor 60 "the PicPool window" window_up
 has_window || fail "no window"
 waitfor 60 "the batch to start" bash -c "grep -q 'autostart:' build/window-batch.log"
 waitfor 60 "the first outputs" bash -c "[ \$(find '$out' -name '*.jpg' | wc -l) -ge 2 ]"
@@ -159,7 +163,7 @@ sleep 1.5 # let the preview of the first readable input arrive
 import -window "$wid" build/window-batch.png
 done_at_shot=$(find "$out" -name '*.jpg' | wc -l)
 check_png build/window-batch.png
-waitfor 120 "the batch to finish" bash -c "grep -q 'batch: Finished' build/window-batch.log"
+waitfor 300 "the batch to finish" bash -c "grep -q 'batch: Finished' build/window-batch.log"
 grep -q 'Finished: 18 processed · 0 skipped · 1 failed' build/window-batch.log ||
 	fail "expected 18 processed and 1 failed: $(grep 'batch:' build/window-batch.log)"
 n=$(find "$out" -name '*.jpg' | wc -l)
