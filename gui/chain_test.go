@@ -50,7 +50,7 @@ func TestBuildChainByTappingAndTyping(t *testing.T) {
 	}
 	// Start refuses with the problem.
 	h.w.output.setFolder(t.TempDir())
-	h.dropAndWait(1, testdata+"/photos/Landscape_1.jpg")
+	h.dropAndWait(1, sample(t, "beach-ball.jpg"))
 	test.Tap(h.w.run.start)
 	if h.w.run.run != nil || h.w.run.starting || !strings.Contains(h.w.run.stats.Text, "sigma") {
 		t.Errorf("Start with an invalid chain: stats %q", h.w.run.stats.Text)

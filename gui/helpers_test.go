@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/picpool/picpool/samples"
 )
 
 // testdata is the project's shared test images, seen from this package.
@@ -140,6 +142,17 @@ func (h *harness) dropAndWait(n int, paths ...string) {
 		}
 		return true
 	})
+}
+
+// sample extracts the embedded samples and returns the path of the one
+// called name (800x600 or 600x800: cheap to decode under the race detector).
+func sample(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := samples.Extract(dir); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, name)
 }
 
 // addStep chooses a filter kind by title and taps "Add step".

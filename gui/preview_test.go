@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -12,7 +11,7 @@ import (
 func TestPreviewFollowsTheChain(t *testing.T) {
 	h := newHarness(t)
 	p := h.w.preview
-	h.dropAndWait(1, filepath.Join(testdata, "photos", "Landscape_6.jpg"))
+	h.dropAndWait(1, sample(t, "sunset-lake.jpg"))
 	card := h.addStep("Resize")
 	typeInto(card.params["width"].entry, "100")
 	h.waitFor("a preview", 20*time.Second, func() bool { return p.shown == p.latest && p.after.Image != nil })
@@ -22,7 +21,7 @@ func TestPreviewFollowsTheChain(t *testing.T) {
 	if w := p.after.Image.Bounds().Dx(); w != 100 {
 		t.Errorf("after is %d wide, want 100", w)
 	}
-	if !shows(p.caption, "1800×1200 → 100×67") {
+	if !shows(p.caption, "sunset-lake.jpg · 800×600 → 100×75") {
 		t.Errorf("caption %q", p.caption.Text)
 	}
 

@@ -149,14 +149,14 @@ func TestCancelLeavesNoPartialFiles(t *testing.T) {
 func TestHostileInputsAreListedAsFailures(t *testing.T) {
 	h := newHarness(t)
 	hostile := filepath.Join(testdata, "hostile")
-	h.dropAndWait(3, filepath.Join(hostile, "trunc_50pct.jpg"), filepath.Join(hostile, "text.png"), filepath.Join(testdata, "photos", "Portrait_3.jpg"))
+	h.dropAndWait(3, filepath.Join(hostile, "trunc_50pct.jpg"), filepath.Join(hostile, "text.png"), sample(t, "lighthouse.jpg"))
 	if !shows(h.w.inputs.list, "unreadable") {
 		t.Errorf("the input list does not flag text.png: %q", texts(h.w.inputs.list))
 	}
 	// The truncated JPEG has a good header; the preview finds it broken,
 	// flags it, and moves on to the first input that reads.
 	h.waitFor("the preview to move to a readable input", 20*time.Second, func() bool {
-		return filepath.Base(h.w.inputs.current()) == "Portrait_3.jpg" && h.w.inputs.items[0].err != ""
+		return filepath.Base(h.w.inputs.current()) == "lighthouse.jpg" && h.w.inputs.items[0].err != ""
 	})
 	out := t.TempDir()
 	h.w.output.setFolder(out)
