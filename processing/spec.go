@@ -392,8 +392,12 @@ func (s Step) MarshalJSON() ([]byte, error) {
 			if p, found := k.info.Param(key); found {
 				switch p.Type {
 				case Int, Float:
+					// Only a valid JSON number literal goes out as a number:
+					// "01" or "+1" parse as numbers but stay strings.
 					if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
-						typed = json.Number(v)
+						if _, err := json.Marshal(json.Number(v)); err == nil {
+							typed = json.Number(v)
+						}
 					}
 				case Bool:
 					if b, err := strconv.ParseBool(v); err == nil {

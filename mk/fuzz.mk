@@ -1,0 +1,28 @@
+# Fuzzing (included by the Makefile): the header checks and decoders, the
+# filter-chain text and the preset JSON (processing/fuzz_test.go).
+#   make fuzz         each target for FUZZTIME (1 minute)
+#   make fuzz-short   each target for FUZZTIME_SHORT (10 s); part of make test
+# An input that fails is written to processing/testdata/fuzz/<target>/:
+# check it in with the fix, and every plain `go test` runs it from then on.
+# Minimising an interesting input may take 60 s by default, which stalls a
+# short run; 5 s is plenty for inputs of at most 64 KiB.
+
+FUZZ_PKG       := ./processing/
+FUZZ_TARGETS   := FuzzDecode FuzzParseChain FuzzParsePreset
+FUZZTIME       ?= 1m
+FUZZTIME_SHORT ?= 10s
+
+.PHONY: fuzz fuzz-short
+fuzz: deps
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "== $$t for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $(FUZZ_PKG) || exit 1; \
+	done
+
+fuzz-short: deps
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "== $$t for $(FUZZTIME_SHORT)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME_SHORT) -fuzzminimizetime 5s $(FUZZ_PKG) || exit 1; \
+	done
+
+test: fuzz-short
