@@ -5,8 +5,11 @@ package isolation_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"sort"
@@ -190,20 +193,7 @@ func TestHostileFolderUnderMemoryBudgetInProcesses(t *testing.T) {
 	for _, p := range r.Processes() {
 		childIdle = max(childIdle, p.RSS)
 	}
-	var sampled uint64 // the tree's resident memory, every 20 ms
-	for {
-		select {
-		case <-r.Done():
-		case <-time.After(20 * time.Millisecond):
-			tree := statusBytes(t, "self", "VmRSS")
-			for _, p := range r.Processes() {
-				tree += p.RSS
-			}
-			sampled = max(sampled, tree)
-			continue
-		}
-		break
-	}
+	sampled := sampleTree(t, r) // the tree's resident memory, every 20 ms
 	sum := r.Wait()
 	records := r.Records(0)
 	got := outcomes(records)
@@ -234,6 +224,74 @@ func TestHostileFolderUnderMemoryBudgetInProcesses(t *testing.T) {
 		workers, budget>>20, sum.Done, sum.Failed, sampled>>20, (parentPeak+childPeaks)>>20, parentPeak>>20, childPeaks>>20, parentIdle>>20, childIdle>>20, (budget+overhead)>>20)
 	if parentPeak+childPeaks > budget+overhead {
 		t.Errorf("tree peak %d MiB is over the %d MiB budget plus %d MiB of idle processes and slack", (parentPeak+childPeaks)>>20, budget>>20, overhead>>20)
+	}
+}
+
+// TestMemoryBudgetHoldsBackBigImages runs six 12 MP photos on six worker
+// processes twice: without a budget all decode at once; with one
+// that fits a single image, they take turns, and the process tree stays
+// under the budget plus the idle processes.
+func TestMemoryBudgetHoldsBackBigImages(t *testing.T) {
+	if isolation.RaceEnabled {
+		t.Skip("12 MP images: slow under -race; make test runs it without -race")
+	}
+	src := t.TempDir()
+	img := image.NewYCbCr(image.Rect(0, 0, 4000, 3000), image.YCbCrSubsampleRatio420)
+	for i := range img.Y {
+		img.Y[i] = uint8(i * 7)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 60}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("big%d.jpg", i)), buf.Bytes(), 0o644)
+	}
+	// grayscale first: each image is decoded whole (no shrink-on-load).
+	const chain = "grayscale,resize=64x0"
+	const budget = 160 << 20
+	peaks := map[int64]uint64{}
+	for _, b := range []int64{0, budget} {
+		s := processSettings(t, t.TempDir(), chain, 6)
+		s.MemoryBudget = b
+		r := start(t, []string{src}, s)
+		var idle uint64
+		for _, p := range r.Processes() {
+			idle += p.RSS
+		}
+		peak := sampleTree(t, r)
+		sum := r.Wait()
+		if sum.Done != 6 {
+			t.Fatalf("budget %d MiB: %+v %+v", b>>20, sum, r.Records(0))
+		}
+		peaks[b] = peak
+		t.Logf("budget %4d MiB: tree peak %4d MiB (children idle %d MiB), %v", b>>20, peak>>20, idle>>20, sum.Wall.Round(time.Millisecond))
+		if b > 0 {
+			if allowed := uint64(b) + statusBytes(t, "self", "VmRSS") + idle + 64<<20; peak > allowed {
+				t.Errorf("tree peak %d MiB over the %d MiB budget plus idle processes and slack (%d MiB)", peak>>20, b>>20, allowed>>20)
+			}
+		}
+	}
+	if peaks[budget] >= peaks[0] {
+		t.Errorf("the budget did not lower the peak: %d MiB with, %d MiB without", peaks[budget]>>20, peaks[0]>>20)
+	}
+}
+
+// sampleTree samples the resident memory of this process and the run's
+// worker processes every 20 ms until the run ends, and returns the highest.
+func sampleTree(t *testing.T, r *engine.Run) uint64 {
+	var peak uint64
+	for {
+		select {
+		case <-r.Done():
+			return peak
+		case <-time.After(20 * time.Millisecond):
+		}
+		tree := statusBytes(t, "self", "VmRSS")
+		for _, p := range r.Processes() {
+			tree += p.RSS
+		}
+		peak = max(peak, tree)
 	}
 }
 
