@@ -124,8 +124,11 @@ func (r Report) Verdict() string {
 		fmt.Fprintf(&b, " Adding workers beyond %d does not help (at best %+.0f%%).", rec.Workers, gain*100)
 	case more:
 		fmt.Fprintf(&b, " Adding workers beyond %d gains at most %+.0f%%.", rec.Workers, gain*100)
-	case len(r.Rows) > 1:
+	case len(r.Rows) > 1 && (r.Machine.LogicalCores == 0 || rec.Workers <= r.Machine.LogicalCores):
 		fmt.Fprintf(&b, " %d is the largest count measured: more workers might still help.", rec.Workers)
+	}
+	if lc := r.Machine.LogicalCores; lc > 0 && rec.Workers > lc {
+		fmt.Fprintf(&b, " That is more workers than the %s: the gain over %d comes from workers waiting on the disk, or from taking CPU time from other programs on a busy machine, not from more cores.", plural(lc, "logical core", "logical cores"), lc)
 	}
 	if share, busy := r.Contended(); busy {
 		fmt.Fprintf(&b, " One worker got only %.0f%% of a core: other programs were using the CPUs, so these figures understate the machine.", share)

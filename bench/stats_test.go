@@ -178,6 +178,12 @@ func TestSummarizeEdgeCases(t *testing.T) {
 	if rep.Recommended != 2 || !strings.Contains(rep.Verdict(), "largest count measured") {
 		t.Errorf("recommended %d, verdict %q", rep.Recommended, rep.Verdict())
 	}
+	// ... unless that count is beyond the logical cores: then more cores
+	// are not what helped.
+	rep.Machine.LogicalCores = 1
+	if v := rep.Verdict(); strings.Contains(v, "might still help") || !strings.Contains(v, "more workers than the 1 logical core:") {
+		t.Errorf("verdict %q", v)
+	}
 }
 
 func TestProgressFraction(t *testing.T) {

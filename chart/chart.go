@@ -211,7 +211,9 @@ func (f *figure) newPlot() *plot.Plot {
 	p.Legend.Top = true
 	p.Legend.ThumbnailWidth = vg.Points(18)
 	p.Legend.TextStyle.Font.Size = vg.Points(10)
-	p.Add(plotter.NewGrid())
+	grid := plotter.NewGrid()
+	grid.Vertical.Color = nil // counts are categories: no lines through the bars and labels
+	p.Add(grid)
 	for _, st := range []*text.Style{&p.Title.TextStyle, &p.X.Label.TextStyle, &p.Y.Label.TextStyle,
 		&p.X.Tick.Label, &p.Y.Tick.Label, &p.Legend.TextStyle} {
 		st.Font.Variant = sans
