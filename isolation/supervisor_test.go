@@ -121,6 +121,9 @@ func TestDeathsAreExplainedAndTheWorkerRestarts(t *testing.T) {
 func TestCancelStopsAJobThatIgnoresIt(t *testing.T) {
 	out := t.TempDir()
 	s := newSupervisor(t, Options{})
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(300*time.Millisecond, cancel)
 	start := time.Now()
@@ -132,6 +135,10 @@ func TestCancelStopsAJobThatIgnoresIt(t *testing.T) {
 		t.Errorf("took %v to cancel", d)
 	}
 	// A job that listens stops at once, without losing its process.
+	if err := s.Start(context.Background()); err != nil { // a fresh process, before the clock starts
+		t.Fatal(err)
+	}
+	lost := s.Stats()[0].Lost
 	ctx, cancel = context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	pid := 0
@@ -142,7 +149,7 @@ func TestCancelStopsAJobThatIgnoresIt(t *testing.T) {
 	if processing.KindOf(err) != processing.ErrCanceled {
 		t.Fatalf("%v, want canceled", err)
 	}
-	if st := s.Stats()[0]; st.PID != pid || st.Lost != 1 {
+	if st := s.Stats()[0]; st.PID != pid || st.Lost != lost {
 		t.Errorf("a cooperative cancel cost the process: %+v, pid before %d", st, pid)
 	}
 }
@@ -151,12 +158,12 @@ func TestCancelStopsAJobThatIgnoresIt(t *testing.T) {
 // for longer than the timeout: only working time counts.
 func TestPausedTimeIsNotTimedOut(t *testing.T) {
 	out := t.TempDir()
-	s := newSupervisor(t, Options{Timeout: time.Second})
+	s := newSupervisor(t, Options{Timeout: 2 * time.Second})
 	var stages []string
 	res, err := s.Process(context.Background(), 0, testJob(t, out, filepath.Join(out, testPrefix+"slow.png")), func(st string) error {
 		stages = append(stages, st)
 		if st == processing.StageFiltering {
-			time.Sleep(1500 * time.Millisecond)
+			time.Sleep(2500 * time.Millisecond)
 		}
 		return nil
 	})
