@@ -45,11 +45,17 @@ type Entry struct {
 
 // line is one line of the file.
 type line struct {
-	Event    string    `json:"event"` // start, file, end
-	Time     time.Time `json:"time,omitzero"`
-	Settings string    `json:"settings,omitempty"` // start: the settings' fingerprint
-	Total    int       `json:"total,omitempty"`    // start: inputs in the batch
+	Event string    `json:"event"` // start, file, end
+	Time  time.Time `json:"time,omitzero"`
+	*Header
 	*Entry
+}
+
+// Header starts a run.
+type Header struct {
+	Settings string `json:"settings"`          // the settings' fingerprint
+	Total    int    `json:"total"`             // inputs in the batch
+	Resumed  int    `json:"resumed,omitempty"` // of those, done by an earlier run
 }
 
 // Fingerprint is a short hash of settings (anything JSON can write), to
@@ -75,10 +81,9 @@ type Writer struct {
 	synced uint64 // lines known to be on disk
 }
 
-// Open appends a start line for a run of total inputs with the given
-// settings fingerprint to dir's journal, creating the folder and the file
-// as needed.
-func Open(dir, settings string, total int) (*Writer, error) {
+// Open opens dir's journal for appending, creating the folder and the file
+// as needed; Begin starts the run.
+func Open(dir string) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -94,11 +99,12 @@ func Open(dir, settings string, total int) (*Writer, error) {
 	} else if torn(f) {
 		w.write([]byte("\n")) // end a torn line, so the next one stands alone
 	}
-	if err := w.add(line{Event: "start", Time: time.Now().UTC(), Settings: settings, Total: total}); err != nil {
-		f.Close()
-		return nil, err
-	}
 	return w, nil
+}
+
+// Begin appends the run's start line.
+func (w *Writer) Begin(h Header) error {
+	return w.add(line{Event: "start", Time: time.Now().UTC(), Header: &h})
 }
 
 // torn reports whether the file does not end with a newline.
@@ -190,6 +196,7 @@ type Run struct {
 	Started  time.Time
 	Settings string // fingerprint
 	Total    int    // inputs in the batch
+	Resumed  int    // of those, done by an earlier run and not redone
 	Done     int    // inputs converted
 	Skipped  int    // inputs skipped (output existed, or done in an earlier run)
 	Failed   int    // inputs that failed
@@ -234,8 +241,8 @@ func (j *Journal) add(raw []byte) {
 	if json.Unmarshal(raw, &l) != nil {
 		return
 	}
-	if l.Event == "start" {
-		j.Runs = append(j.Runs, Run{Started: l.Time, Settings: l.Settings, Total: l.Total})
+	if l.Event == "start" && l.Header != nil {
+		j.Runs = append(j.Runs, Run{Started: l.Time, Settings: l.Settings, Total: l.Total, Resumed: l.Resumed})
 		return
 	}
 	if len(j.Runs) == 0 {
@@ -276,6 +283,9 @@ func (j *Journal) Last() (Run, bool) {
 // modification time) and its output is still there. Failed inputs are not
 // done: a resumed run tries them again.
 func (j *Journal) Done(path string, size, modTime int64, settings string) (Entry, bool) {
+	if j == nil {
+		return Entry{}, false
+	}
 	e, ok := j.entries[settings][path]
 	if !ok || e.Size != size || e.ModTime != modTime || (e.Status != "done" && e.Status != "skipped") {
 		return Entry{}, false

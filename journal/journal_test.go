@@ -15,8 +15,11 @@ func TestRunsEntriesAndTornLines(t *testing.T) {
 	if err := os.WriteFile(out, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	w, err := Open(dir, "S1", 100)
+	w, err := Open(dir)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Begin(Header{Settings: "S1", Total: 100}); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -70,8 +73,11 @@ func TestRunsEntriesAndTornLines(t *testing.T) {
 	}
 
 	// The next run starts on a line of its own and finishes.
-	w, err = Open(dir, "S2", 1)
+	w, err = Open(dir)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Begin(Header{Settings: "S2", Total: 1, Resumed: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Add(Entry{Path: "/in/x.jpg", Status: "skipped"}); err != nil {
@@ -81,7 +87,7 @@ func TestRunsEntriesAndTornLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	j, _ = Load(dir)
-	if len(j.Runs) != 2 || !j.Runs[1].Finished || j.Runs[1].Skipped != 1 || j.Runs[0].Finished {
+	if len(j.Runs) != 2 || !j.Runs[1].Finished || j.Runs[1].Resumed != 1 || j.Runs[1].Skipped != 1 || j.Runs[0].Finished {
 		t.Errorf("runs %+v", j.Runs)
 	}
 	if _, unfinished, _ := Unfinished(dir); unfinished {
