@@ -7,7 +7,7 @@ GO ?= go
 # Debian packages: cgo + GLFW for the window; Xvfb, xdotool, ImageMagick and
 # GTK for Python for the real-window test (xdnd drag source).
 APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-             libxinerama-dev libxi-dev libxxf86vm-dev
+             libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev
 APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -50,6 +50,7 @@ test: deps-test fmt-check vet test-go test-window
 test-go: deps
 	$(GO) test -race -timeout 20m ./...
 	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany' ./processing/ ./engine/ ./isolation/
+	$(GO) test -count=1 -tags picpool_purego ./processing/
 
 test-window: deps-test build
 	bash scripts/window-test.sh

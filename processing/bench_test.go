@@ -3,6 +3,7 @@ package processing
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"os"
@@ -41,7 +42,8 @@ func referenceJPEG(b testing.TB) []byte {
 	b.Helper()
 	needTestdata(b)
 	reference.once.Do(func() {
-		src, err := Decode(filepath.Join(testdata, "photos", "Landscape_1.jpg"), DecodeOptions{})
+		// Go's decoder in every build, so every build benchmarks the same bytes.
+		src, err := decodeFile(filepath.Join(testdata, "photos", "Landscape_1.jpg"), DecodeOptions{}, 0, 0, false)
 		if err != nil {
 			reference.err = err
 			return
@@ -84,17 +86,56 @@ func BenchmarkDecode(b *testing.B) {
 		}
 		perSecond(b, 4000*3000)
 	})
+	// libjpeg-turbo, at full size and at the DCT-scaled sizes shrink-on-load
+	// picks (1/2 for the reference job's 1920 px).
+	for _, denom := range []int{1, 2, 4, 8} {
+		b.Run(fmt.Sprintf("libjpeg-turbo-1:%d", denom), func(b *testing.B) {
+			if !turboJPEG {
+				b.Skip("built without libjpeg-turbo")
+			}
+			for b.Loop() {
+				turboDecodeBytes(b, data, denom)
+			}
+			perSecond(b, 4000*3000)
+		})
+	}
+}
+
+func turboDecodeBytes(b testing.TB, data []byte, denom int) image.Image {
+	hd, err := turboHeader(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, err := turboDecode(data, hd, denom)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return img
 }
 
 func BenchmarkResize(b *testing.B) {
 	data := referenceJPEG(b)
 	full := goDecode(b, data) // *image.YCbCr, what image/jpeg gives
-	b.Run("full-ycbcr", func(b *testing.B) {
-		for b.Loop() {
-			imaging.Resize(full, refWidth, 0, imaging.Lanczos)
-		}
-		perSecond(b, 4000*3000)
-	})
+	fullNRGBA := imaging.Clone(full)
+	// What shrink-on-load hands the resize: 2000x1500 NRGBA from
+	// libjpeg-turbo at 1/2 (a box-filtered stand-in without it).
+	var half image.Image
+	if turboJPEG {
+		half = turboDecodeBytes(b, data, 2)
+	} else {
+		half = imaging.Resize(full, 2000, 1500, imaging.Box)
+	}
+	for _, c := range []struct {
+		name string
+		img  image.Image
+	}{{"full-ycbcr", full}, {"full-nrgba", fullNRGBA}, {"half-nrgba", half}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				imaging.Resize(c.img, refWidth, 0, imaging.Lanczos)
+			}
+			perSecond(b, c.img.Bounds().Dx()*c.img.Bounds().Dy())
+		})
+	}
 }
 
 func BenchmarkSharpen(b *testing.B) {
@@ -108,18 +149,26 @@ func BenchmarkSharpen(b *testing.B) {
 func BenchmarkEncode(b *testing.B) {
 	img := imaging.Sharpen(imaging.Resize(goDecode(b, referenceJPEG(b)), refWidth, 0, imaging.Lanczos), refSharpen)
 	n := img.Bounds().Dx() * img.Bounds().Dy()
-	b.Run("default", func(b *testing.B) {
-		var size int
-		for b.Loop() {
-			var buf bytes.Buffer
-			if err := Encode(&buf, img, EncodeOptions{Format: JPEG, Quality: refQuality}); err != nil {
-				b.Fatal(err)
+	for _, c := range []struct {
+		name string
+		fast bool
+	}{{"image-jpeg", false}, {"libjpeg-turbo", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			if c.fast && !turboJPEG {
+				b.Skip("built without libjpeg-turbo")
 			}
-			size = buf.Len()
-		}
-		perSecond(b, n)
-		b.ReportMetric(float64(size), "bytes")
-	})
+			var size int
+			for b.Loop() {
+				var buf bytes.Buffer
+				if err := encode(&buf, img, EncodeOptions{Format: JPEG, Quality: refQuality}, c.fast); err != nil {
+					b.Fatal(err)
+				}
+				size = buf.Len()
+			}
+			perSecond(b, n)
+			b.ReportMetric(float64(size), "bytes")
+		})
+	}
 }
 
 // BenchmarkProcess is the whole reference job on one file, as a worker runs
@@ -158,7 +207,7 @@ func BenchmarkProcess(b *testing.B) {
 // TestReferenceJPEGIsCameraLike guards the benchmarks' input: a 4000x3000
 // JPEG at a camera's 0.3-0.5 bytes per pixel.
 func TestReferenceJPEGIsCameraLike(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("makes a 12 MP image")
 	}
 	data := referenceJPEG(t)

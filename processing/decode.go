@@ -161,12 +161,37 @@ type Decoded struct {
 	// conversion is paid until a filter runs.
 	Image image.Image
 	Info  Info
+	// Scale is 1, or 2, 4 or 8 when DecodeAtLeast decoded a JPEG at
+	// 1/Scale of its size (shrink-on-load): Image is then smaller than
+	// Info.Upright() by that factor, rounded up.
+	Scale int
 }
 
 // Decode reads, checks and decodes an image file. The header is checked
 // first (regular file, non-zero size, pixel limit) so a decompression bomb
 // is refused before any pixel memory is allocated. Errors are *FileError.
+//
+// JPEGs are decoded by libjpeg-turbo in builds that have it (see JPEGCodec),
+// into an *image.NRGBA (or *image.Gray); a file it refuses or warns about
+// (truncated, damaged, CMYK) goes to Go's decoder, which either decodes it
+// or says what is wrong, so errors are the same in every build.
 func Decode(path string, opts DecodeOptions) (*Decoded, error) {
+	return DecodeAtLeast(path, opts, 0, 0)
+}
+
+// DecodeAtLeast is Decode for a caller that shrinks the image to w x h (its
+// upright size) straight away: with libjpeg-turbo, a JPEG at least twice as
+// large is decoded at 1/2, 1/4 or 1/8 scale in the DCT, the smallest of those
+// whose size is still at least w x h (see Decoded.Scale), which is several
+// times faster and smaller than decoding it whole. Other formats, smaller
+// reductions, and builds without libjpeg-turbo decode at full size.
+func DecodeAtLeast(path string, opts DecodeOptions, w, h int) (*Decoded, error) {
+	return decodeFile(path, opts, w, h, turboJPEG)
+}
+
+// decodeFile is DecodeAtLeast; fast false keeps JPEGs on Go's decoder (tests
+// compare the two paths in one build).
+func decodeFile(path string, opts DecodeOptions, w, h int, fast bool) (*Decoded, error) {
 	f, st, err := openRegular(path)
 	if err != nil {
 		return nil, err
@@ -175,6 +200,11 @@ func Decode(path string, opts DecodeOptions) (*Decoded, error) {
 	info, err := probe(path, f, st.Size(), opts)
 	if err != nil {
 		return nil, err
+	}
+	if info.Format == "jpeg" && fast {
+		if d := decodeTurbo(f, st.Size(), info, w, h); d != nil {
+			return d, nil
+		}
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, osError(path, err, "cannot read")
@@ -192,7 +222,47 @@ func Decode(path string, opts DecodeOptions) (*Decoded, error) {
 	if !opts.NoOrientation {
 		img = Orient(img, info.Orientation)
 	}
-	return &Decoded{Image: img, Info: info}, nil
+	return &Decoded{Image: img, Info: info, Scale: 1}, nil
+}
+
+// decodeTurbo decodes a JPEG with libjpeg-turbo, at the smallest of 1/8,
+// 1/4, 1/2 and full scale whose upright size is at least w x h. It returns
+// nil when libjpeg-turbo cannot or should not decode the file: CMYK (Go's
+// decoder converts it), a file far larger than its pixels could need (it
+// would be read into memory whole), or any error or warning (truncated or
+// damaged data); Go's decoder then decodes it or says what is wrong.
+func decodeTurbo(f *os.File, size int64, info Info, w, h int) *Decoded {
+	if size > 16*info.Pixels()+64<<20 {
+		return nil
+	}
+	data := make([]byte, size)
+	if _, err := f.ReadAt(data, 0); err != nil {
+		return nil
+	}
+	hd, err := turboHeader(data)
+	if err != nil || hd.CMYK || hd.Width != info.Width || hd.Height != info.Height {
+		return nil
+	}
+	// The scale applies to the stored image, before orientation.
+	if info.Orientation >= 5 && info.Orientation <= 8 {
+		w, h = h, w
+	}
+	denom := 1
+	if w > 0 || h > 0 {
+		for _, d := range []int{8, 4, 2} {
+			if turboScaled(hd.Width, d) >= w && turboScaled(hd.Height, d) >= h {
+				denom = d
+				break
+			}
+		}
+	}
+	img, err := turboDecode(data, hd, denom)
+	if err != nil {
+		return nil
+	}
+	// Orientation is 1 when DecodeOptions.NoOrientation is set (probe
+	// reads it only otherwise).
+	return &Decoded{Image: Orient(img, info.Orientation), Info: info, Scale: denom}
 }
 
 // sniff names the format from the first bytes, for messages about files

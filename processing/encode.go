@@ -97,8 +97,16 @@ var pngLevels = map[string]png.CompressionLevel{
 }
 
 // Encode writes img in the chosen format. JPEG has no transparency: a
-// translucent image is flattened onto white first.
+// translucent image is flattened onto white first. JPEGs are written by
+// libjpeg-turbo in builds that have it (see JPEGCodec), 4:2:0 like Go's
+// encoder (one-component for *image.Gray), reading NRGBA, RGBA and Gray
+// pixels in place.
 func Encode(w io.Writer, img image.Image, o EncodeOptions) error {
+	return encode(w, img, o, turboJPEG)
+}
+
+// encode is Encode; fast false keeps JPEGs on Go's encoder (for tests).
+func encode(w io.Writer, img image.Image, o EncodeOptions, fast bool) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
@@ -110,6 +118,15 @@ func Encode(w io.Writer, img image.Image, o EncodeOptions) error {
 		}
 		if !isOpaque(img) {
 			img = flatten(img, color.White)
+		}
+		if fast {
+			// libjpeg-turbo takes NRGBA, RGBA and Gray as they are; any
+			// other type (YCbCr or CMYK when no filter ran) is converted.
+			if ok, err := turboEncode(w, img, q); ok {
+				return err
+			}
+			_, err := turboEncode(w, imaging.Clone(img), q)
+			return err
 		}
 		return imaging.Encode(w, img, imaging.JPEG, imaging.JPEGQuality(q))
 	case PNG:

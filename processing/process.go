@@ -116,7 +116,13 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	if limit := p.s.Decode.maxPixels(); limit > 0 && peak > limit {
 		return res, fileErr(src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", megapixels(peak), megapixels(limit))
 	}
-	dec, err := Decode(src.Path, p.s.Decode)
+	// Shrink-on-load: when the chain starts by shrinking the image, a JPEG
+	// may be decoded at a reduced scale, still at least that size.
+	var minW, minH int
+	if tw, th, ok := p.pipeline.FirstDownscale(w, h); ok {
+		minW, minH = tw, th
+	}
+	dec, err := DecodeAtLeast(src.Path, p.s.Decode, minW, minH)
 	if err != nil {
 		return res, err
 	}
@@ -125,7 +131,7 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	}
 	img := dec.Image
 	if p.pipeline.Len() > 0 {
-		img = p.pipeline.Apply(img)
+		img = p.pipeline.ApplyFrom(img, w, h)
 	}
 	res.Width, res.Height = img.Bounds().Dx(), img.Bounds().Dy()
 	if res.Width != ow || res.Height != oh {
