@@ -12,6 +12,7 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -174,22 +175,13 @@ func TestHostileFolderUnderMemoryBudgetInProcesses(t *testing.T) {
 	const chain = "resize=320x0,sharpen=0.5"
 	const budget = 512 << 20
 
-	// Reference: goroutines, no budget.
-	ref := processSettings(t, t.TempDir(), chain, 2)
-	ref.Isolation = engine.Goroutines
-	rr := start(t, inputs, ref)
-	refSum := rr.Wait()
-	want := outcomes(rr.Records(0))
-
-	resetPeak(t)
 	out := t.TempDir()
 	workers := 4 * pool.LogicalCores()
 	s := processSettings(t, out, chain, workers)
 	s.MemoryBudget = budget
+	parentIdle := idleSelf(t)
 	r := start(t, inputs, s)
-	// Idle footprints: this process and each child, once all have started.
-	parentIdle := statusBytes(t, "self", "VmRSS")
-	var childIdle uint64
+	var childIdle uint64 // each child once all have started
 	for _, p := range r.Processes() {
 		childIdle = max(childIdle, p.RSS)
 	}
@@ -197,6 +189,14 @@ func TestHostileFolderUnderMemoryBudgetInProcesses(t *testing.T) {
 	sum := r.Wait()
 	records := r.Records(0)
 	got := outcomes(records)
+	parentPeak := statusBytes(t, "self", "VmHWM")
+
+	// Reference: goroutines, no budget.
+	ref := processSettings(t, t.TempDir(), chain, 2)
+	ref.Isolation = engine.Goroutines
+	rr := start(t, inputs, ref)
+	refSum := rr.Wait()
+	want := outcomes(rr.Records(0))
 
 	if sum.Total != refSum.Total || sum.Done != refSum.Done || sum.Failed != refSum.Failed || sum.Canceled != 0 {
 		t.Errorf("processes %+v\ngoroutines %+v", sum, refSum)
@@ -214,7 +214,6 @@ func TestHostileFolderUnderMemoryBudgetInProcesses(t *testing.T) {
 
 	// Peak of the tree: the sum of every process's high-water mark (they
 	// did not all peak at once, so this bounds the real peak from above).
-	parentPeak := statusBytes(t, "self", "VmHWM")
 	var childPeaks uint64
 	for _, p := range r.Processes() {
 		childPeaks += p.PeakRSS
@@ -250,6 +249,7 @@ func TestMemoryBudgetHoldsBackBigImages(t *testing.T) {
 	// grayscale first: each image is decoded whole (no shrink-on-load).
 	const chain = "grayscale,resize=64x0"
 	const budget = 160 << 20
+	parentIdle := idleSelf(t)
 	peaks := map[int64]uint64{}
 	for _, b := range []int64{0, budget} {
 		s := processSettings(t, t.TempDir(), chain, 6)
@@ -267,7 +267,7 @@ func TestMemoryBudgetHoldsBackBigImages(t *testing.T) {
 		peaks[b] = peak
 		t.Logf("budget %4d MiB: tree peak %4d MiB (children idle %d MiB), %v", b>>20, peak>>20, idle>>20, sum.Wall.Round(time.Millisecond))
 		if b > 0 {
-			if allowed := uint64(b) + statusBytes(t, "self", "VmRSS") + idle + 64<<20; peak > allowed {
+			if allowed := uint64(b) + parentIdle + idle + 64<<20; peak > allowed {
 				t.Errorf("tree peak %d MiB over the %d MiB budget plus idle processes and slack (%d MiB)", peak>>20, b>>20, allowed>>20)
 			}
 		}
@@ -305,11 +305,14 @@ func outcomes(records []engine.Record) []string {
 	return out
 }
 
-// resetPeak resets this process's VmHWM (Linux: clear_refs 5).
-func resetPeak(t *testing.T) {
+// idleSelf returns this process's resident memory once the memory earlier
+// tests left is handed back, and resets its high-water mark (VmHWM) to it.
+func idleSelf(t *testing.T) uint64 {
+	debug.FreeOSMemory()
 	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
 		t.Skipf("cannot reset the peak memory figure: %v", err)
 	}
+	return statusBytes(t, "self", "VmRSS")
 }
 
 // statusBytes reads a kB field of /proc/<pid>/status.

@@ -516,9 +516,11 @@ func (c *child) read(r *bufio.Reader) {
 	}
 	close(c.frames)
 	c.cmd.Wait()
+	// Not wait4's ru_maxrss for the peak: Linux carries it over from the
+	// forked copy of this process, so every child would report at least
+	// the supervisor's own size. VmHWM (in each result) starts afresh at exec.
 	c.mu.Lock()
 	c.state = c.cmd.ProcessState
-	c.peakRSS = max(c.peakRSS, exitPeakRSS(c.state))
 	c.mu.Unlock()
 	close(c.exited)
 }

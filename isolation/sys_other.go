@@ -8,6 +8,4 @@ import "os"
 // resident memory is the limit.
 func limitMemory(limit int64) error { return nil }
 
-func exitPeakRSS(st *os.ProcessState) uint64 { return 0 }
-
 func killedBy(st *os.ProcessState) string { return "" }

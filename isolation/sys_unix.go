@@ -43,18 +43,6 @@ func limitMemory(limit int64) error {
 	return nil
 }
 
-// exitPeakRSS is the ended process's high-water mark of resident memory
-// (wait4's ru_maxrss, in kB on Linux), 0 when unknown.
-func exitPeakRSS(st *os.ProcessState) uint64 {
-	if st == nil {
-		return 0
-	}
-	if ru, ok := st.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > 0 {
-		return uint64(ru.Maxrss) << 10
-	}
-	return 0
-}
-
 // killedBy names the signal that ended the process ("signal 9, killed"),
 // "" when it exited.
 func killedBy(st *os.ProcessState) string {
