@@ -7,6 +7,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -22,6 +24,7 @@ import (
 
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/isolation"
+	"github.com/picpool/picpool/journal"
 	"github.com/picpool/picpool/pool"
 	"github.com/picpool/picpool/processing"
 )
@@ -130,6 +133,78 @@ func TestWorkerKilledMidFile(t *testing.T) {
 	if lost != 1 {
 		t.Errorf("%d processes lost, want 1: %+v", lost, r.Processes())
 	}
+}
+
+// TestResumeInProcesses cancels a batch with the journal on, finds it
+// unfinished, and resumes it: the files done are not redone, and the
+// outputs are those of one whole run.
+func TestResumeInProcesses(t *testing.T) {
+	inputs := []string{filepath.Join(testdata, "photos")}
+	const chain = "resize=120x0"
+	ref := t.TempDir()
+	s := processSettings(t, ref, chain, 2)
+	if sum := start(t, inputs, s).Wait(); sum.Done != 18 {
+		t.Fatalf("reference %+v", sum)
+	}
+
+	out := t.TempDir()
+	s = processSettings(t, out, chain, 2)
+	s.Journal = true
+	r := start(t, inputs, s)
+	for len(r.Records(0)) < 4 {
+		time.Sleep(2 * time.Millisecond)
+	}
+	r.Cancel()
+	first := r.Wait()
+	if !first.Interrupted || first.Done == 0 || first.Done >= 18 {
+		t.Fatalf("first run %+v: want it cut short", first)
+	}
+	if run, unfinished := engine.Unfinished(out); !unfinished || run.Done != first.Done || run.Total != 18 {
+		t.Fatalf("Unfinished = %+v, %v after %+v", run, unfinished, first)
+	}
+	other := processSettings(t, out, "resize=121x0", 2)
+	other.Journal, other.Resume = true, true
+	b := engine.Collect(context.Background(), inputs, out)
+	if _, err := engine.Start(context.Background(), b, other); !errors.Is(err, engine.ErrResumeSettings) {
+		t.Errorf("resume with other settings: %v", err)
+	}
+
+	s.Resume = true
+	second := start(t, inputs, s).Wait()
+	if second.Resumed != first.Done || second.Done != 18-first.Done || second.Failed != 0 {
+		t.Errorf("resumed %+v after %+v", second, first)
+	}
+	if _, unfinished := engine.Unfinished(out); unfinished {
+		t.Error("still unfinished after the resume")
+	}
+	want, got := tree(t, ref), tree(t, out)
+	if len(got) != 18 || len(want) != 18 {
+		t.Fatalf("%d outputs, want 18 (reference %d)", len(got), len(want))
+	}
+	for rel, h := range want {
+		if got[rel] != h {
+			t.Errorf("%s differs", rel)
+		}
+	}
+}
+
+// tree hashes the files under dir, the journal left out.
+func tree(t *testing.T, dir string) map[string][32]byte {
+	t.Helper()
+	out := map[string][32]byte{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == journal.FileName {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(dir, path)
+		out[rel] = sha256.Sum256(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // TestJobExhaustsItsMemoryLimit gives a 144 MP image to workers limited to

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,8 @@ func TestMain(m *testing.M) {
 //	hog      allocates memory until it is stopped
 //	slow     takes 300 ms per stage, respecting cancellation
 //	write    dies in the writing stage with a temporary file left behind
+//	gomaxprocs  returns its GOMAXPROCS as the result's width
+//	spin     keeps two goroutines busy for a second
 func testHandler(real handler) handler {
 	return func(ctx context.Context, job *jobRequest, stage processing.StageFunc) (processing.Result, error) {
 		name := filepath.Base(job.Source.Path)
@@ -87,6 +90,21 @@ func testHandler(real handler) handler {
 				}
 			}
 			return processing.Result{Output: "slow"}, nil
+		case strings.HasPrefix(what, "spin"):
+			// Two goroutines that would keep two cores busy for a second.
+			done := make(chan struct{})
+			for range 2 {
+				go func() {
+					for end := time.Now().Add(time.Second); time.Now().Before(end); {
+					}
+					done <- struct{}{}
+				}()
+			}
+			<-done
+			<-done
+			return processing.Result{}, nil
+		case strings.HasPrefix(what, "gomaxprocs"):
+			return processing.Result{Width: runtime.GOMAXPROCS(0)}, nil
 		case strings.HasPrefix(what, "write"):
 			if err := stage(processing.StageWriting); err != nil {
 				return processing.Result{}, err

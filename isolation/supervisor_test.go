@@ -118,6 +118,32 @@ func TestDeathsAreExplainedAndTheWorkerRestarts(t *testing.T) {
 	}
 }
 
+func TestWorkersRunOnOneCore(t *testing.T) {
+	out := t.TempDir()
+	s := newSupervisor(t, Options{Workers: 2})
+	for w := range 2 {
+		res, err := s.Process(context.Background(), w, testJob(t, out, filepath.Join(out, testPrefix+"gomaxprocs.png")), nil)
+		if err != nil || res.Width != 1 {
+			t.Errorf("worker %d: GOMAXPROCS %d, %v; want 1", w, res.Width, err)
+		}
+	}
+	stats := s.Stats()
+	if stats[0].PID == 0 || stats[1].PID == 0 || stats[0].PID == stats[1].PID || stats[0].RSS == 0 {
+		t.Errorf("stats %+v", stats)
+	}
+	// Two busy goroutines in one worker get one core at most, and Stats
+	// says so (less on a machine busy with other work).
+	s.Stats()
+	if _, err := s.Process(context.Background(), 0, testJob(t, out, filepath.Join(out, testPrefix+"spin.png")), nil); err != nil {
+		t.Fatal(err)
+	}
+	cpu := s.Stats()[0].CPUPercent
+	t.Logf("two spinning goroutines: worker at %.0f%% CPU", cpu)
+	if cpu <= 0 || cpu > 130 {
+		t.Errorf("two spinning goroutines at %.0f%% CPU: want one core at most", cpu)
+	}
+}
+
 func TestCancelStopsAJobThatIgnoresIt(t *testing.T) {
 	out := t.TempDir()
 	s := newSupervisor(t, Options{})
