@@ -66,11 +66,18 @@ type canvas struct {
 	k   float64
 }
 
-func (c *canvas) raster(p path) *vector.Rasterizer {
-	b := c.dst.Bounds()
-	r := vector.NewRasterizer(b.Dx(), b.Dy())
+// raster rasterizes p over its bounding box only, which it returns (in
+// canvas pixels): every fill costs its own area, not the canvas's.
+func (c *canvas) raster(p path) (*vector.Rasterizer, image.Rectangle) {
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, pt := range p {
+		x0, y0 = math.Min(x0, pt[0]*c.k), math.Min(y0, pt[1]*c.k)
+		x1, y1 = math.Max(x1, pt[0]*c.k), math.Max(y1, pt[1]*c.k)
+	}
+	box := image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1)), int(math.Ceil(y1))).Intersect(c.dst.Bounds())
+	r := vector.NewRasterizer(box.Dx(), box.Dy())
 	for i, pt := range p {
-		x, y := float32(pt[0]*c.k), float32(pt[1]*c.k)
+		x, y := float32(pt[0]*c.k-float64(box.Min.X)), float32(pt[1]*c.k-float64(box.Min.Y))
 		if i == 0 {
 			r.MoveTo(x, y)
 		} else {
@@ -78,7 +85,7 @@ func (c *canvas) raster(p path) *vector.Rasterizer {
 		}
 	}
 	r.ClosePath()
-	return r
+	return r, box
 }
 
 // fill paints p with a colour or an image (in canvas coordinates).
@@ -90,7 +97,11 @@ func (c *canvas) fill(p path, src any) {
 	case image.Image:
 		img = s
 	}
-	c.raster(p).Draw(c.dst, c.dst.Bounds(), img, image.Point{})
+	r, box := c.raster(p)
+	if box.Empty() {
+		return
+	}
+	r.Draw(c.dst, box, img, box.Min)
 }
 
 // shadow paints a soft drop shadow under p: stacked translucent copies,
