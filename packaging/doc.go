@@ -1,5 +1,6 @@
 // Package packaging holds the tests of PicPool's installable apps (the
-// artefacts that packaging/package.sh writes to build/dist/). Without the
-// artefacts the tests skip: `make package-check` builds them and sets
-// PICPOOL_REQUIRE_ARTEFACTS=1, so there a missing artefact fails.
+// artefacts that packaging/package.sh writes to build/dist/). They run for
+// real in `make package-check`, which builds the artefacts and then sets
+// PICPOOL_REQUIRE_ARTEFACTS=1 (a missing artefact fails); elsewhere, as in
+// `make test`, they skip and say why.
 package packaging
