@@ -31,6 +31,10 @@ type Engine interface {
 	// ProcStats samples this process's CPU use and memory; ok is false when
 	// it cannot be read.
 	ProcStats() (st pool.ProcStats, ok bool)
+	// Unfinished reports whether the last batch written into an output
+	// folder stopped before its end, with what it had done (its resume
+	// journal): Start offers to resume it.
+	Unfinished(outDir string) (engine.JournalRun, bool)
 }
 
 // Run is a batch in progress, as *engine.Run provides it.
@@ -43,6 +47,9 @@ type Run interface {
 	Done() <-chan struct{}
 	Records(from int) []engine.Record
 	Wait() engine.Summary
+	// Processes samples the worker processes (process isolation), in the
+	// order of Snapshot's workers; nil when workers are goroutines.
+	Processes() []engine.WorkerProcess
 }
 
 // previewMaxPixels keeps a preview from decoding a huge image: bigger inputs
@@ -103,4 +110,9 @@ func (r *Real) ProcStats() (pool.ProcStats, bool) {
 	}
 	st, err := r.sampler.Sample()
 	return st, err == nil
+}
+
+// Unfinished reads the output folder's resume journal.
+func (r *Real) Unfinished(outDir string) (engine.JournalRun, bool) {
+	return engine.Unfinished(outDir)
 }

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"sync"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -26,7 +26,7 @@ var debugTicks = os.Getenv("PICPOOL_DEBUG_TICKS") == "1"
 
 const (
 	tickEvery   = 100 * time.Millisecond // how often a running batch is shown
-	sampleEvery = 500 * time.Millisecond // how often the process's CPU and memory are read
+	sampleEvery = 500 * time.Millisecond // how often CPU and memory (the app's, the worker processes') are read
 	notifyAfter = 10 * time.Second       // batches longer than this end with a notification
 )
 
@@ -38,6 +38,7 @@ type runPanel struct {
 	workers    int // 0 while the typed count is invalid
 	workersSet bool
 	machine    *widget.Label
+	iso        *isolationChoice
 	start      *widget.Button
 	pause      *widget.Button
 	cancel     *widget.Button
@@ -73,6 +74,11 @@ func newRunPanel(w *Window) *runPanel {
 		func(string, error) { r.workers = 0 })
 	r.machine = widget.NewLabel("")
 	r.machine.SizeName = theme.SizeNameCaptionText
+	r.iso = newIsolationChoice(func(m engine.Isolation) {
+		if !w.loading {
+			w.app.Preferences().SetString(prefIsolation, string(m))
+		}
+	})
 	r.start = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), r.startBatch)
 	r.start.Importance = widget.HighImportance
 	r.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), r.togglePause)
@@ -85,6 +91,7 @@ func newRunPanel(w *Window) *runPanel {
 		return fmt.Sprintf("%.0f / %.0f (%.0f%%)", r.bar.Value, r.bar.Max, 100*r.bar.Value/max(r.bar.Max, 1))
 	}
 	r.stats = widget.NewLabel("Ready.")
+	r.stats.Truncation = fyne.TextTruncateEllipsis
 	r.summary = widget.NewLabel("")
 	r.summary.Wrapping = fyne.TextWrapWord
 	r.summary.Importance = widget.SuccessImportance
@@ -94,10 +101,12 @@ func newRunPanel(w *Window) *runPanel {
 	r.view = newWorkersView()
 	r.fails = newFailuresView()
 
+	// Workers [count] run as (•) threads ( ) processes (why…)  [Start][Pause][Cancel]
 	controls := container.NewBorder(nil, nil,
-		container.NewHBox(widget.NewLabelWithStyle("Workers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), sized(r.workersCtl.obj, 260, 0), r.machine),
-		container.NewHBox(r.start, r.pause, r.cancel))
-	progress := container.NewVBox(controls, r.bar, r.stats, r.finished)
+		container.NewHBox(widget.NewLabelWithStyle("Workers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), sized(r.workersCtl.obj, 230, 0), r.iso.obj),
+		container.NewHBox(r.start, r.pause, r.cancel), r.iso.why)
+	stats := container.NewBorder(nil, nil, nil, r.machine, r.stats)
+	progress := container.NewVBox(controls, r.bar, stats, r.finished)
 	lists := container.NewHSplit(r.view.obj, r.fails.obj)
 	lists.Offset = 0.55
 	r.obj = container.NewBorder(progress, nil, nil, nil, lists)
@@ -133,6 +142,7 @@ func (r *runPanel) showMachine(m pool.Machine) {
 func (r *runPanel) idle() {
 	r.run, r.starting = nil, false
 	r.start.Enable()
+	r.iso.enable(true)
 	r.pause.Disable()
 	r.pause.SetText("Pause")
 	r.pause.SetIcon(theme.MediaPauseIcon())
@@ -147,6 +157,8 @@ func (r *runPanel) startBatch() {
 	p, out := r.w.current()
 	var problem error
 	switch {
+	case r.w.bench != nil && r.w.bench.busy:
+		problem = errors.New("the benchmark is running on the Benchmark tab: wait for it to end, or cancel it there")
 	case len(r.w.inputs.items) == 0:
 		problem = errors.New("add some inputs first: drop files or folders on the window")
 	case out == "":
@@ -169,10 +181,14 @@ func (r *runPanel) startBatch() {
 			Naming:   processing.Naming{Dir: out, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
 			OnExists: p.OnExists,
 		},
+		Isolation: r.iso.mode(),
+		Journal:   true, // so that a crash or a cancel can be resumed
 	}
-	r.w.app.Preferences().SetInt(prefWorkers, r.workers)
+	prefs := r.w.app.Preferences()
+	prefs.SetInt(prefWorkers, r.workers)
+	prefs.SetString(prefIsolation, string(s.Isolation))
 	r.w.saveLast()
-	r.launch(r.w.inputs.batch(out), s)
+	r.checkResume(r.w.inputs.batch(out), s)
 }
 
 // launch starts the batch off the UI goroutine (the engine checks every
@@ -180,6 +196,7 @@ func (r *runPanel) startBatch() {
 func (r *runPanel) launch(b engine.Batch, s engine.Settings) {
 	r.starting = true
 	r.start.Disable()
+	r.iso.enable(false)
 	r.stats.SetText(fmt.Sprintf("Starting %s…", plural(len(b.Sources), "file", "files")))
 	ctx, eng := r.w.ctx, r.w.eng
 	r.w.goBackground(func() {
@@ -223,6 +240,7 @@ func (r *runPanel) confirmOverwrite(b engine.Batch, s engine.Settings, err error
 func (r *runPanel) begin(run Run, s engine.Settings, total int) {
 	r.run, r.starting, r.outDir, r.result = run, false, s.Processing.Naming.Dir, nil
 	r.start.Disable()
+	r.iso.enable(false)
 	r.pause.Enable()
 	r.cancel.Enable()
 	r.finished.Hide()
@@ -233,112 +251,14 @@ func (r *runPanel) begin(run Run, s engine.Settings, total int) {
 	r.w.goBackground(func() { r.watch(run) })
 }
 
-// tick is what one tick of the ticker shows.
-type tick struct {
-	snap pool.Snapshot
-	recs []engine.Record // records since the previous tick shown
-	ps   pool.ProcStats
-	psOK bool
-	sum  *engine.Summary // set once the batch has ended
-	at   time.Time
-}
-
-// watch runs off the UI goroutine: every tick it takes one snapshot and the
-// new records and hands them to the UI goroutine in one w.do call. Workers
-// never wait for it, and it never floods the UI: while a tick is still
-// waiting to be shown, newer ones are merged into it (the latest snapshot,
-// all the records) instead of being queued behind it.
-func (r *runPanel) watch(run Run) {
-	t := time.NewTicker(tickEvery)
-	defer t.Stop()
-	var (
-		mu      sync.Mutex
-		latest  tick
-		pending bool
-	)
-	post := func(tk tick) {
-		mu.Lock()
-		defer mu.Unlock()
-		tk.recs = append(latest.recs, tk.recs...)
-		latest = tk
-		if pending {
-			return
-		}
-		pending = true
-		r.w.do(func() {
-			mu.Lock()
-			tk := latest
-			latest.recs, pending = nil, false
-			mu.Unlock()
-			if debugTicks {
-				r.w.logf("tick: lag %s, elapsed %s, finished %d", time.Since(tk.at), tk.snap.Totals.Elapsed, tk.snap.Totals.Finished())
-			}
-			r.apply(run, tk)
-		})
-	}
-	next := 0
-	var ps pool.ProcStats
-	var psOK bool
-	var sampled time.Time
-	for {
-		ended := false
-		select {
-		case <-run.Done():
-			ended = true
-		case <-t.C:
-		}
-		tk := tick{snap: run.Snapshot(), recs: run.Records(next), at: time.Now()}
-		next += len(tk.recs)
-		if time.Since(sampled) >= sampleEvery {
-			ps, psOK = r.w.eng.ProcStats()
-			sampled = time.Now()
-		}
-		tk.ps, tk.psOK = ps, psOK
-		if ended {
-			s := run.Wait()
-			tk.sum = &s
-		}
-		post(tk)
-		if ended {
-			return
-		}
-	}
-}
-
-// apply shows one tick of a batch; it runs on the UI goroutine.
-func (r *runPanel) apply(run Run, tk tick) {
-	if run != r.run {
-		return
-	}
-	snap := tk.snap
-	t := snap.Totals
-	if t.Total > 0 {
-		r.bar.Max = float64(t.Total)
-		r.bar.SetValue(float64(t.Finished()))
-	}
-	text := fmt.Sprintf("%d / %d · %.1f images/s · elapsed %s", t.Finished(), t.Total, t.PerSecond, durationText(t.Elapsed))
-	if t.ETA > 0 {
-		text += " · ETA " + durationText(t.ETA)
-	}
-	if t.Failed > 0 {
-		text += fmt.Sprintf(" · %d failed", t.Failed)
-	}
-	if snap.Paused {
-		text += " · paused"
-	}
-	r.stats.SetText(text)
-	r.view.show(snap.Workers, tk.ps, tk.psOK)
-	r.fails.add(tk.recs)
-	if tk.sum != nil {
-		r.end(*tk.sum)
-	}
-}
-
 // end shows the summary of a finished batch.
 func (r *runPanel) end(s engine.Summary) {
 	r.result = &s
 	r.idle()
-	text := fmt.Sprintf("%d processed · %d skipped · %d failed", s.Done, s.Skipped, s.Failed)
+	text := fmt.Sprintf("%d processed · %d skipped · %d failed", s.Done, s.Skipped-s.Resumed, s.Failed)
+	if s.Resumed > 0 {
+		text = fmt.Sprintf("%d already done (resumed) · ", s.Resumed) + text
+	}
 	if s.Canceled > 0 {
 		text += fmt.Sprintf(" · %d canceled", s.Canceled)
 	}
@@ -349,8 +269,11 @@ func (r *runPanel) end(s engine.Summary) {
 	case s.Interrupted:
 		head = "Canceled: "
 		r.summary.Importance = widget.WarningImportance
-	case s.Failed > 0:
+	case s.Failed > 0 || len(s.Warnings) > 0:
 		r.summary.Importance = widget.WarningImportance
+	}
+	if len(s.Warnings) > 0 {
+		text += " · warning: " + strings.Join(s.Warnings, "; ")
 	}
 	r.summary.SetText(head + text)
 	r.finished.Show()

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/picpool/picpool/journal"
 	"github.com/picpool/picpool/processing"
 	"github.com/picpool/picpool/samples"
 )
@@ -235,12 +236,13 @@ func TestOverwritingSourcesAsksFirst(t *testing.T) {
 	}
 }
 
-// outputs lists the files under dir, failing on any temporary file.
+// outputs lists the files under dir but the resume journal, failing on
+// any temporary file.
 func outputs(t *testing.T, dir string) []string {
 	t.Helper()
 	var files []string
 	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || d.Name() == journal.FileName {
 			return err
 		}
 		if processing.IsTemp(path) || strings.HasSuffix(path, ".tmp") || strings.HasPrefix(d.Name(), ".picpool-") {

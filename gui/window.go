@@ -1,7 +1,8 @@
 // Package gui is PicPool's window: drop folders, build a filter chain, watch
 // the workers. Each part of the screen is a small struct that owns its
-// widgets (inputs.go, chain.go, preview.go, output.go, presets.go, run.go,
-// workers.go); Window (this file) lays them out and joins them. The window
+// widgets (inputs.go, chain.go, preview.go, output.go, presets.go, run.go
+// with isolation.go, resume.go and watch.go, workers.go, benchmark.go);
+// Window (this file) lays them out and joins them. The window
 // knows the batch engine only through the Engine interface (engine.go).
 //
 // Threading: widgets are touched only on the UI goroutine. Work (walking
@@ -25,6 +26,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/storage"
 
+	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -54,6 +56,7 @@ type Window struct {
 	output  *outputPanel
 	presets *presetsBar
 	run     *runPanel
+	bench   *benchPanel
 
 	loading      bool     // settings are being applied: don't save them back
 	onInputsDone []func() // called once after the next inputs are added
@@ -104,6 +107,8 @@ func newWindow(a fyne.App, eng Engine, do func(func()), log io.Writer) *Window {
 	batch := container.NewBorder(w.presets.obj, nil, nil, nil, main)
 
 	w.tabs = container.NewAppTabs(container.NewTabItem("Batch", batch))
+	w.bench = newBenchPanel(w, windowBench{w})
+	w.AddTab("Benchmark", w.bench.obj)
 	w.win.SetContent(w.tabs)
 	w.win.Resize(fyne.NewSize(1200, 800))
 	w.win.SetOnDropped(w.dropped)
@@ -122,6 +127,18 @@ func (w *Window) AddTab(title string, content fyne.CanvasObject) {
 // AddInputs adds files and folders as inputs; folders are walked in the
 // background.
 func (w *Window) AddInputs(paths []string) { w.inputs.add(paths) }
+
+// Inputs returns the inputs listed on the Batch tab. Call it on the UI
+// goroutine.
+func (w *Window) Inputs() engine.Batch { return w.inputs.batch("") }
+
+// SetWorkers puts a worker count into the Batch tab and remembers it for
+// the next start. Call it on the UI goroutine.
+func (w *Window) SetWorkers(n int) {
+	n = max(1, min(n, int(workersParam.Max)))
+	w.run.setWorkers(n)
+	w.app.Preferences().SetInt(prefWorkers, n)
+}
 
 // dropped is the window's drop handler: every dropped file or folder
 // becomes an input.
@@ -249,6 +266,9 @@ func (w *Window) loadLast() {
 	w.output.setFolder(prefs.String(prefLastOut))
 	if n := prefs.Int(prefWorkers); n > 0 {
 		w.run.setWorkers(n)
+	}
+	if m, err := engine.ParseIsolation(prefs.String(prefIsolation)); err == nil {
+		w.run.iso.set(m)
 	}
 	if data == "" {
 		return

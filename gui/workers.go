@@ -13,10 +13,13 @@ import (
 )
 
 // workersView is the live list of workers, one row each: state, current
-// file, jobs done, time on the current job. Workers are goroutines of one
-// process, so CPU and memory are the process's, shown in the header.
+// file, jobs done, time on the current job. When workers are goroutines of
+// this process, its CPU and memory are shown in the header; when they are
+// separate processes, each row also shows its process's PID, CPU and
+// resident memory, and the header their sum.
 type workersView struct {
 	workers []pool.WorkerStatus
+	procs   []engine.WorkerProcess // by worker; nil when workers are goroutines
 	header  *widget.Label
 	list    *widget.List
 	hint    *widget.Label
@@ -27,7 +30,7 @@ func newWorkersView() *workersView {
 	v := &workersView{}
 	v.header = widget.NewLabelWithStyle("Workers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.list = widget.NewList(func() int { return len(v.workers) }, v.newRow, v.updateRow)
-	v.hint = widget.NewLabel("Each worker shows here while a batch runs: what it is doing, on which file, for how long.")
+	v.hint = widget.NewLabel("Each worker shows here while a batch runs: what it is doing, on which file, for how long (and, as a separate process, its PID, CPU and memory).")
 	v.hint.Wrapping = fyne.TextWrapWord
 	v.hint.Importance = widget.LowImportance
 	v.obj = container.NewBorder(v.header, nil, nil, nil, container.NewStack(v.list, container.NewVBox(v.hint)))
@@ -43,9 +46,13 @@ func (v *workersView) newRow() fyne.CanvasObject {
 	done.Alignment = fyne.TextAlignTrailing
 	onJob := widget.NewLabel("")
 	onJob.Alignment = fyne.TextAlignTrailing
+	proc := widget.NewLabel("")
+	proc.Truncation = fyne.TextTruncateEllipsis
+	procBox := sized(proc, 200, 0)
+	procBox.Hide()
 	return container.NewBorder(nil, nil,
 		container.NewHBox(id, sized(state, 90, 0)),
-		container.NewHBox(sized(done, 70, 0), sized(onJob, 60, 0)),
+		container.NewHBox(sized(done, 70, 0), sized(onJob, 60, 0), procBox),
 		file)
 }
 
@@ -72,6 +79,19 @@ func (v *workersView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		onJob = durationText(ws.OnJob)
 	}
 	stackedLabel(right.Objects[1]).SetText(onJob)
+	procBox := right.Objects[2]
+	if i >= len(v.procs) {
+		if procBox.Visible() {
+			procBox.Hide()
+			right.Refresh()
+		}
+		return
+	}
+	stackedLabel(procBox).SetText(processText(v.procs[i]))
+	if !procBox.Visible() {
+		procBox.Show()
+		right.Refresh()
+	}
 }
 
 // stackedLabel finds the label in a sized() stack.
@@ -79,10 +99,10 @@ func stackedLabel(o fyne.CanvasObject) *widget.Label {
 	return o.(*fyne.Container).Objects[1].(*widget.Label)
 }
 
-// show puts one snapshot of the workers on screen: only the visible rows
-// are refreshed.
-func (v *workersView) show(ws []pool.WorkerStatus, ps pool.ProcStats, psOK bool) {
-	v.workers = ws
+// show puts one snapshot of the workers on screen, with their processes'
+// figures (nil for goroutine workers): only the visible rows are refreshed.
+func (v *workersView) show(ws []pool.WorkerStatus, procs []engine.WorkerProcess, ps pool.ProcStats, psOK bool) {
+	v.workers, v.procs = ws, procs
 	busy := 0
 	for _, w := range ws {
 		if w.Current != "" {
@@ -90,7 +110,9 @@ func (v *workersView) show(ws []pool.WorkerStatus, ps pool.ProcStats, psOK bool)
 		}
 	}
 	text := fmt.Sprintf("Workers: %d busy of %d", busy, len(ws))
-	if psOK {
+	if procs != nil {
+		text += " · " + processesText(procs)
+	} else if psOK {
 		text += fmt.Sprintf(" · process CPU %.0f%% · memory %s", ps.CPUPercent, bytesText(int64(ps.RSS)))
 	}
 	v.header.SetText(text)
