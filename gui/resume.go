@@ -88,5 +88,5 @@ func resumeQuestion(prior engine.JournalRun) string {
 	if prior.Failed > 0 {
 		text += " (failed files are tried again)"
 	}
-	return text + ", with the same filters and output options; or start over to process every file again."
+	return text + ", with the same filters and output options; or start over to take every file again (outputs already there follow the \"If exists\" choice)."
 }
