@@ -25,6 +25,7 @@ import (
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/processing"
@@ -50,6 +51,7 @@ type Window struct {
 	bg   sync.WaitGroup // background goroutines, joined by Close
 
 	tabs    *container.AppTabs
+	about   *widget.Button
 	inputs  *inputsPanel
 	chain   *chainEditor
 	preview *previewPanel
@@ -104,7 +106,9 @@ func newWindow(a fyne.App, eng Engine, do func(func()), log io.Writer) *Window {
 	top.Offset = 0.3
 	main := container.NewVSplit(top, w.run.obj)
 	main.Offset = 0.68
-	batch := container.NewBorder(w.presets.obj, nil, nil, nil, main)
+	w.about = newAboutButton(w)
+	bar := container.NewBorder(nil, nil, nil, w.about, w.presets.obj)
+	batch := container.NewBorder(bar, nil, nil, nil, main)
 
 	w.tabs = container.NewAppTabs(container.NewTabItem("Batch", batch))
 	w.bench = newBenchPanel(w, windowBench{w})
