@@ -1,21 +1,26 @@
 // Package bench measures what parallelism buys on the user's own machine and
 // images: it runs the same batch at several worker counts and reports wall
 // time, throughput, speed-up, efficiency, CPU use and peak memory for each,
-// with the count to use. The command line (picpool bench) and the window's
-// Benchmark tab both drive it; package chart draws its report.
+// with the count to use. It can compare the two worker modes, goroutines of
+// this process and child processes (engine.Settings.Isolation), as two
+// series. The command line (picpool bench) and the window's Benchmark tab
+// both drive it; package chart draws its report.
 //
 // Honest figures:
 //
 //   - The runs go through the real engine with pool.Options.FanOut false, so
 //     a pool of N workers caps GOMAXPROCS to N: each worker uses one core and
-//     a one-worker run is a one-core run (see package pool).
-//   - One warm-up run comes first and is not counted (file cache, decoder
-//     tables, heap growth).
+//     a one-worker run is a one-core run (see package pool). Worker
+//     processes run with GOMAXPROCS=1 each.
+//   - One warm-up run per mode comes first and is not counted (file cache,
+//     decoder tables, heap growth).
 //   - Outputs are really encoded and written, into a temporary folder that is
 //     removed after every run and at the end.
-//   - The counted runs are interleaved (see Plan), so drift on a busy machine
-//     spreads over every count; each count reports the median run with the
-//     fastest and slowest.
+//   - The counted runs are interleaved over counts and modes (see Plan and
+//     PlanModes), so drift on a busy machine spreads over every count and
+//     both modes; each reports the median run with the fastest and slowest.
+//   - In process mode the wall time includes starting the worker processes,
+//     and CPU use and peak memory include theirs (see Measurement).
 //   - Images that fail in the warm-up are left out of the counted runs (and
 //     listed in Report.Excluded): they would only measure how fast they fail.
 //   - Memory is returned to the system before every run, so one run's peak
@@ -39,12 +44,15 @@ import (
 
 // Config is what to measure.
 type Config struct {
-	Counts []int // worker counts; nil: DefaultCounts. 1 is always added.
-	Repeat int   // counted runs per count; <= 0: DefaultRepeat
-	Sample int   // images to take from the batch (evenly spread); <= 0: all
-	// Settings are the batch's processing settings. The benchmark sets the
-	// rest: workers, goroutine isolation without fan-out, no memory budget,
-	// no journal, a new output folder per run.
+	Counts []int              // worker counts; nil: DefaultCounts. 1 is always added.
+	Modes  []engine.Isolation // worker modes to compare; nil: DefaultModes
+	Repeat int                // counted runs per mode and count; <= 0: DefaultRepeat
+	Sample int                // images to take from the batch (evenly spread); <= 0: all
+	// Settings are the batch's processing settings, and the worker command
+	// for process mode (nil: this program's). The benchmark sets the rest:
+	// workers and their mode without fan-out, no memory budget, no time or
+	// memory limit per worker process, no journal, a new output folder per
+	// run.
 	Settings  engine.Settings
 	TempDir   string   // where the temporary output folder goes; "": the system's
 	Tolerance float64  // for the recommendation; <= 0: DefaultTolerance
@@ -57,7 +65,8 @@ type Config struct {
 
 // Event tells OnRun about a finished run.
 type Event struct {
-	Index, Total int // this run's place among all runs (0 is the warm-up)
+	Index, Total int // this run's place among all runs (the warm-ups first)
+	Warmups      int // runs that are warm-ups: one per mode
 	Warmup       bool
 	Run          Measurement
 	Report       Report // the figures so far (a copy)
@@ -65,11 +74,13 @@ type Event struct {
 
 // Progress is where a benchmark stands.
 type Progress struct {
-	RunsDone, Runs int  // runs finished, of all (the warm-up included)
-	Workers        int  // the worker count of the run going on, 0 between runs
-	Warmup         bool // the run going on is the warm-up
-	Images         int  // images per run
-	ImagesDone     int  // images finished in the run going on
+	RunsDone, Runs int              // runs finished, of all (the warm-ups included)
+	Warmups        int              // of Runs, warm-ups: one per mode
+	Workers        int              // the worker count of the run going on, 0 between runs
+	Mode           engine.Isolation // the worker mode of the run going on
+	Warmup         bool             // the run going on is a warm-up
+	Images         int              // images per run
+	ImagesDone     int              // images finished in the run going on
 }
 
 // Fraction is the share of the work done, 0 to 1.
@@ -119,10 +130,17 @@ func Start(ctx context.Context, b engine.Batch, cfg Config) (*Bench, error) {
 	if counts[0] < 1 || counts[len(counts)-1] > MaxWorkers {
 		return nil, fmt.Errorf("worker counts must be from 1 to %d", MaxWorkers)
 	}
+	modes := normalizeModes(cfg.Modes)
+	for _, md := range modes {
+		if _, err := engine.ParseIsolation(string(md)); err != nil {
+			return nil, err
+		}
+	}
 	s := cfg.Settings
-	// Workers are goroutines of this process, each capped to one core; no
-	// memory budget holds them back; no journal is kept in the folder.
-	s.FanOut, s.Isolation, s.MemoryBudget = false, engine.Goroutines, 0
+	// Each worker, goroutine or process, uses one core; no memory budget
+	// holds workers back and no limit stops a worker process; no journal is
+	// kept in the folder.
+	s.FanOut, s.MemoryBudget, s.Timeout, s.WorkerMemory = false, 0, 0, 0
 	s.Journal, s.Resume, s.AllowSourceOverwrite = false, false, false
 	s.Processing.OnExists = "" // the folder is new: nothing exists
 	if _, err := engine.Check(b, s); err != nil {
@@ -140,17 +158,21 @@ func Start(ctx context.Context, b engine.Batch, cfg Config) (*Bench, error) {
 	rep := Report{
 		Date: time.Now(), Machine: m, Images: len(src), Bytes: bytes,
 		Filters: s.Processing.Chain.String(), Format: formatName(s.Processing.Format),
-		Repeat: cfg.Repeat, Counts: counts, Tolerance: cfg.Tolerance,
+		Repeat: cfg.Repeat, Modes: modes, Counts: counts, Tolerance: cfg.Tolerance,
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	bn := &Bench{cancel: cancel, done: make(chan struct{}), report: rep}
-	plan := append([]int{WarmupCount(counts, m.LogicalCores)}, Plan(counts, cfg.Repeat)...)
-	bn.progress = Progress{Runs: len(plan), Images: len(src)}
+	var plan []Slot
+	for _, md := range modes {
+		plan = append(plan, Slot{Mode: md, Workers: WarmupCount(counts, m.LogicalCores)})
+	}
+	plan = append(plan, PlanModes(modes, counts, cfg.Repeat)...)
+	bn.progress = Progress{Runs: len(plan), Warmups: len(modes), Images: len(src)}
 	go func() {
 		defer close(bn.done)
 		defer cancel()
 		defer os.RemoveAll(tmp)
-		err := bn.runAll(ctx, b, s, plan, tmp, cfg.OnRun)
+		err := bn.runAll(ctx, b, s, plan, len(modes), tmp, cfg.OnRun)
 		bn.mu.Lock()
 		bn.err = err
 		bn.report.Complete = err == nil
@@ -175,15 +197,16 @@ func Run(ctx context.Context, b engine.Batch, cfg Config) (Report, error) {
 	return bn.Wait()
 }
 
-func (bn *Bench) runAll(ctx context.Context, b engine.Batch, s engine.Settings, plan []int, tmp string, onRun func(Event)) error {
-	for i, workers := range plan {
+func (bn *Bench) runAll(ctx context.Context, b engine.Batch, s engine.Settings, plan []Slot, warmups int, tmp string, onRun func(Event)) error {
+	for i, slot := range plan {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		s.Workers = workers
-		s.Processing.Naming.Dir = filepath.Join(tmp, fmt.Sprintf("run-%02d-%dw", i, workers))
+		warmup := i < warmups
+		s.Workers, s.Isolation = slot.Workers, slot.Mode
+		s.Processing.Naming.Dir = filepath.Join(tmp, fmt.Sprintf("run-%02d-%s-%dw", i, slot.Mode, slot.Workers))
 		bn.mu.Lock()
-		bn.progress.Workers, bn.progress.Warmup, bn.progress.ImagesDone = workers, i == 0, 0
+		bn.progress.Workers, bn.progress.Mode, bn.progress.Warmup, bn.progress.ImagesDone = slot.Workers, slot.Mode, warmup, 0
 		bn.mu.Unlock()
 
 		m, failed, err := bn.measure(ctx, b, s)
@@ -191,7 +214,7 @@ func (bn *Bench) runAll(ctx context.Context, b engine.Batch, s engine.Settings, 
 		if err != nil {
 			return err
 		}
-		if i == 0 && len(failed) > 0 {
+		if warmup && len(failed) > 0 {
 			// Images that cannot be processed would only measure how fast
 			// they fail: leave them out of the counted runs.
 			if b, err = bn.exclude(b, failed); err != nil {
@@ -200,12 +223,12 @@ func (bn *Bench) runAll(ctx context.Context, b engine.Batch, s engine.Settings, 
 		}
 
 		bn.mu.Lock()
-		bn.progress.RunsDone, bn.progress.Workers, bn.progress.ImagesDone = i+1, 0, 0
-		if i > 0 {
+		bn.progress.RunsDone, bn.progress.Workers, bn.progress.Mode, bn.progress.ImagesDone = i+1, 0, "", 0
+		if !warmup {
 			bn.report.Runs = append(bn.report.Runs, m)
 			bn.report.update()
 		}
-		ev := Event{Index: i, Total: len(plan), Warmup: i == 0, Run: m, Report: bn.report.Clone()}
+		ev := Event{Index: i, Total: len(plan), Warmups: warmups, Warmup: warmup, Run: m, Report: bn.report.Clone()}
 		bn.mu.Unlock()
 		if onRun != nil {
 			onRun(ev)
@@ -250,48 +273,30 @@ func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings)
 	pid := int32(os.Getpid())
 	cpuS, _ := pool.NewProcSampler(pid) // nil where the process cannot be read
 	memS, _ := pool.NewProcSampler(pid)
+	// The worker processes of a run have all ended, and been waited for,
+	// when Wait returns: their CPU time is then in this process's children's.
+	children0, exact := childCPU()
+	t0 := time.Now()
 
-	peak := make(chan uint64, 1)
-	stop := make(chan struct{})
-	go func() {
-		var top uint64
-		tick := time.NewTicker(rssEvery)
-		defer tick.Stop()
-		for {
-			if memS != nil {
-				if st, err := memS.Sample(); err == nil {
-					top = max(top, st.RSS)
-				}
-			}
-			select {
-			case <-stop:
-				peak <- top
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-
-	start := time.Now()
 	run, err := engine.Start(ctx, b, s)
+	setup := time.Since(t0)
 	if err != nil {
-		close(stop)
-		<-peak
 		return Measurement{}, nil, err
 	}
 	bn.mu.Lock()
 	bn.current = run
 	bn.mu.Unlock()
+	smp := sample(run, memS)
 	sum := run.Wait()
-	wall := time.Since(start)
+	elapsed := time.Since(t0)
 	var cpu float64
 	if cpuS != nil {
 		if st, err := cpuS.Sample(); err == nil {
 			cpu = st.CPUPercent
 		}
 	}
-	close(stop)
-	top := <-peak
+	children1, _ := childCPU()
+	mem := smp.stop()
 	bn.mu.Lock()
 	bn.current = nil
 	bn.mu.Unlock()
@@ -304,13 +309,95 @@ func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings)
 			failed = append(failed, r)
 		}
 	}
+	wall := elapsed
 	if sum.Wall > 0 {
-		wall = sum.Wall // the pool's own clock: first job handed out to last finished
+		wall = setup + sum.Wall // the pool's own clock: first job handed out to last finished
 	}
-	return Measurement{
-		Workers: s.Workers, Wall: wall, CPUPercent: cpu, PeakRSS: top,
+	m = Measurement{
+		Mode: modeOf(s.Isolation), Workers: s.Workers, Wall: wall, Setup: setup, CPUPercent: cpu, PeakRSS: mem.top,
 		Done: sum.Done, Failed: sum.Failed, BytesOut: sum.BytesOut, Megapixels: sum.Megapixels,
-	}, failed, nil
+	}
+	if m.Mode == engine.Processes {
+		workerCPU := mem.workerCPU // sampled, where the children's CPU time cannot be read
+		if exact {
+			workerCPU = (children1 - children0).Seconds()
+		}
+		if sec := elapsed.Seconds(); sec > 0 {
+			m.WorkerCPUPercent = workerCPU / sec * 100
+		}
+		m.CPUPercent += m.WorkerCPUPercent
+		m.WorkerRSS, m.WorkerFileRSS = mem.topWorkers, mem.topFiles
+		for _, hwm := range mem.hwm {
+			m.WorkerPeakSum += hwm
+		}
+	}
+	return m, failed, nil
+}
+
+// sampler follows a run's memory, and its worker processes'.
+type sampler struct {
+	stopped chan struct{}
+	done    chan memory
+}
+
+// memory is what a sampler saw.
+type memory struct {
+	// top is the highest total resident memory seen, topWorkers the worker
+	// processes' part of it and topFiles the part of that mapped from files.
+	top, topWorkers, topFiles uint64
+	hwm                       map[int]uint64 // each worker process's high-water mark (VmHWM), last read
+	workerCPU                 float64        // the worker processes' CPU seconds, summed from samples
+}
+
+// sample reads this process's resident memory (self) and its worker
+// processes' every rssEvery until stop.
+func sample(run *engine.Run, self *pool.ProcSampler) *sampler {
+	sm := &sampler{stopped: make(chan struct{}), done: make(chan memory, 1)}
+	go func() {
+		mem := memory{hwm: map[int]uint64{}}
+		tick := time.NewTicker(rssEvery)
+		defer tick.Stop()
+		last := time.Now()
+		for {
+			var total, workers, files uint64
+			if self != nil {
+				if st, err := self.Sample(); err == nil {
+					total = st.RSS
+				}
+			}
+			now := time.Now()
+			for _, w := range run.Processes() { // none for goroutine workers
+				if w.PID == 0 {
+					continue
+				}
+				total += w.RSS
+				workers += w.RSS
+				mem.workerCPU += w.CPUPercent / 100 * now.Sub(last).Seconds()
+				hwm, file := procMemory(w.PID)
+				if hwm > 0 {
+					mem.hwm[w.PID] = hwm
+				}
+				files += file
+			}
+			last = now
+			if total > mem.top {
+				mem.top, mem.topWorkers, mem.topFiles = total, workers, files
+			}
+			select {
+			case <-sm.stopped:
+				sm.done <- mem
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return sm
+}
+
+// stop ends the sampling and returns what was seen.
+func (sm *sampler) stop() memory {
+	close(sm.stopped)
+	return <-sm.done
 }
 
 // Progress returns where the benchmark stands.

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -84,6 +86,125 @@ func Plan(counts []int, repeat int) []int {
 	return plan
 }
 
+// DefaultModes are the modes measured when none are given: goroutine
+// workers only, the batch's own default. Measuring worker processes too
+// doubles the benchmark's time, for a comparison that only matters to
+// those who choose between the two (see docs/benchmark.md).
+var DefaultModes = []engine.Isolation{engine.Goroutines}
+
+// ParseModes reads a list of worker modes such as "goroutine,process"
+// (also "goroutines", "processes", "threads", and "both" for the two). The
+// result has no duplicates and is in the order goroutine, process.
+func ParseModes(s string) ([]engine.Isolation, error) {
+	var modes []engine.Isolation
+	for item := range strings.SplitSeq(s, ",") {
+		item = strings.ToLower(strings.TrimSpace(item))
+		switch item {
+		case "":
+			continue
+		case "both", "all":
+			modes = append(modes, engine.Goroutines, engine.Processes)
+			continue
+		case "thread", "threads":
+			item = string(engine.Goroutines)
+		}
+		m, err := engine.ParseIsolation(item)
+		if err != nil {
+			return nil, fmt.Errorf("worker mode %q: want goroutine, process or both", item)
+		}
+		modes = append(modes, m)
+	}
+	if len(modes) == 0 {
+		return nil, errors.New("no worker modes given")
+	}
+	return normalizeModes(modes), nil
+}
+
+// normalizeModes puts modes in the order goroutine, process without
+// duplicates ("" is goroutine); none: DefaultModes.
+func normalizeModes(modes []engine.Isolation) []engine.Isolation {
+	out := make([]engine.Isolation, 0, 2)
+	for _, m := range modes {
+		out = append(out, modeOf(m))
+	}
+	if len(out) == 0 {
+		return slices.Clone(DefaultModes)
+	}
+	slices.SortFunc(out, func(a, b engine.Isolation) int { return modeRank(a) - modeRank(b) })
+	return slices.Compact(out)
+}
+
+// modeOf reads "" as goroutine workers, the engine's default.
+func modeOf(m engine.Isolation) engine.Isolation {
+	if m == "" {
+		return engine.Goroutines
+	}
+	return m
+}
+
+func modeRank(m engine.Isolation) int {
+	switch modeOf(m) {
+	case engine.Goroutines:
+		return 0
+	case engine.Processes:
+		return 1
+	}
+	return 2
+}
+
+// ModeName names a mode on charts, in legends and in the verdict:
+// "threads (goroutine workers)" or "processes (one per worker)".
+func ModeName(m engine.Isolation) string {
+	switch modeOf(m) {
+	case engine.Goroutines:
+		return "threads (goroutine workers)"
+	case engine.Processes:
+		return "processes (one per worker)"
+	}
+	return string(m)
+}
+
+// ModeShort is a mode in a table's column: "threads" or "processes".
+func ModeShort(m engine.Isolation) string {
+	switch modeOf(m) {
+	case engine.Goroutines:
+		return "threads"
+	case engine.Processes:
+		return "processes"
+	}
+	return string(m)
+}
+
+// Slot is one run of a benchmark: a worker mode and count.
+type Slot struct {
+	Mode    engine.Isolation
+	Workers int
+}
+
+// PlanModes is the order of the counted runs over several modes: Plan's
+// rounds, alternately ascending and descending, over the (count, mode)
+// pairs with the modes side by side at each count (1g 1p 2g 2p, 2p 2g 1p
+// 1g, …), so that drift spreads over every count and both modes, and
+// neither mode always runs first at a count.
+func PlanModes(modes []engine.Isolation, counts []int, repeat int) []Slot {
+	var pairs []Slot
+	for _, n := range counts {
+		for _, m := range modes {
+			pairs = append(pairs, Slot{Mode: m, Workers: n})
+		}
+	}
+	var plan []Slot
+	for r := range repeat {
+		for i := range pairs {
+			if r%2 == 1 {
+				i = len(pairs) - 1 - i
+			}
+			plan = append(plan, pairs[i])
+		}
+	}
+	return plan
+}
+
 // WarmupCount is the worker count of the uncounted warm-up run: the largest
 // count that fits the logical cores, so that it is quick and still touches
 // every core.
@@ -114,18 +235,36 @@ func Sample(src []processing.Source, k int) []processing.Source {
 
 // Measurement is one counted run of the whole batch.
 type Measurement struct {
-	Workers    int
-	Wall       time.Duration // from the first job handed out to the last one finished
-	CPUPercent float64       // the process's CPU time over the run's wall time, like top: 100 = one core
-	PeakRSS    uint64        // the highest resident memory seen during the run, bytes
-	Done       int           // images processed
-	Failed     int           // images that failed
-	BytesOut   int64         // bytes written
-	Megapixels float64       // input megapixels of the processed images
+	Mode    engine.Isolation // goroutine or process workers ("": goroutine)
+	Workers int
+	// Wall is the batch's time: starting it (in process mode: starting the
+	// worker processes and waiting for each to answer) plus the pool's
+	// time from the first job handed out to the last one finished.
+	Wall  time.Duration
+	Setup time.Duration // of Wall, starting the batch (the worker processes)
+	// CPUPercent is the CPU time used during the run over its wall time,
+	// like top: 100 = one core. In process mode it is this process's plus
+	// the worker processes', WorkerCPUPercent the workers' part of it.
+	CPUPercent, WorkerCPUPercent float64
+	// PeakRSS is the highest resident memory seen during the run, bytes:
+	// sampled every 50 ms, in process mode this process's plus every
+	// worker process's at the same moment, WorkerRSS the workers' part of
+	// it, and WorkerFileRSS the part of that mapped from files (Linux): the
+	// program's code and libraries, which each worker's resident memory
+	// counts but physical memory holds once. WorkerPeakSum is, in process
+	// mode, the sum of each worker process's own high-water mark (VmHWM,
+	// Linux): not sampled, but an upper bound, since the workers need not
+	// peak at the same moment.
+	PeakRSS, WorkerRSS, WorkerFileRSS, WorkerPeakSum uint64
+	Done                                             int     // images processed
+	Failed                                           int     // images that failed
+	BytesOut                                         int64   // bytes written
+	Megapixels                                       float64 // input megapixels of the processed images
 }
 
-// Row is the figures for one worker count.
+// Row is the figures for one worker mode and count.
 type Row struct {
+	Mode    engine.Isolation // goroutine or process workers
 	Workers int
 	Runs    int // counted runs
 	// Images is the number of images processed in each run (the fewest, if
@@ -136,14 +275,17 @@ type Row struct {
 	ImagesPerSec           float64       // Images / median wall time
 	MPPerSec               float64       // Megapixels / median wall time
 	// SpeedUp is this count's throughput over the one-worker throughput
-	// (which, for the same images, is the one-worker wall time over this
-	// count's); 0 until the one-worker runs are in. Efficiency is SpeedUp
-	// per worker: 1 means every added worker brought a whole worker's worth.
+	// of the same mode (which, for the same images, is the one-worker wall
+	// time over this count's); 0 until the one-worker runs are in.
+	// Efficiency is SpeedUp per worker: 1 means every added worker brought a
+	// whole worker's worth.
 	SpeedUp, Efficiency float64
-	// CPUPercent is the mean over runs of the process's CPU time over wall
-	// time, like top: 100 = one core busy all the time.
-	CPUPercent float64
-	PeakRSS    uint64 // the highest of the runs' peaks, bytes
+	// CPUPercent is the mean over runs of the CPU time over wall time, like
+	// top: 100 = one core busy all the time; in process mode the worker
+	// processes' included, WorkerCPUPercent their part.
+	CPUPercent, WorkerCPUPercent float64
+	PeakRSS                      uint64 // the highest of the runs' peaks, bytes (worker processes included)
+	WorkerPeakSum                uint64 // the highest of the runs' WorkerPeakSum
 }
 
 // Median is the middle duration (the mean of the two middle ones for an even
@@ -161,43 +303,46 @@ func Median(ds []time.Duration) time.Duration {
 	return (s[m-1] + s[m]) / 2
 }
 
-// Summarize turns measurements into one row per worker count that has any,
-// in ascending order of workers, with speed-up and efficiency relative to
-// the one-worker row.
+// Summarize turns measurements into one row per worker mode and count that
+// has any, goroutine rows first, each mode's in ascending order of workers,
+// with speed-up and efficiency relative to the same mode's one-worker row.
 func Summarize(ms []Measurement) []Row {
-	byCount := map[int][]Measurement{}
+	bySlot := map[Slot][]Measurement{}
 	for _, m := range ms {
-		byCount[m.Workers] = append(byCount[m.Workers], m)
+		k := Slot{Mode: modeOf(m.Mode), Workers: m.Workers}
+		bySlot[k] = append(bySlot[k], m)
 	}
-	counts := make([]int, 0, len(byCount))
-	for n := range byCount {
-		counts = append(counts, n)
+	slots := make([]Slot, 0, len(bySlot))
+	for k := range bySlot {
+		slots = append(slots, k)
 	}
-	slices.Sort(counts)
-	rows := make([]Row, 0, len(counts))
-	for _, n := range counts {
-		rows = append(rows, summarizeCount(n, byCount[n]))
+	slices.SortFunc(slots, func(a, b Slot) int {
+		return cmp.Or(modeRank(a.Mode)-modeRank(b.Mode), strings.Compare(string(a.Mode), string(b.Mode)), a.Workers-b.Workers)
+	})
+	rows := make([]Row, 0, len(slots))
+	for _, k := range slots {
+		rows = append(rows, summarizeSlot(k, bySlot[k]))
 	}
-	var base *Row
-	for i := range rows {
-		if rows[i].Workers == 1 {
-			base = &rows[i]
+	base := map[engine.Isolation]float64{}
+	for _, r := range rows {
+		if r.Workers == 1 {
+			base[r.Mode] = r.ImagesPerSec
 		}
 	}
-	if base != nil && base.ImagesPerSec > 0 {
-		for i := range rows {
-			r := &rows[i]
-			r.SpeedUp = r.ImagesPerSec / base.ImagesPerSec
+	for i := range rows {
+		r := &rows[i]
+		if b := base[r.Mode]; b > 0 {
+			r.SpeedUp = r.ImagesPerSec / b
 			r.Efficiency = r.SpeedUp / float64(r.Workers)
 		}
 	}
 	return rows
 }
 
-func summarizeCount(n int, ms []Measurement) Row {
-	r := Row{Workers: n, Runs: len(ms), Images: ms[0].Done, Megapixels: ms[0].Megapixels, WallMin: ms[0].Wall, WallMax: ms[0].Wall}
+func summarizeSlot(k Slot, ms []Measurement) Row {
+	r := Row{Mode: k.Mode, Workers: k.Workers, Runs: len(ms), Images: ms[0].Done, Megapixels: ms[0].Megapixels, WallMin: ms[0].Wall, WallMax: ms[0].Wall}
 	walls := make([]time.Duration, len(ms))
-	cpu := 0.0
+	cpu, workerCPU := 0.0, 0.0
 	for i, m := range ms {
 		walls[i] = m.Wall
 		r.WallMin, r.WallMax = min(r.WallMin, m.Wall), max(r.WallMax, m.Wall)
@@ -206,9 +351,12 @@ func summarizeCount(n int, ms []Measurement) Row {
 		}
 		r.Failed = max(r.Failed, m.Failed)
 		r.PeakRSS = max(r.PeakRSS, m.PeakRSS)
+		r.WorkerPeakSum = max(r.WorkerPeakSum, m.WorkerPeakSum)
 		cpu += m.CPUPercent
+		workerCPU += m.WorkerCPUPercent
 	}
 	r.CPUPercent = cpu / float64(len(ms))
+	r.WorkerCPUPercent = workerCPU / float64(len(ms))
 	r.Wall = Median(walls)
 	if s := r.Wall.Seconds(); s > 0 {
 		r.ImagesPerSec = float64(r.Images) / s
@@ -219,7 +367,8 @@ func summarizeCount(n int, ms []Measurement) Row {
 
 // Recommend is the smallest worker count whose throughput is within
 // tolerance (0.05 = 5%) of the best; 0 when no row has a throughput. More
-// workers than that cost memory and bring less than the tolerance.
+// workers than that cost memory and bring less than the tolerance. The rows
+// are one mode's (see RowsOf).
 func Recommend(rows []Row, tolerance float64) int {
 	best := Best(rows)
 	if best == 0 {
@@ -249,7 +398,19 @@ func Best(rows []Row) int {
 	return best
 }
 
-// RowFor returns the row of a worker count.
+// RowsOf returns the rows of one mode.
+func RowsOf(rows []Row, mode engine.Isolation) []Row {
+	var out []Row
+	for _, r := range rows {
+		if modeOf(r.Mode) == modeOf(mode) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// RowFor returns the row of a worker count (the first, goroutine, mode's
+// when rows hold several modes: see RowsOf).
 func RowFor(rows []Row, workers int) (Row, bool) {
 	for _, r := range rows {
 		if r.Workers == workers {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -193,5 +194,93 @@ func TestProgressFraction(t *testing.T) {
 	}
 	if (Progress{}).Fraction() != 0 || (Progress{RunsDone: 5, Runs: 5, Images: 4, ImagesDone: 4}).Fraction() != 1 {
 		t.Error("fraction out of 0..1")
+	}
+}
+
+func TestModes(t *testing.T) {
+	g, p := engine.Goroutines, engine.Processes
+	for in, want := range map[string][]engine.Isolation{
+		"goroutine": {g}, "process,goroutine": {g, p}, " processes , threads ,process": {g, p}, "both": {g, p}, "PROCESS": {p},
+	} {
+		if got, err := ParseModes(in); err != nil || !slices.Equal(got, want) {
+			t.Errorf("ParseModes(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", ",", "fork", "goroutine,vm"} {
+		if _, err := ParseModes(bad); err == nil {
+			t.Errorf("ParseModes(%q) accepted", bad)
+		}
+	}
+	if got := normalizeModes(nil); !slices.Equal(got, DefaultModes) {
+		t.Errorf("no modes: %v", got)
+	}
+	// Both modes side by side at each count, alternately ascending and
+	// descending, so that neither always runs first.
+	got := PlanModes([]engine.Isolation{g, p}, []int{1, 2}, 3)
+	want := []Slot{{g, 1}, {p, 1}, {g, 2}, {p, 2}, {p, 2}, {g, 2}, {p, 1}, {g, 1}, {g, 1}, {p, 1}, {g, 2}, {p, 2}}
+	if !slices.Equal(got, want) {
+		t.Errorf("PlanModes = %v, want %v", got, want)
+	}
+	var counts []int
+	for _, s := range PlanModes([]engine.Isolation{g}, []int{1, 2, 4}, 3) {
+		counts = append(counts, s.Workers)
+	}
+	if !slices.Equal(counts, Plan([]int{1, 2, 4}, 3)) {
+		t.Errorf("one mode: %v, want Plan's order", counts)
+	}
+	if ModeName(g) != "threads (goroutine workers)" || ModeName(p) != "processes (one per worker)" || ModeName("") != ModeName(g) {
+		t.Error("mode names")
+	}
+}
+
+// TestSummarizeModes: 8 images of 2 MP on 2 cores. Goroutine workers take
+// 8 s with 1 worker, 4.2 s with 2; worker processes 8.4 s and 4.6 s. Each
+// mode's speed-up is over its own one-worker run.
+func TestSummarizeModes(t *testing.T) {
+	g, p := engine.Goroutines, engine.Processes
+	m := func(mode engine.Isolation, w int, wall time.Duration, rss uint64) Measurement {
+		return Measurement{Mode: mode, Workers: w, Wall: wall, CPUPercent: 95 * float64(w), PeakRSS: rss, Done: 8, Megapixels: 16}
+	}
+	rep := Report{Images: 8, Modes: []engine.Isolation{g, p}, Counts: []int{1, 2}, Tolerance: 0.05, Machine: Machine{LogicalCores: 2, PhysicalCores: 2},
+		Runs: []Measurement{m(p, 1, 8400*time.Millisecond, 150), m(g, 1, 8*s, 100), m(g, 2, 4200*time.Millisecond, 140), m(p, 2, 4600*time.Millisecond, 230)}}
+	rep.update()
+	if len(rep.Rows) != 4 {
+		t.Fatalf("rows %+v", rep.Rows)
+	}
+	for i, want := range []Slot{{g, 1}, {g, 2}, {p, 1}, {p, 2}} {
+		if r := rep.Rows[i]; r.Mode != want.Mode || r.Workers != want.Workers {
+			t.Errorf("row %d: %s %d, want %v", i, r.Mode, r.Workers, want)
+		}
+	}
+	gr, pr := RowsOf(rep.Rows, g), RowsOf(rep.Rows, p)
+	if !near(gr[0].SpeedUp, 1) || !near(pr[0].SpeedUp, 1) || !near(gr[1].SpeedUp, 8/4.2) || !near(pr[1].SpeedUp, 8.4/4.6) || !near(pr[1].Efficiency, 8.4/4.6/2) {
+		t.Errorf("speed-ups: threads %v %v, processes %v %v", gr[0].SpeedUp, gr[1].SpeedUp, pr[0].SpeedUp, pr[1].SpeedUp)
+	}
+	if rep.Recommended != 2 || rep.Choice(p).Recommended != 2 || rep.Choice(p).Best != 2 || len(rep.Choices) != 2 {
+		t.Errorf("recommended %d, choices %+v", rep.Recommended, rep.Choices)
+	}
+	c, ok := rep.Compare()
+	if !ok || c.Faster.Mode != g || c.Slower.Mode != p || !near(c.Ratio, 4.6/4.2) || c.Within {
+		t.Errorf("compare %+v %v", c, ok)
+	}
+	v := rep.Verdict()
+	for _, want := range []string{"Threads (goroutine workers), recommended: 2 workers", "Processes (one per worker), recommended: 2 workers",
+		"threads (goroutine workers) were 1.10× as fast as processes (one per worker)", "peak memory 0 MB against 0 MB"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("verdict %q lacks %q", v, want)
+		}
+	}
+	only := rep.Only(p)
+	if len(only.Rows) != 2 || len(only.Runs) != 2 || only.Recommended != 2 || !slices.Equal(only.ModeList(), []engine.Isolation{p}) {
+		t.Errorf("Only(process): %+v", only)
+	}
+	if strings.Contains(only.Verdict(), "Threads") || !strings.HasPrefix(only.Verdict(), "Recommended: 2 workers") {
+		t.Errorf("one mode's verdict %q", only.Verdict())
+	}
+	// A report of one mode reads as before: no mode in the verdict.
+	single := Report{Tolerance: 0.05, Runs: []Measurement{m(g, 1, 8*s, 1), m(g, 2, 4*s, 1)}}
+	single.update()
+	if !slices.Equal(single.ModeList(), []engine.Isolation{g}) || !strings.HasPrefix(single.Verdict(), "Recommended: 2 workers") {
+		t.Errorf("single mode: %v %q", single.ModeList(), single.Verdict())
 	}
 }

@@ -8,17 +8,21 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/picpool/picpool/engine"
 )
 
 // CSVHeader is the first line of WriteCSV's output.
 var CSVHeader = []string{
-	"workers", "runs", "images", "failed", "wall_median_s", "wall_min_s", "wall_max_s",
+	"mode", "workers", "runs", "images", "failed", "wall_median_s", "wall_min_s", "wall_max_s",
 	"images_per_s", "megapixels_per_s", "speedup", "efficiency", "cpu_percent", "peak_rss_bytes", "recommended",
 }
 
-// WriteCSV writes one line per measured worker count under CSVHeader.
+// WriteCSV writes one line per measured worker mode and count under
+// CSVHeader; recommended is true on each mode's recommended count.
 func WriteCSV(w io.Writer, r Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
@@ -27,10 +31,10 @@ func WriteCSV(w io.Writer, r Report) error {
 	f := func(v float64, prec int) string { return strconv.FormatFloat(v, 'f', prec, 64) }
 	for _, row := range r.Rows {
 		rec := []string{
-			strconv.Itoa(row.Workers), strconv.Itoa(row.Runs), strconv.Itoa(row.Images), strconv.Itoa(row.Failed),
+			string(row.Mode), strconv.Itoa(row.Workers), strconv.Itoa(row.Runs), strconv.Itoa(row.Images), strconv.Itoa(row.Failed),
 			f(row.Wall.Seconds(), 4), f(row.WallMin.Seconds(), 4), f(row.WallMax.Seconds(), 4),
 			f(row.ImagesPerSec, 4), f(row.MPPerSec, 4), f(row.SpeedUp, 4), f(row.Efficiency, 4),
-			f(row.CPUPercent, 1), strconv.FormatUint(row.PeakRSS, 10), strconv.FormatBool(row.Workers == r.Recommended),
+			f(row.CPUPercent, 1), strconv.FormatUint(row.PeakRSS, 10), strconv.FormatBool(row.Workers == r.Choice(row.Mode).Recommended),
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -43,70 +47,110 @@ func WriteCSV(w io.Writer, r Report) error {
 // The JSON document written by WriteJSON.
 type (
 	jsonReport struct {
-		Date        time.Time  `json:"date"`
-		Machine     Machine    `json:"machine"`
-		Images      int        `json:"images"`
-		Bytes       int64      `json:"bytes"`
-		Filters     string     `json:"filters"`
-		Format      string     `json:"format"`
-		Repeat      int        `json:"repeat"`
-		Counts      []int      `json:"counts"`
-		Tolerance   float64    `json:"tolerance"`
-		Recommended int        `json:"recommended"`
-		Best        int        `json:"best"`
-		Complete    bool       `json:"complete"`
-		Verdict     string     `json:"verdict"`
-		Excluded    []Excluded `json:"excluded,omitempty"`
-		Rows        []jsonRow  `json:"rows"`
-		Runs        []jsonRun  `json:"runs"`
+		Date        time.Time          `json:"date"`
+		Machine     Machine            `json:"machine"`
+		Images      int                `json:"images"`
+		Bytes       int64              `json:"bytes"`
+		Filters     string             `json:"filters"`
+		Format      string             `json:"format"`
+		Repeat      int                `json:"repeat"`
+		Modes       []engine.Isolation `json:"modes"`
+		Counts      []int              `json:"counts"`
+		Tolerance   float64            `json:"tolerance"`
+		Recommended int                `json:"recommended"` // of the first mode
+		Best        int                `json:"best"`
+		Choices     []jsonChoice       `json:"choices"` // per mode
+		Faster      *jsonFaster        `json:"faster,omitempty"`
+		Complete    bool               `json:"complete"`
+		Verdict     string             `json:"verdict"`
+		Excluded    []Excluded         `json:"excluded,omitempty"`
+		Rows        []jsonRow          `json:"rows"`
+		Runs        []jsonRun          `json:"runs"`
+	}
+	jsonChoice struct {
+		Mode        engine.Isolation `json:"mode"`
+		Recommended int              `json:"recommended"`
+		Best        int              `json:"best"`
+	}
+	jsonFaster struct { // which mode was faster, each at its best count
+		Mode        engine.Isolation `json:"mode"`
+		Workers     int              `json:"workers"`
+		ThanMode    engine.Isolation `json:"than_mode"`
+		ThanWorkers int              `json:"than_workers"`
+		Ratio       float64          `json:"ratio"`  // throughput over the other's
+		Within      bool             `json:"within"` // within the tolerance
 	}
 	jsonRow struct {
-		Workers      int     `json:"workers"`
-		Runs         int     `json:"runs"`
-		Images       int     `json:"images"`
-		Failed       int     `json:"failed"`
-		Megapixels   float64 `json:"megapixels"`
-		WallMedianS  float64 `json:"wall_median_s"`
-		WallMinS     float64 `json:"wall_min_s"`
-		WallMaxS     float64 `json:"wall_max_s"`
-		ImagesPerSec float64 `json:"images_per_s"`
-		MPPerSec     float64 `json:"megapixels_per_s"`
-		SpeedUp      float64 `json:"speedup"`
-		Efficiency   float64 `json:"efficiency"`
-		CPUPercent   float64 `json:"cpu_percent"`
-		PeakRSS      uint64  `json:"peak_rss_bytes"`
+		Mode         engine.Isolation `json:"mode"`
+		Workers      int              `json:"workers"`
+		Runs         int              `json:"runs"`
+		Images       int              `json:"images"`
+		Failed       int              `json:"failed"`
+		Megapixels   float64          `json:"megapixels"`
+		WallMedianS  float64          `json:"wall_median_s"`
+		WallMinS     float64          `json:"wall_min_s"`
+		WallMaxS     float64          `json:"wall_max_s"`
+		ImagesPerSec float64          `json:"images_per_s"`
+		MPPerSec     float64          `json:"megapixels_per_s"`
+		SpeedUp      float64          `json:"speedup"`
+		Efficiency   float64          `json:"efficiency"`
+		CPUPercent   float64          `json:"cpu_percent"`
+		PeakRSS      uint64           `json:"peak_rss_bytes"`
+		// Process mode: the worker processes' part of cpu_percent, and the
+		// sum of their own high-water marks.
+		WorkerCPUPercent float64 `json:"worker_cpu_percent,omitempty"`
+		WorkerPeakSum    uint64  `json:"worker_peak_sum_bytes,omitempty"`
 	}
 	jsonRun struct {
-		Workers    int     `json:"workers"`
-		WallS      float64 `json:"wall_s"`
-		CPUPercent float64 `json:"cpu_percent"`
-		PeakRSS    uint64  `json:"peak_rss_bytes"`
-		Done       int     `json:"done"`
-		Failed     int     `json:"failed"`
-		BytesOut   int64   `json:"bytes_out"`
-		Megapixels float64 `json:"megapixels"`
+		Mode       engine.Isolation `json:"mode"`
+		Workers    int              `json:"workers"`
+		WallS      float64          `json:"wall_s"`
+		SetupS     float64          `json:"setup_s"`
+		CPUPercent float64          `json:"cpu_percent"`
+		PeakRSS    uint64           `json:"peak_rss_bytes"`
+		// Process mode: the worker processes' part of cpu_percent and of
+		// peak_rss_bytes, the part of that mapped from files (code and
+		// libraries, held once in physical memory), and the sum of their
+		// own high-water marks.
+		WorkerCPUPercent float64 `json:"worker_cpu_percent,omitempty"`
+		WorkerRSS        uint64  `json:"worker_rss_bytes,omitempty"`
+		WorkerFileRSS    uint64  `json:"worker_file_rss_bytes,omitempty"`
+		WorkerPeakSum    uint64  `json:"worker_peak_sum_bytes,omitempty"`
+		Done             int     `json:"done"`
+		Failed           int     `json:"failed"`
+		BytesOut         int64   `json:"bytes_out"`
+		Megapixels       float64 `json:"megapixels"`
 	}
 )
 
-// WriteJSON writes the whole report: machine, settings, one row per count
-// and every counted run in the order run.
+// WriteJSON writes the whole report: machine, settings, one row per mode
+// and count, and every counted run in the order run.
 func WriteJSON(w io.Writer, r Report) error {
 	doc := jsonReport{
 		Date: r.Date, Machine: r.Machine, Images: r.Images, Bytes: r.Bytes, Filters: r.Filters, Format: r.Format,
-		Repeat: r.Repeat, Counts: r.Counts, Tolerance: r.Tolerance, Recommended: r.Recommended, Best: r.Best,
-		Complete: r.Complete, Verdict: r.Verdict(), Excluded: r.Excluded, Rows: []jsonRow{}, Runs: []jsonRun{},
+		Repeat: r.Repeat, Modes: r.ModeList(), Counts: r.Counts, Tolerance: r.Tolerance, Recommended: r.Recommended, Best: r.Best,
+		Choices: []jsonChoice{}, Complete: r.Complete, Verdict: r.Verdict(), Excluded: r.Excluded, Rows: []jsonRow{}, Runs: []jsonRun{},
+	}
+	for _, m := range r.ModeList() {
+		c := r.Choice(m)
+		doc.Choices = append(doc.Choices, jsonChoice{Mode: m, Recommended: c.Recommended, Best: c.Best})
+	}
+	if c, ok := r.Compare(); ok {
+		doc.Faster = &jsonFaster{Mode: c.Faster.Mode, Workers: c.Faster.Workers, ThanMode: c.Slower.Mode, ThanWorkers: c.Slower.Workers,
+			Ratio: c.Ratio, Within: c.Within}
 	}
 	for _, row := range r.Rows {
 		doc.Rows = append(doc.Rows, jsonRow{
-			Workers: row.Workers, Runs: row.Runs, Images: row.Images, Failed: row.Failed, Megapixels: row.Megapixels,
+			Mode: row.Mode, Workers: row.Workers, Runs: row.Runs, Images: row.Images, Failed: row.Failed, Megapixels: row.Megapixels,
 			WallMedianS: row.Wall.Seconds(), WallMinS: row.WallMin.Seconds(), WallMaxS: row.WallMax.Seconds(),
 			ImagesPerSec: row.ImagesPerSec, MPPerSec: row.MPPerSec, SpeedUp: row.SpeedUp, Efficiency: row.Efficiency,
-			CPUPercent: row.CPUPercent, PeakRSS: row.PeakRSS,
+			CPUPercent: row.CPUPercent, PeakRSS: row.PeakRSS, WorkerCPUPercent: row.WorkerCPUPercent, WorkerPeakSum: row.WorkerPeakSum,
 		})
 	}
 	for _, m := range r.Runs {
 		doc.Runs = append(doc.Runs, jsonRun{
-			Workers: m.Workers, WallS: m.Wall.Seconds(), CPUPercent: m.CPUPercent, PeakRSS: m.PeakRSS,
+			Mode: modeOf(m.Mode), Workers: m.Workers, WallS: m.Wall.Seconds(), SetupS: m.Setup.Seconds(), CPUPercent: m.CPUPercent, PeakRSS: m.PeakRSS,
+			WorkerCPUPercent: m.WorkerCPUPercent, WorkerRSS: m.WorkerRSS, WorkerFileRSS: m.WorkerFileRSS, WorkerPeakSum: m.WorkerPeakSum,
 			Done: m.Done, Failed: m.Failed, BytesOut: m.BytesOut, Megapixels: m.Megapixels,
 		})
 	}
@@ -116,7 +160,8 @@ func WriteJSON(w io.Writer, r Report) error {
 }
 
 // WriteTable writes the figures as an aligned text table with the machine
-// above and the verdict below.
+// above and the verdict below; with several worker modes, a mode column
+// comes first.
 func WriteTable(w io.Writer, r Report) error {
 	fmt.Fprintf(w, "Machine: %s\n", r.Machine)
 	filters := r.Filters
@@ -125,20 +170,37 @@ func WriteTable(w io.Writer, r Report) error {
 	}
 	fmt.Fprintf(w, "Batch: %s (%s), filters %s, format %s; median of %s after 1 warm-up\n",
 		plural(r.Images, "image", "images"), MegabytesText(uint64(max(r.Bytes, 0))), filters, r.Format, plural(r.Repeat, "run", "runs"))
+	modes := r.ModeList()
+	multi := len(modes) > 1
+	if multi || modes[0] != engine.Goroutines {
+		names := make([]string, len(modes))
+		for i, m := range modes {
+			names[i] = ModeName(m)
+		}
+		fmt.Fprintf(w, "Workers: %s; for processes, CPU and peak memory include the worker processes and the wall time starting them\n",
+			strings.Join(names, " and "))
+	}
 	for _, x := range r.Excluded {
 		fmt.Fprintf(w, "Left out (failed in the warm-up): %s: %s\n", x.Path, x.Error)
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workers\twall median\tmin–max\timages/s\tMP/s\tspeed-up\tefficiency\tCPU\tpeak memory\t\t")
+	head := "workers\twall median\tmin–max\timages/s\tMP/s\tspeed-up\tefficiency\tCPU\tpeak memory\t\t"
+	if multi {
+		head = "mode\t" + head
+	}
+	fmt.Fprintln(tw, head)
 	for _, row := range r.Rows {
 		mark := ""
-		if row.Workers == r.Recommended {
+		if row.Workers == r.Choice(row.Mode).Recommended {
 			mark = "← recommended"
 		}
 		speed, eff := "–", "–"
 		if row.SpeedUp > 0 {
 			speed, eff = fmt.Sprintf("%.2f×", row.SpeedUp), fmt.Sprintf("%.0f%%", row.Efficiency*100)
+		}
+		if multi {
+			fmt.Fprintf(tw, "%s\t", ModeShort(row.Mode))
 		}
 		fmt.Fprintf(tw, "%d\t%.2f s\t%.2f–%.2f\t%.2f\t%.1f\t%s\t%s\t%.0f%%\t%s\t\t%s\n",
 			row.Workers, row.Wall.Seconds(), row.WallMin.Seconds(), row.WallMax.Seconds(),

@@ -2,8 +2,10 @@
 // wall time per worker count (median, with the fastest and slowest run),
 // and below them the speed-up over one worker against the ideal linear
 // line, with the physical and logical core counts marked and the
-// recommended count highlighted. Counts not measured yet keep their place
-// on the axis, so a chart redrawn after every run fills in.
+// recommended count highlighted. A report of both worker modes has two
+// series on the same axes: grouped bars, one colour per mode, and one
+// speed-up line per mode. Counts not measured yet keep their place on the
+// axis, so a chart redrawn after every run fills in.
 package chart
 
 import (
@@ -28,6 +30,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/picpool/picpool/bench"
+	"github.com/picpool/picpool/engine"
 )
 
 // Default size of a chart, in pixels, and the resolution its text is set
@@ -48,7 +51,18 @@ var (
 	idealColor     = color.RGBA{R: 0x80, G: 0x80, B: 0x80, A: 0xff}
 	physicalColor  = color.RGBA{R: 0x55, G: 0xa8, B: 0x68, A: 0xff} // green
 	logicalColor   = color.RGBA{R: 0x81, G: 0x72, B: 0xb3, A: 0xff} // purple
+	processColor   = color.RGBA{R: 0xc4, G: 0x4e, B: 0x52, A: 0xff} // red: worker processes beside goroutine workers
 )
+
+// SeriesColor is the colour of a worker mode's bars and line when a chart
+// shows both modes: blue for goroutine workers, red for worker processes.
+// A chart of one mode draws it in blue.
+func SeriesColor(mode engine.Isolation) color.RGBA {
+	if mode == engine.Processes {
+		return processColor
+	}
+	return barColor
+}
 
 // ParseSize reads a size such as "1200x700".
 func ParseSize(s string) (width, height int, err error) {
@@ -154,9 +168,21 @@ func drawFigure(c draw.Canvas, rep bench.Report) (err error) {
 // figure is what both panels share.
 type figure struct {
 	rep    bench.Report
-	counts []int     // the x axis: every count asked for (or measured)
-	names  []string  // their labels
-	width  vg.Length // the canvas's width, for bar widths
+	modes  []engine.Isolation // the series: one per worker mode
+	counts []int              // the x axis: every count asked for (or measured)
+	names  []string           // their labels
+	width  vg.Length          // the canvas's width, for bar widths
+}
+
+// multi reports whether the chart compares worker modes.
+func (f *figure) multi() bool { return len(f.modes) > 1 }
+
+// seriesColor is a mode's colour: blue for the only series.
+func (f *figure) seriesColor(mode engine.Isolation) color.RGBA {
+	if !f.multi() {
+		return barColor
+	}
+	return SeriesColor(mode)
 }
 
 func newFigure(rep bench.Report, width vg.Length) *figure {
@@ -183,7 +209,7 @@ func newFigure(rep bench.Report, width vg.Length) *figure {
 			names[i] += "\n(physical cores)"
 		}
 	}
-	return &figure{rep: rep, counts: counts, names: names, width: width}
+	return &figure{rep: rep, modes: rep.ModeList(), counts: counts, names: names, width: width}
 }
 
 // pos is where a worker count lies on the x axis: its index when it is one
@@ -239,6 +265,9 @@ func (f *figure) wallPanel() (*plot.Plot, error) {
 		top = max(top, r.WallMax.Seconds())
 	}
 	p.Y.Max = top * 1.22
+	if f.multi() {
+		return p, f.groupedBars(p)
+	}
 	var errs errorPoints
 	var labels plotter.XYLabels
 	var plain, recommended *plotter.BarChart
@@ -285,12 +314,89 @@ func (f *figure) wallPanel() (*plot.Plot, error) {
 	return p, nil
 }
 
-// speedPanel is the bottom panel: speed-up over one worker, the ideal
-// linear speed-up, and efficiency in the labels.
+// groupedBars draws the wall time of every mode side by side at each count,
+// one colour per mode, the recommended count of each outlined in orange.
+func (f *figure) groupedBars(p *plot.Plot) error {
+	rep := f.rep
+	n := float64(len(f.modes))
+	slot := 0.72 / n // of the space between two counts, per bar
+	var errs errorPoints
+	var labels plotter.XYLabels
+	for _, r := range rep.Rows {
+		i := slices.Index(f.modes, r.Mode)
+		x, ok := f.pos(r.Workers)
+		if i < 0 || !ok {
+			continue
+		}
+		x += (float64(i) - (n-1)/2) * slot
+		p.Add(dataBar{x0: x - slot*0.42, x1: x + slot*0.42, y: r.Wall.Seconds(), fill: f.seriesColor(r.Mode),
+			outlined: r.Workers == rep.Choice(r.Mode).Recommended})
+		errs.XYs = append(errs.XYs, plotter.XY{X: x, Y: r.Wall.Seconds()})
+		errs.YErrors = append(errs.YErrors, struct{ Low, High float64 }{
+			Low: r.Wall.Seconds() - r.WallMin.Seconds(), High: r.WallMax.Seconds() - r.Wall.Seconds()})
+		labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: r.WallMax.Seconds()})
+		labels.Labels = append(labels.Labels, fmt.Sprintf("%.2f", r.Wall.Seconds()))
+	}
+	for _, m := range f.modes {
+		p.Legend.Add(bench.ModeName(m), dataBar{fill: f.seriesColor(m)})
+	}
+	if len(errs.XYs) == 0 {
+		return nil
+	}
+	eb, err := plotter.NewYErrorBars(errs)
+	if err != nil {
+		return err
+	}
+	eb.LineStyle.Width = vg.Points(1.2)
+	p.Add(eb)
+	if err := addLabels(p, labels, draw.XCenter, vg.Point{Y: vg.Points(5)}); err != nil {
+		return err
+	}
+	p.Legend.Add("recommended count of each (outlined)", dataBar{fill: color.White, outlined: true})
+	p.Legend.Add("fastest–slowest run (bars: median)", whisker{eb.LineStyle})
+	return nil
+}
+
+// dataBar is a bar from x0 to x1 in data units (so that grouped bars fit
+// their slot whatever the canvas), filled, and outlined in orange for a
+// recommended count; it is its own legend thumbnail.
+type dataBar struct {
+	x0, x1, y float64
+	fill      color.Color
+	outlined  bool
+}
+
+func (b dataBar) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	pts := []vg.Point{{X: trX(b.x0), Y: trY(0)}, {X: trX(b.x0), Y: trY(b.y)}, {X: trX(b.x1), Y: trY(b.y)}, {X: trX(b.x1), Y: trY(0)}}
+	c.FillPolygon(b.fill, c.ClipPolygonY(pts))
+	if b.outlined {
+		c.StrokeLines(outline, c.ClipLinesY(append(pts, pts[0]))...)
+	}
+}
+
+func (b dataBar) Thumbnail(c *draw.Canvas) {
+	dy := (c.Max.Y - c.Min.Y) * 0.15 // a gap between the legend's rows
+	lo, hi := vg.Point{X: c.Min.X, Y: c.Min.Y + dy}, vg.Point{X: c.Max.X, Y: c.Max.Y - dy}
+	pts := []vg.Point{lo, {X: lo.X, Y: hi.Y}, hi, {X: hi.X, Y: lo.Y}}
+	c.FillPolygon(b.fill, pts)
+	if b.outlined {
+		c.StrokeLines(outline, append(pts, pts[0]))
+	}
+}
+
+// outline marks a recommended count's bar when bars have one colour per mode.
+var outline = draw.LineStyle{Color: recommendColor, Width: vg.Points(2.5)}
+
+// speedPanel is the bottom panel: speed-up over one worker (of the same
+// mode), the ideal linear speed-up, and efficiency in the labels.
 func (f *figure) speedPanel() (*plot.Plot, error) {
 	rep := f.rep
 	p := f.newPlot()
 	p.Y.Label.Text = "speed-up over 1 worker (×)"
+	if f.multi() {
+		p.Y.Label.Text = "speed-up over 1 worker of the same kind (×)"
+	}
 	p.X.Label.Text = "workers"
 	p.Legend.Left = true
 
@@ -317,43 +423,102 @@ func (f *figure) speedPanel() (*plot.Plot, error) {
 	p.Add(idealLine)
 	p.Legend.Add("ideal (linear): N workers = N×", idealLine)
 
-	var pts plotter.XYs
-	var labels plotter.XYLabels
-	for _, r := range rep.Rows {
-		if r.SpeedUp <= 0 {
-			continue
+	// The recommended points first, as big orange discs under the lines.
+	var recs plotter.XYs
+	for _, m := range f.modes {
+		if r, ok := bench.RowFor(bench.RowsOf(rep.Rows, m), rep.Choice(m).Recommended); ok && r.SpeedUp > 0 {
+			x, _ := f.pos(r.Workers)
+			recs = append(recs, plotter.XY{X: x, Y: r.SpeedUp})
 		}
-		x, _ := f.pos(r.Workers)
-		pts = append(pts, plotter.XY{X: x, Y: r.SpeedUp})
-		labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: r.SpeedUp})
-		labels.Labels = append(labels.Labels, fmt.Sprintf("%.2f× · %.0f%%", r.SpeedUp, r.Efficiency*100))
 	}
-	if r, ok := bench.RowFor(rep.Rows, rep.Recommended); ok && r.SpeedUp > 0 {
-		// A big orange disc under the recommended point.
-		x, _ := f.pos(r.Workers)
-		rec, err := plotter.NewScatter(plotter.XYs{{X: x, Y: r.SpeedUp}})
+	if len(recs) > 0 {
+		rec, err := plotter.NewScatter(recs)
 		if err != nil {
 			return nil, err
 		}
 		rec.Color, rec.Shape, rec.Radius = recommendColor, draw.CircleGlyph{}, vg.Points(8)
 		p.Add(rec)
-		p.Legend.Add(fmt.Sprintf("recommended: %d", rep.Recommended), rec)
-	}
-	if len(pts) > 0 {
-		line, marks, err := plotter.NewLinePoints(pts)
-		if err != nil {
-			return nil, err
+		name := fmt.Sprintf("recommended: %d", rep.Recommended)
+		if f.multi() {
+			name = "recommended count of each"
 		}
-		line.Color, line.Width = barColor, vg.Points(2)
-		marks.Color, marks.Shape, marks.Radius = barColor, draw.CircleGlyph{}, vg.Points(3.5)
-		p.Add(line, marks)
-		p.Legend.Add("measured speed-up (label: efficiency)", line, marks)
-		// Right of the points, clear of the core lines through them.
-		if err := addLabels(p, labels, draw.XLeft, vg.Point{X: vg.Points(9), Y: vg.Points(-12)}); err != nil {
+		p.Legend.Add(name, rec)
+	}
+	for _, m := range f.modes {
+		if err := f.speedLine(p, m); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// speedLine draws one mode's measured speed-up, each point labelled with
+// speed-up and efficiency: with two modes, the label of the higher point
+// at a count goes above it and the other's below, so that they do not
+// overlap.
+func (f *figure) speedLine(p *plot.Plot, mode engine.Isolation) error {
+	var pts plotter.XYs
+	var above, below plotter.XYLabels
+	for _, r := range bench.RowsOf(f.rep.Rows, mode) {
+		x, ok := f.pos(r.Workers)
+		if r.SpeedUp <= 0 || !ok {
+			continue
+		}
+		pts = append(pts, plotter.XY{X: x, Y: r.SpeedUp})
+		l := &below
+		if f.multi() && f.higher(r) {
+			l = &above
+		}
+		l.XYs = append(l.XYs, plotter.XY{X: x, Y: r.SpeedUp})
+		l.Labels = append(l.Labels, fmt.Sprintf("%.2f× · %.0f%%", r.SpeedUp, r.Efficiency*100))
+	}
+	if len(pts) == 0 {
+		return nil
+	}
+	col := f.seriesColor(mode)
+	line, marks, err := plotter.NewLinePoints(pts)
+	if err != nil {
+		return err
+	}
+	line.Color, line.Width = col, vg.Points(2)
+	marks.Color, marks.Shape, marks.Radius = col, draw.CircleGlyph{}, vg.Points(3.5)
+	p.Add(line, marks)
+	name := "measured speed-up (label: efficiency)"
+	if f.multi() {
+		name = bench.ModeName(mode)
+	}
+	p.Legend.Add(name, line, marks)
+	// Right of the points, clear of the core lines through them; with two
+	// series, in the series' colour.
+	var text color.Color
+	if f.multi() {
+		text = col
+	}
+	if len(below.XYs) > 0 {
+		if err := addLabels(p, below, draw.XLeft, vg.Point{X: vg.Points(9), Y: vg.Points(-12)}, text); err != nil {
+			return err
+		}
+	}
+	if len(above.XYs) > 0 {
+		if err := addLabels(p, above, draw.XLeft, vg.Point{X: vg.Points(9), Y: vg.Points(5)}, text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// higher reports whether r's speed-up is above every other mode's at its
+// count (the later mode wins a tie).
+func (f *figure) higher(r bench.Row) bool {
+	for _, o := range f.rep.Rows {
+		if o.Workers != r.Workers || o.Mode == r.Mode || o.SpeedUp <= 0 {
+			continue
+		}
+		if o.SpeedUp > r.SpeedUp || (o.SpeedUp == r.SpeedUp && slices.Index(f.modes, o.Mode) > slices.Index(f.modes, r.Mode)) {
+			return false
+		}
+	}
+	return true
 }
 
 // addCoreLines marks the physical and logical core counts with vertical
@@ -392,8 +557,9 @@ func (f *figure) addCoreLines(p *plot.Plot) error {
 	return nil
 }
 
-// addLabels writes texts by points, aligned and moved by offset.
-func addLabels(p *plot.Plot, l plotter.XYLabels, align text.XAlignment, offset vg.Point) error {
+// addLabels writes texts by points, aligned and moved by offset, in col
+// (nil: the default black).
+func addLabels(p *plot.Plot, l plotter.XYLabels, align text.XAlignment, offset vg.Point, col ...color.Color) error {
 	labels, err := plotter.NewLabels(l)
 	if err != nil {
 		return err
@@ -402,6 +568,9 @@ func addLabels(p *plot.Plot, l plotter.XYLabels, align text.XAlignment, offset v
 		labels.TextStyle[i].Font.Size = vg.Points(9)
 		labels.TextStyle[i].XAlign = align
 		labels.TextStyle[i].Font.Variant = sans
+		if len(col) > 0 && col[0] != nil {
+			labels.TextStyle[i].Color = col[0]
+		}
 	}
 	labels.Offset = offset
 	p.Add(labels)
@@ -420,6 +589,12 @@ func (f *figure) title() string {
 		mp = rep.Rows[0].Megapixels
 	}
 	line1 := fmt.Sprintf("PicPool scaling: %d images", rep.Images)
+	switch {
+	case f.multi():
+		line1 = fmt.Sprintf("PicPool scaling, threads vs processes: %d images", rep.Images)
+	case f.modes[0] != engine.Goroutines:
+		line1 = fmt.Sprintf("PicPool scaling, %s: %d images", bench.ModeName(f.modes[0]), rep.Images)
+	}
 	if mp > 0 {
 		line1 += fmt.Sprintf(" (%.0f MP)", mp)
 	}
@@ -441,6 +616,12 @@ func (f *figure) title() string {
 		line2 += " · waiting for the first run…"
 	case !rep.Complete:
 		line2 += " · running…"
+	case f.multi():
+		var recs []string
+		for _, m := range f.modes {
+			recs = append(recs, fmt.Sprintf("%s %d", bench.ModeShort(m), rep.Choice(m).Recommended))
+		}
+		line2 += " · recommended: " + strings.Join(recs, ", ")
 	default:
 		line2 += fmt.Sprintf(" · recommended: %d workers", rep.Recommended)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/picpool/picpool/bench"
+	"github.com/picpool/picpool/engine"
 )
 
 // report is a literal benchmark: 8 images, 1 to 8 workers on a machine with
@@ -163,5 +164,95 @@ func TestPartialReports(t *testing.T) {
 		if drawn, _ := inked(img); drawn < 300*200/100 {
 			t.Errorf("%s: blank (%d pixels drawn)", name, drawn)
 		}
+	}
+}
+
+// twoModes is report() measured with both worker modes: the processes a
+// little slower at each count, by 5% and 0.4 s to start.
+func twoModes() bench.Report {
+	rep := report()
+	var runs []bench.Measurement
+	for _, m := range rep.Runs {
+		runs = append(runs, m)
+		p := m
+		p.Mode, p.Wall, p.PeakRSS = engine.Processes, m.Wall*21/20+400*time.Millisecond, 60<<20*uint64(m.Workers)
+		runs = append(runs, p)
+	}
+	rep.Modes, rep.Runs = []engine.Isolation{engine.Goroutines, engine.Processes}, runs
+	rep.Rows = bench.Summarize(runs)
+	rep.Choices = nil
+	for _, m := range rep.Modes {
+		rows := bench.RowsOf(rep.Rows, m)
+		rep.Choices = append(rep.Choices, bench.Choice{Mode: m, Recommended: bench.Recommend(rows, rep.Tolerance), Best: bench.Best(rows)})
+	}
+	rep.Recommended, rep.Best = rep.Choices[0].Recommended, rep.Choices[0].Best
+	return rep
+}
+
+// colours counts the pixels of exactly c.
+func colours(img image.Image, c color.RGBA) int {
+	b := img.Bounds()
+	rgba := image.NewRGBA(b)
+	draw.Draw(rgba, b, img, b.Min, draw.Src)
+	n := 0
+	for i := 0; i+3 < len(rgba.Pix); i += 4 {
+		if (color.RGBA{R: rgba.Pix[i], G: rgba.Pix[i+1], B: rgba.Pix[i+2], A: rgba.Pix[i+3]}) == c {
+			n++
+		}
+	}
+	return n
+}
+
+// TestTwoModes: both worker modes on one chart, as two series: grouped
+// bars and two speed-up lines, one colour each, named in the legend; a
+// chart of one mode has no second colour.
+func TestTwoModes(t *testing.T) {
+	rep := twoModes()
+	if len(rep.Rows) != 10 || rep.Choice(engine.Processes).Recommended == 0 {
+		t.Fatalf("rows %d, choices %+v", len(rep.Rows), rep.Choices)
+	}
+	preview := os.Getenv("CHART_PREVIEW_MODES") // a file to look at
+	for _, size := range [][2]int{{DefaultWidth, DefaultHeight}, {640, 420}} {
+		var buf bytes.Buffer
+		if err := WritePNG(&buf, rep, size[0], size[1]); err != nil {
+			t.Fatal(err)
+		}
+		img := CheckPNG(t, buf.Bytes(), size[0], size[1])
+		blue, red := colours(img, SeriesColor(engine.Goroutines)), colours(img, SeriesColor(engine.Processes))
+		// Ten bars of at least a few pixels each, and the lines.
+		if blue < 500 || red < 500 {
+			t.Errorf("%dx%d: %d pixels of the threads' colour, %d of the processes': want both series", size[0], size[1], blue, red)
+		}
+		if size[0] == DefaultWidth && preview != "" {
+			os.WriteFile(preview, buf.Bytes(), 0o644)
+		}
+	}
+	var svg bytes.Buffer
+	if err := WriteSVG(&svg, rep, 1200, 700); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"threads (goroutine workers)", "processes (one per worker)", "threads vs processes",
+		"recommended: threads 8, processes ", "speed-up over 1 worker of the same kind", "ideal (linear)"} {
+		if !strings.Contains(svg.String(), want) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	// One mode: drawn as before, in one colour.
+	for _, one := range []bench.Report{report(), rep.Only(engine.Processes)} {
+		img, err := Image(one, 640, 420, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if colours(img, SeriesColor(engine.Processes)) != 0 || colours(img, SeriesColor(engine.Goroutines)) < 500 {
+			t.Errorf("one mode (%v) drawn in two colours", one.ModeList())
+		}
+	}
+	// Partial: only the threads measured so far.
+	partial := rep
+	partial.Rows, partial.Complete = bench.RowsOf(rep.Rows, engine.Goroutines)[:2], false
+	if img, err := Image(partial, 400, 300, 0); err != nil {
+		t.Error(err)
+	} else if drawn, _ := inked(img); drawn < 400*300/100 {
+		t.Error("partial chart blank")
 	}
 }

@@ -25,8 +25,8 @@ func init() {
 
 // benchFlags are the options of "picpool bench".
 type benchFlags struct {
-	workers, csv, json, chart, chartSize, tmp string
-	repeat, sample                            int
+	workers, modes, csv, json, chart, chartSize, tmp string
+	repeat, sample                                   int
 }
 
 func benchCmd(env *Env, args []string) int {
@@ -34,7 +34,8 @@ func benchCmd(env *Env, args []string) int {
 	fs.SetOutput(env.Stderr)
 	var b benchFlags
 	fs.StringVar(&b.workers, "workers", "", "worker `counts` to compare, e.g. 1,2,4,8 (default: 1, 2, 4, … up to twice the logical cores, plus the physical and logical core counts; 1 is always measured)")
-	fs.IntVar(&b.repeat, "repeat", bench.DefaultRepeat, "counted runs per worker count (after one warm-up run)")
+	fs.StringVar(&b.modes, "modes", "goroutine", "worker `modes` to compare: goroutine (workers are goroutines of this process), process (one child process per worker), or both: goroutine,process")
+	fs.IntVar(&b.repeat, "repeat", bench.DefaultRepeat, "counted runs per worker mode and count (after one warm-up run per mode)")
 	fs.IntVar(&b.sample, "sample", 0, "measure on `K` of the images, evenly spread (0: all)")
 	fs.StringVar(&b.csv, "csv", "", "write the figures to this CSV `file`")
 	fs.StringVar(&b.json, "json", "", "write the figures, machine and every run to this JSON `file`")
@@ -57,6 +58,9 @@ counted runs per count in interleaved order, writing real outputs to a
 temporary folder that is removed. Prints, per count: median wall time (min–max),
 images/s, MP/s, speed-up over 1 worker, efficiency, CPU use and peak memory,
 and the recommended count: the smallest within 5% of the best throughput.
+With -modes goroutine,process it measures both kinds of workers, goroutines
+and child processes, as two series (their CPU and memory included), with a
+recommended count for each and which was faster.
 
 Options:`)
 		fs.PrintDefaults()
@@ -80,6 +84,10 @@ Options:`)
 		if counts, err = bench.ParseCounts(b.workers); err != nil {
 			return fail("-workers: %v", err)
 		}
+	}
+	modes, err := bench.ParseModes(b.modes)
+	if err != nil {
+		return fail("-modes: %v", err)
 	}
 	if b.repeat < 1 || b.sample < 0 {
 		return fail("-repeat must be 1 or more and -sample 0 or more")
@@ -111,7 +119,7 @@ Options:`)
 
 	events := make(chan bench.Event)
 	bn, err := bench.Start(ctx, batch, bench.Config{
-		Counts: counts, Repeat: b.repeat, Sample: b.sample, Settings: s, TempDir: b.tmp,
+		Counts: counts, Modes: modes, Repeat: b.repeat, Sample: b.sample, Settings: s, TempDir: b.tmp,
 		OnRun: func(ev bench.Event) { events <- ev },
 	})
 	if err != nil {
@@ -177,14 +185,24 @@ func followBench(env *Env, bn *bench.Bench, events <-chan bench.Event) (bench.Re
 		}
 	}
 	p := bn.Progress()
-	fmt.Fprintf(env.Stderr, "measuring %s, %d runs (the first one a warm-up)\n", plural(p.Images, "image", "images"), p.Runs)
+	warmups := "the first one a warm-up"
+	if p.Warmups > 1 {
+		warmups = fmt.Sprintf("the first %d warm-ups, one per mode", p.Warmups)
+	}
+	fmt.Fprintf(env.Stderr, "measuring %s, %d runs (%s)\n", plural(p.Images, "image", "images"), p.Runs, warmups)
+	mode := func(m engine.Isolation) string { // shown when both modes are measured
+		if p.Warmups < 2 {
+			return ""
+		}
+		return fmt.Sprintf("%-9s  ", bench.ModeShort(m))
+	}
 	for {
 		select {
 		case ev := <-events:
 			erase()
 			m := ev.Run
 			if ev.Warmup {
-				fmt.Fprintf(env.Stderr, "warm-up   workers %3d  %7.2f s  (not counted)\n", m.Workers, m.Wall.Seconds())
+				fmt.Fprintf(env.Stderr, "warm-up   %sworkers %3d  %7.2f s  (not counted)\n", mode(m.Mode), m.Workers, m.Wall.Seconds())
 				for _, x := range ev.Report.Excluded {
 					fmt.Fprintf(env.Stderr, "left out %s: it failed (%s)\n", x.Path, x.Error)
 				}
@@ -194,8 +212,8 @@ func followBench(env *Env, bn *bench.Bench, events <-chan bench.Event) (bench.Re
 			if m.Wall > 0 {
 				ips = float64(m.Done) / m.Wall.Seconds()
 			}
-			fmt.Fprintf(env.Stderr, "run %2d/%d  workers %3d  %7.2f s  %6.2f images/s  CPU %4.0f%%\n",
-				ev.Index, ev.Total-1, m.Workers, m.Wall.Seconds(), ips, m.CPUPercent)
+			fmt.Fprintf(env.Stderr, "run %2d/%d  %sworkers %3d  %7.2f s  %6.2f images/s  CPU %4.0f%%\n",
+				ev.Index-ev.Warmups+1, ev.Total-ev.Warmups, mode(m.Mode), m.Workers, m.Wall.Seconds(), ips, m.CPUPercent)
 		case <-tick.C:
 			if !env.Interactive {
 				continue
@@ -204,11 +222,11 @@ func followBench(env *Env, bn *bench.Bench, events <-chan bench.Event) (bench.Re
 			if p.Workers == 0 {
 				continue
 			}
-			what := fmt.Sprintf("run %d/%d", p.RunsDone, p.Runs-1)
+			what := fmt.Sprintf("run %d/%d", p.RunsDone-p.Warmups+1, p.Runs-p.Warmups)
 			if p.Warmup {
 				what = "warm-up"
 			}
-			fmt.Fprintf(env.Stderr, "\r\033[K%s  workers %d  %d/%d images", what, p.Workers, p.ImagesDone, p.Images)
+			fmt.Fprintf(env.Stderr, "\r\033[K%s  %sworkers %d  %d/%d images", what, mode(p.Mode), p.Workers, p.ImagesDone, p.Images)
 			drawn = true
 		case <-bn.Done():
 			erase()

@@ -28,6 +28,7 @@ type benchHost interface {
 	benchBatch() engine.Batch                // the inputs listed on the Batch tab
 	benchSettings() (engine.Settings, error) // the chain and output format set there
 	applyWorkers(n int)                      // puts a worker count into the run settings
+	batchMode() engine.Isolation             // where the Batch tab's workers run
 	batchRunning() bool                      // a batch is starting or running
 }
 
@@ -50,6 +51,8 @@ func (h windowBench) applyWorkers(n int) {
 	h.w.app.Preferences().SetInt(prefWorkers, n)
 }
 
+func (h windowBench) batchMode() engine.Isolation { return h.w.run.iso.mode() }
+
 func (h windowBench) batchRunning() bool { return h.w.run.run != nil || h.w.run.starting }
 
 // Export sizes.
@@ -58,15 +61,17 @@ const (
 	benchTick                 = 100 * time.Millisecond // how often a running benchmark's progress is shown
 )
 
-var benchColumns = []string{"Workers", "Wall (median)", "Min–max", "Images/s", "MP/s", "Speed-up", "Efficiency", "CPU", "Peak memory"}
+var benchColumns = []string{"Mode", "Workers", "Wall (median)", "Min–max", "Images/s", "MP/s", "Speed-up", "Efficiency", "CPU", "Peak memory"}
 
 // benchPanel is the Benchmark tab: measure the window's inputs at several
-// worker counts and show the chart and the table as the runs come in.
+// worker counts, with goroutine workers, worker processes or both, and show
+// the chart and the table as the runs come in.
 type benchPanel struct {
 	w    *Window
 	host benchHost
 
 	sample, counts     *widget.Entry
+	threads, processes *widget.Check // the worker modes to measure
 	repeat             *widget.Select
 	start, cancel      *widget.Button
 	bar                *widget.ProgressBar
@@ -88,6 +93,9 @@ func newBenchPanel(w *Window, host benchHost) *benchPanel {
 	p.sample.SetText("8")
 	p.counts = widget.NewEntry()
 	p.counts.SetPlaceHolder("1, 2, 4, …")
+	p.threads = widget.NewCheck("threads", nil)
+	p.threads.SetChecked(true)
+	p.processes = widget.NewCheck("processes", nil)
 	p.repeat = widget.NewSelect([]string{"1", "2", "3", "5"}, nil)
 	p.repeat.SetSelected(strconv.Itoa(bench.DefaultRepeat))
 	p.start = widget.NewButtonWithIcon("Run benchmark", theme.MediaPlayIcon(), p.startBench)
@@ -99,7 +107,7 @@ func newBenchPanel(w *Window, host benchHost) *benchPanel {
 	})
 	p.cancel.Disable()
 	p.bar = widget.NewProgressBar()
-	p.status = widget.NewLabel("Measures the inputs and filters of the Batch tab at each worker count.")
+	p.status = widget.NewLabel("Measures the inputs and filters of the Batch tab at each worker count: with threads (goroutine workers), processes (one per worker) or both, as two series.")
 	p.status.Wrapping = fyne.TextWrapWord
 	p.verdict = widget.NewLabel("")
 	p.verdict.Wrapping = fyne.TextWrapWord
@@ -115,14 +123,14 @@ func newBenchPanel(w *Window, host benchHost) *benchPanel {
 			o.(*widget.Label).SetText(benchColumns[id.Col])
 		}
 	}
-	for i, width := range []float32{80, 120, 120, 90, 80, 90, 90, 70, 110} {
+	for i, width := range []float32{100, 80, 120, 120, 90, 80, 90, 90, 70, 110} {
 		p.table.SetColumnWidth(i, width)
 	}
 	p.showReport(bench.Report{})
 
 	form := container.NewHBox(
 		widget.NewLabel("Sample"), sized(p.sample, 60, 0), widget.NewLabel("images · workers"), sized(p.counts, 160, 0),
-		widget.NewLabel("· runs each"), p.repeat)
+		widget.NewLabel("as"), p.threads, p.processes, widget.NewLabel("· runs each"), p.repeat)
 	controls := container.NewBorder(nil, nil, form, container.NewHBox(p.start, p.cancel))
 	top := container.NewVBox(controls, p.bar, p.status)
 	actions := container.NewHBox(p.apply, p.saveChart, p.saveCSV)
@@ -169,6 +177,17 @@ func (p *benchPanel) startBench() {
 			return
 		}
 	}
+	var modes []engine.Isolation
+	if p.threads.Checked {
+		modes = append(modes, engine.Goroutines)
+	}
+	if p.processes.Checked {
+		modes = append(modes, engine.Processes)
+	}
+	if len(modes) == 0 {
+		fail(errors.New("choose threads, processes or both"))
+		return
+	}
 	repeat, _ := strconv.Atoi(p.repeat.Selected)
 	b := p.host.benchBatch()
 	s, err := p.host.benchSettings()
@@ -186,7 +205,7 @@ func (p *benchPanel) startBench() {
 	p.start.Disable()
 	p.bar.SetValue(0)
 	p.status.SetText("Starting…")
-	cfg := bench.Config{Counts: counts, Repeat: repeat, Sample: sample, Settings: s}
+	cfg := bench.Config{Counts: counts, Modes: modes, Repeat: repeat, Sample: sample, Settings: s}
 	cfg.OnRun = func(ev bench.Event) {
 		// On the benchmark's goroutine between runs: drawing the chart here
 		// is not measured.
@@ -244,12 +263,16 @@ func (p *benchPanel) showProgress(pr bench.Progress) {
 		return
 	}
 	p.bar.SetValue(pr.Fraction())
-	what := fmt.Sprintf("Run %d of %d", pr.RunsDone, pr.Runs-1)
+	what := fmt.Sprintf("Run %d of %d", pr.RunsDone-pr.Warmups+1, pr.Runs-pr.Warmups)
 	if pr.Warmup {
 		what = "Warm-up run (not counted)"
 	}
+	workers := plural(pr.Workers, "worker", "workers")
+	if pr.Warmups > 1 {
+		workers += " as " + bench.ModeShort(pr.Mode)
+	}
 	if pr.Workers > 0 {
-		p.status.SetText(fmt.Sprintf("%s: %s, %d / %d images…", what, plural(pr.Workers, "worker", "workers"), pr.ImagesDone, pr.Images))
+		p.status.SetText(fmt.Sprintf("%s: %s, %d / %d images…", what, workers, pr.ImagesDone, pr.Images))
 	}
 }
 
@@ -267,8 +290,12 @@ func (p *benchPanel) end(rep bench.Report, err error) {
 		p.status.SetText("Cannot run the benchmark: " + err.Error())
 	default:
 		p.bar.SetValue(1)
-		p.status.SetText(fmt.Sprintf("Done: %s at %s, %s each, on %s.", plural(rep.Images, "image", "images"),
-			plural(len(rep.Counts), "worker count", "worker counts"), plural(rep.Repeat, "run", "runs"), rep.Machine))
+		modes := make([]string, len(rep.ModeList()))
+		for i, m := range rep.ModeList() {
+			modes[i] = bench.ModeShort(m)
+		}
+		p.status.SetText(fmt.Sprintf("Done: %s at %s as %s, %s each, on %s.", plural(rep.Images, "image", "images"),
+			plural(len(rep.Counts), "worker count", "worker counts"), strings.Join(modes, " and "), plural(rep.Repeat, "run", "runs"), rep.Machine))
 	}
 }
 
@@ -277,13 +304,7 @@ func (p *benchPanel) showReport(rep bench.Report) {
 	p.report = rep
 	p.table.Refresh()
 	p.verdict.SetText(rep.Verdict())
-	if rep.Recommended > 0 && rep.Complete {
-		p.apply.SetText(fmt.Sprintf("Use %s", plural(rep.Recommended, "worker", "workers")))
-		p.apply.Enable()
-	} else {
-		p.apply.SetText("Use the recommended count")
-		p.apply.Disable()
-	}
+	p.refreshApply()
 	if len(rep.Rows) > 0 {
 		p.saveChart.Enable()
 		p.saveCSV.Enable()
@@ -293,13 +314,43 @@ func (p *benchPanel) showReport(rep bench.Report) {
 	}
 }
 
+// refreshApply names the count the apply button puts into the Batch tab.
+func (p *benchPanel) refreshApply() {
+	if mode, n := p.recommended(); n > 0 && p.report.Complete {
+		text := fmt.Sprintf("Use %s", plural(n, "worker", "workers"))
+		if len(p.report.ModeList()) > 1 {
+			text += " (" + bench.ModeShort(mode) + ")"
+		}
+		p.apply.SetText(text)
+		p.apply.Enable()
+	} else {
+		p.apply.SetText("Use the recommended count")
+		p.apply.Disable()
+	}
+}
+
+// recommended is the count for the Batch tab: the recommendation for the
+// mode its workers run in when that mode was measured, else the first
+// mode's.
+func (p *benchPanel) recommended() (engine.Isolation, int) {
+	if c := p.report.Choice(p.host.batchMode()); c.Recommended > 0 {
+		return c.Mode, c.Recommended
+	}
+	return p.report.ModeList()[0], p.report.Recommended
+}
+
 func (p *benchPanel) applyRecommended() {
-	n := p.report.Recommended
+	mode, n := p.recommended() // for the Batch tab's mode now: it may have changed since the label was set
 	if n < 1 {
 		return
 	}
 	p.host.applyWorkers(n)
-	p.status.SetText(fmt.Sprintf("The Batch tab now runs %s.", plural(n, "worker", "workers")))
+	p.refreshApply()
+	text := fmt.Sprintf("The Batch tab now runs %s.", plural(n, "worker", "workers"))
+	if len(p.report.ModeList()) > 1 {
+		text = fmt.Sprintf("The Batch tab now runs %s, the count recommended for %s.", plural(n, "worker", "workers"), bench.ModeName(mode))
+	}
+	p.status.SetText(text)
 }
 
 func (p *benchPanel) tableSize() (int, int) { return len(p.report.Rows), len(benchColumns) }
@@ -311,7 +362,7 @@ func (p *benchPanel) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	r := p.report.Rows[id.Row]
-	l.TextStyle.Bold = r.Workers == p.report.Recommended
+	l.TextStyle.Bold = r.Workers == p.report.Choice(r.Mode).Recommended
 	l.Importance = widget.MediumImportance
 	if l.TextStyle.Bold {
 		l.Importance = widget.HighImportance
@@ -320,8 +371,9 @@ func (p *benchPanel) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	if r.SpeedUp > 0 {
 		speed, eff = fmt.Sprintf("%.2f×", r.SpeedUp), fmt.Sprintf("%.0f%%", r.Efficiency*100)
 	}
+	mode := bench.ModeShort(r.Mode)
 	l.SetText([]string{
-		strconv.Itoa(r.Workers), fmt.Sprintf("%.2f s", r.Wall.Seconds()),
+		strings.ToUpper(mode[:1]) + mode[1:], strconv.Itoa(r.Workers), fmt.Sprintf("%.2f s", r.Wall.Seconds()),
 		fmt.Sprintf("%.2f–%.2f s", r.WallMin.Seconds(), r.WallMax.Seconds()),
 		fmt.Sprintf("%.2f", r.ImagesPerSec), fmt.Sprintf("%.1f", r.MPPerSec), speed, eff,
 		fmt.Sprintf("%.0f%%", r.CPUPercent), bytesText(int64(r.PeakRSS)),

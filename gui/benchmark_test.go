@@ -3,7 +3,9 @@ package gui
 import (
 	"bytes"
 	"encoding/csv"
+	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"path/filepath"
 	"strconv"
@@ -13,8 +15,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/picpool/picpool/bench"
+	"github.com/picpool/picpool/chart"
+	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -109,8 +114,107 @@ func TestBenchmarkTab(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines, err := csv.NewReader(&csvBuf).ReadAll()
-	if err != nil || len(lines) != 3 || lines[0][0] != bench.CSVHeader[0] || lines[1][0] != "1" || lines[2][0] != "2" {
+	if err != nil || len(lines) != 3 || lines[0][0] != bench.CSVHeader[0] || lines[1][0] != "goroutine" || lines[1][1] != "1" || lines[2][1] != "2" {
 		t.Errorf("exported CSV: %v %v", err, lines)
+	}
+}
+
+// TestBenchmarkBothModes runs the Benchmark tab on 2 real photos at 1 and 2
+// workers with both modes ticked: threads and worker processes (this test
+// binary run as "__worker", see TestMain). The table has a row per mode and count, the chart
+// both series' colours, the verdict says which mode was faster, and the
+// recommendation applied is that of the Batch tab's mode.
+func TestBenchmarkBothModes(t *testing.T) {
+	h := newHarness(t)
+	photos := filepath.Join(testdata, "photos")
+	h.dropAndWait(2, filepath.Join(photos, "Landscape_0.jpg"), filepath.Join(photos, "Portrait_0.jpg"))
+	c, err := processing.ParseChain("resize=300x0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.w.chain.setChain(c)
+	h.w.tabs.SelectIndex(1)
+	p := h.w.bench
+
+	typeInto(p.sample, "0")
+	typeInto(p.counts, "2")
+	p.repeat.SetSelected("1")
+	p.threads.SetChecked(false)
+	test.Tap(p.start)
+	if p.busy || !strings.Contains(p.status.Text, "choose threads, processes or both") {
+		t.Fatalf("started with no mode: %q", p.status.Text)
+	}
+	test.Tap(p.threads)
+	test.Tap(p.processes)
+	if !p.threads.Checked || !p.processes.Checked {
+		t.Fatal("the mode boxes do not tick")
+	}
+	test.Tap(p.start)
+	h.waitFor("the benchmark to end", 90*time.Second, func() bool { return !p.busy })
+	rep := p.report
+	if !rep.Complete || len(rep.Rows) != 4 || rep.Images != 2 || !strings.HasPrefix(p.status.Text, "Done:") {
+		t.Fatalf("complete %v, %d rows, %d images, status %q", rep.Complete, len(rep.Rows), rep.Images, p.status.Text)
+	}
+	if !strings.Contains(p.status.Text, "as threads and processes") {
+		t.Errorf("status %q", p.status.Text)
+	}
+
+	// The table: a row per mode and count, each mode's 1 worker at 1.00×.
+	if r, c := p.tableSize(); r != 4 || c != len(benchColumns) {
+		t.Errorf("table of %d×%d", r, c)
+	}
+	cell := func(row, col int) string {
+		l := widget.NewLabel("")
+		p.updateCell(widget.TableCellID{Row: row, Col: col}, l)
+		return l.Text
+	}
+	want := [][2]string{{"Threads", "1"}, {"Threads", "2"}, {"Processes", "1"}, {"Processes", "2"}}
+	for i, w := range want {
+		if cell(i, 0) != w[0] || cell(i, 1) != w[1] {
+			t.Errorf("row %d: %s %s, want %v", i, cell(i, 0), cell(i, 1), w)
+		}
+	}
+	if cell(0, 6) != "1.00×" || cell(2, 6) != "1.00×" {
+		t.Errorf("one worker's speed-up: threads %s, processes %s", cell(0, 6), cell(2, 6))
+	}
+	for _, want := range []string{"Mode", "Threads", "Processes"} {
+		if !shows(p.table, want) {
+			t.Errorf("table does not show %q: %q", want, texts(p.table))
+		}
+	}
+	for _, want := range []string{"Threads (goroutine workers), recommended:", "Processes (one per worker), recommended:", "At their best counts"} {
+		if !strings.Contains(p.verdict.Text, want) {
+			t.Errorf("verdict %q lacks %q", p.verdict.Text, want)
+		}
+	}
+
+	// The chart: both series.
+	h.waitFor("the chart", 10*time.Second, func() bool { return p.chart.img.Image != nil })
+	size := p.chart.Size()
+	checkChart(t, p.chart, int(size.Width), int(size.Height))
+	img := p.chart.img.Image
+	rgba := image.NewRGBA(img.Bounds())
+	draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
+	series := map[color.RGBA]int{}
+	for i := 0; i+3 < len(rgba.Pix); i += 4 {
+		series[color.RGBA{R: rgba.Pix[i], G: rgba.Pix[i+1], B: rgba.Pix[i+2], A: rgba.Pix[i+3]}]++
+	}
+	if a, b := series[chart.SeriesColor(engine.Goroutines)], series[chart.SeriesColor(engine.Processes)]; a < 100 || b < 100 {
+		t.Errorf("chart: %d pixels of the threads' colour, %d of the processes'", a, b)
+	}
+
+	// The recommendation applied is that of the Batch tab's mode: threads,
+	// then processes.
+	for _, mode := range []engine.Isolation{engine.Goroutines, engine.Processes} {
+		h.w.run.iso.set(mode)
+		h.w.run.setWorkers(7)
+		test.Tap(p.apply)
+		if want := rep.Choice(mode).Recommended; h.w.run.workers != want || !strings.Contains(p.status.Text, bench.ModeName(mode)) {
+			t.Errorf("Batch tab on %s: %d workers, %d recommended; status %q", mode, h.w.run.workers, want, p.status.Text)
+		}
+		if !strings.HasSuffix(p.apply.Text, "("+bench.ModeShort(mode)+")") {
+			t.Errorf("apply button %q with the Batch tab on %s", p.apply.Text, mode)
+		}
 	}
 }
 
