@@ -85,6 +85,11 @@ type benchPanel struct {
 	report  bench.Report // on screen
 	running *bench.Bench // nil when none
 	busy    bool         // starting or running
+
+	// afterRun, when set (by tests), is called on the benchmark's goroutine
+	// after every run, once its figures are handed to the UI: a test can
+	// hold the benchmark between two runs there.
+	afterRun func(bench.Event)
 }
 
 func newBenchPanel(w *Window, host benchHost) *benchPanel {
@@ -215,6 +220,9 @@ func (p *benchPanel) startBench() {
 			p.chart.show(img, gen)
 			p.showReport(rep)
 		})
+		if p.afterRun != nil {
+			p.afterRun(ev)
+		}
 	}
 	ctx := p.w.ctx
 	p.w.goBackground(func() {

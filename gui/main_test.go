@@ -2,16 +2,22 @@ package gui
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/isolation"
+	"github.com/picpool/picpool/processing"
 )
 
 // TestMain makes the test binary a worker process when the engine starts it
@@ -19,8 +25,11 @@ import (
 // binary, see isolation.DefaultCommand) with the hidden "__worker" command,
 // which picpool's command line serves and this does the same.
 func TestMain(m *testing.M) {
-	if len(os.Args) == 2 && os.Args[1] == isolation.WorkerCommand {
-		out := os.Stdout
+	if (len(os.Args) == 2 || len(os.Args) == 3) && os.Args[1] == isolation.WorkerCommand {
+		var out io.Writer = os.Stdout
+		if len(os.Args) == 3 { // a gatedEngine's worker
+			out = &gatedWriter{w: os.Stdout, dir: os.Args[2]}
+		}
 		os.Stdout = os.Stderr // the protocol owns standard output
 		if err := isolation.Serve(os.Stdin, out); err != nil && !errors.Is(err, isolation.ErrParentGone) {
 			fmt.Fprintln(os.Stderr, "gui test worker:", err)
@@ -65,4 +74,69 @@ func newEngineHarness(t *testing.T, a fyne.App, eng Engine) *harness {
 		}
 	})
 	return h
+}
+
+// gatedEngine is the real engine with its workers in processes (this test
+// binary, see TestMain) that each start a file only when the test allows
+// it: a worker process's k-th file (from 1) begins once a file named k, or
+// one named "all", is in dir. So a batch can be held with exactly some files
+// done, however fast they are processed.
+type gatedEngine struct {
+	*Real
+	dir string
+}
+
+func newGatedEngine(t *testing.T) *gatedEngine {
+	return &gatedEngine{Real: NewEngine(), dir: t.TempDir()}
+}
+
+func (e *gatedEngine) Start(ctx context.Context, b engine.Batch, s engine.Settings) (Run, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	s.Isolation = engine.Processes
+	s.WorkerCommand = []string{exe, isolation.WorkerCommand, e.dir}
+	return e.Real.Start(ctx, b, s)
+}
+
+// allow lets each worker process start its k-th file ("all": every file).
+func (e *gatedEngine) allow(t *testing.T, k string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(e.dir, k), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// gatedWriter is a gated worker process's output to its supervisor: it holds
+// the first stage event of each file (so the file itself) until the file is
+// allowed, or the gate's folder is gone (the test is over).
+type gatedWriter struct {
+	w     io.Writer
+	dir   string
+	files int
+}
+
+func (g *gatedWriter) Write(frame []byte) (int, error) {
+	// One Write per frame: a 4-byte length, then the message in JSON.
+	var m struct{ Op, Stage string }
+	if len(frame) > 4 && json.Unmarshal(frame[4:], &m) == nil && m.Op == "stage" && m.Stage == processing.StageDecoding {
+		g.files++
+		for !g.allowed(strconv.Itoa(g.files)) {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	return g.w.Write(frame)
+}
+
+func (g *gatedWriter) allowed(k string) bool {
+	if _, err := os.Stat(g.dir); err != nil {
+		return true
+	}
+	for _, name := range []string{k, "all"} {
+		if _, err := os.Stat(filepath.Join(g.dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
 }

@@ -13,13 +13,18 @@ import (
 
 // A batch cancelled halfway leaves an unfinished journal in its output
 // folder: the next Start asks about it (Cancel starts nothing), and Resume
-// processes only the files the first batch did not finish.
+// processes only the files the first batch did not finish. The first batch
+// runs on one gated worker process that may process one file only: it is
+// held there, with one file done, until it is paused and cancelled, however
+// fast the files are.
 func TestStartOffersToResumeAnUnfinishedBatch(t *testing.T) {
-	h := newHarness(t)
-	out := h.setUp("resize=320x0", 2)
+	eng := newGatedEngine(t)
+	h := newEngineHarness(t, test.NewTempApp(t), eng)
+	out := h.setUp("resize=320x0", 1)
 	r := h.w.run
 	n := len(samples.Names())
 
+	eng.allow(t, "1")
 	test.Tap(r.start)
 	h.waitFor("a first file done", 45*time.Second, func() bool {
 		if r.run != nil && r.bar.Value >= 1 {
@@ -29,10 +34,11 @@ func TestStartOffersToResumeAnUnfinishedBatch(t *testing.T) {
 		return false
 	})
 	test.Tap(r.cancel)
+	eng.allow(t, "all") // the held file sees the cancel
 	h.waitFor("the batch to stop", 30*time.Second, func() bool { return r.result != nil })
 	first := *r.result
-	if !first.Interrupted || first.Done < 1 || first.Done >= n {
-		t.Fatalf("first batch %+v, want an interrupted batch with some files done", first)
+	if !first.Interrupted || first.Done != 1 {
+		t.Fatalf("first batch %+v, want an interrupted batch with 1 file done", first)
 	}
 
 	overlays := h.w.win.Canvas().Overlays()
