@@ -1,3 +1,5 @@
+//go:build unix
+
 package isolation_test
 
 // Batches through the engine with worker processes: the children are this
