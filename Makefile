@@ -49,7 +49,7 @@ test: deps-test fmt-check vet test-go test-window
 
 test-go: deps
 	$(GO) test -race -timeout 20m ./...
-	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany' ./processing/ ./engine/ ./isolation/
+	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad' ./processing/ ./engine/ ./isolation/
 	$(GO) test -count=1 -tags picpool_purego ./processing/
 
 test-window: deps-test build

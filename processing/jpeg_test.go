@@ -34,7 +34,21 @@ func jpegSamples(t *testing.T) []string {
 	if len(files) < 50 {
 		t.Fatalf("only %d JPEG samples", len(files))
 	}
-	return files
+	return raceSample(files)
+}
+
+// raceSample keeps every fourth file under the race detector, whose pace
+// makes single-threaded codec work 10x slower and finds nothing in it; the
+// Makefile runs these tests on every file without -race.
+func raceSample(files []string) []string {
+	if !raceEnabled {
+		return files
+	}
+	var out []string
+	for i := 0; i < len(files); i += 4 {
+		out = append(out, files[i])
+	}
+	return out
 }
 
 // psnr compares two images of the same size over R, G and B, in dB.
@@ -118,7 +132,11 @@ func TestJPEGPathsAgree(t *testing.T) {
 			t.Logf("%-45s %T vs %T  PSNR %5.1f dB  mean diff %.2f", name, fast.Image, slow.Image, p, md)
 		}
 	}
-	if decoded < 40 {
+	want := 40
+	if raceEnabled {
+		want = 10 // every fourth file
+	}
+	if decoded < want {
 		t.Errorf("only %d samples decoded", decoded)
 	}
 }
@@ -139,8 +157,8 @@ func TestShrinkOnLoad(t *testing.T) {
 	} {
 		for _, shape := range []string{"Landscape", "Portrait"} {
 			for n := 0; n <= 8; n++ {
-				if raceEnabled && n != 1 && n != 6 {
-					continue // upright and turned are enough for the race detector's pace
+				if raceEnabled && n != 6 {
+					continue // one turned photo is enough for the race detector's pace; make test runs all without -race
 				}
 				path := filepath.Join(testdata, "photos", fmt.Sprintf("%s_%d.jpg", shape, n))
 				w, h := c.w, c.h
