@@ -192,17 +192,48 @@ func DecodeAtLeast(path string, opts DecodeOptions, w, h int) (*Decoded, error) 
 // decodeFile is DecodeAtLeast; fast false keeps JPEGs on Go's decoder (tests
 // compare the two paths in one build).
 func decodeFile(path string, opts DecodeOptions, w, h int, fast bool) (*Decoded, error) {
+	m, _, err := openImage(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	return m.decode(w, h, fast)
+}
+
+// imageFile is an open image file whose header has been read and checked,
+// so a caller can decide from the header and then decode the same file
+// without opening or reading the header again.
+type imageFile struct {
+	path string
+	f    *os.File
+	size int64
+	info Info
+	opts DecodeOptions
+}
+
+// openImage opens a regular file and checks its header (see Probe). On a
+// header error the file is closed and Info holds what the header told.
+func openImage(path string, opts DecodeOptions) (*imageFile, Info, error) {
 	f, st, err := openRegular(path)
 	if err != nil {
-		return nil, err
+		return nil, Info{}, err
 	}
-	defer f.Close()
 	info, err := probe(path, f, st.Size(), opts)
 	if err != nil {
-		return nil, err
+		f.Close()
+		return nil, info, err
 	}
+	return &imageFile{path: path, f: f, size: st.Size(), info: info, opts: opts}, info, nil
+}
+
+func (m *imageFile) Close() error { return m.f.Close() }
+
+// decode decodes the file, at a reduced JPEG scale no smaller than w x h
+// when fast (libjpeg-turbo) allows it.
+func (m *imageFile) decode(w, h int, fast bool) (*Decoded, error) {
+	path, f, info, opts := m.path, m.f, m.info, m.opts
 	if info.Format == "jpeg" && fast {
-		if d := decodeTurbo(f, st.Size(), info, w, h); d != nil {
+		if d := decodeTurbo(f, m.size, info, w, h); d != nil {
 			return d, nil
 		}
 	}
@@ -211,7 +242,7 @@ func decodeFile(path string, opts DecodeOptions, w, h int, fast bool) (*Decoded,
 	}
 	img, _, err := image.Decode(bufio.NewReaderSize(f, 64<<10))
 	if err != nil {
-		if info.Format == "jpeg" && !endsWith(f, st.Size(), []byte{0xFF, 0xD9}) {
+		if info.Format == "jpeg" && !endsWith(f, m.size, []byte{0xFF, 0xD9}) {
 			return nil, fileErr(path, ErrTruncated, err, "truncated JPEG: the file ends before the image does (%v)", strings.TrimPrefix(err.Error(), "invalid JPEG format: "))
 		}
 		return nil, decodeError(path, info.Format, err, false)

@@ -92,11 +92,12 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	if err := step(StageDecoding); err != nil {
 		return res, err
 	}
-	info, err := Probe(src.Path, p.s.Decode)
+	file, info, err := openImage(src.Path, p.s.Decode) // the header only, so far
 	res.Info = info
 	if err != nil {
 		return res, err
 	}
+	defer file.Close()
 	format := p.s.Format.For(info.Format)
 	target := p.s.Naming.Target(src, format)
 	if same, _ := sameFile(src.Path, target); same && p.s.OnExists != Rename && !(p.s.OnExists == Overwrite && p.s.OverwriteSources) {
@@ -122,7 +123,8 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	if tw, th, ok := p.pipeline.FirstDownscale(w, h); ok {
 		minW, minH = tw, th
 	}
-	dec, err := DecodeAtLeast(src.Path, p.s.Decode, minW, minH)
+	dec, err := file.decode(minW, minH, turboJPEG)
+	file.Close() // the pixels are in memory: no need to hold the file through the filters
 	if err != nil {
 		return res, err
 	}
