@@ -73,14 +73,17 @@ func normalize(counts []int) []int {
 // alternately ascending and descending (1 2 4, 4 2 1, 1 2 4, …), so that a
 // machine that gets busier or quieter during the benchmark, or warmer,
 // spreads its drift over every count instead of loading it onto the last.
-func Plan(counts []int, repeat int) []int {
-	var plan []int
+func Plan(counts []int, repeat int) []int { return alternate(counts, repeat) }
+
+// alternate repeats items in rounds, alternately in order and reversed.
+func alternate[T any](items []T, repeat int) []T {
+	var plan []T
 	for r := range repeat {
-		for i := range counts {
+		for i := range items {
 			if r%2 == 1 {
-				i = len(counts) - 1 - i
+				i = len(items) - 1 - i
 			}
-			plan = append(plan, counts[i])
+			plan = append(plan, items[i])
 		}
 	}
 	return plan
@@ -193,16 +196,7 @@ func PlanModes(modes []engine.Isolation, counts []int, repeat int) []Slot {
 			pairs = append(pairs, Slot{Mode: m, Workers: n})
 		}
 	}
-	var plan []Slot
-	for r := range repeat {
-		for i := range pairs {
-			if r%2 == 1 {
-				i = len(pairs) - 1 - i
-			}
-			plan = append(plan, pairs[i])
-		}
-	}
-	return plan
+	return alternate(pairs, repeat)
 }
 
 // WarmupCount is the worker count of the uncounted warm-up run: the largest
