@@ -65,16 +65,10 @@ recommended count for each and which was faster.
 Options:`)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(env.Stderr, "picpool bench: "+format+"\n", a...)
-		return ExitUsage
-	}
+	fail := usageFailure(env, "bench")
 	if fs.NArg() == 0 {
 		return fail("no inputs: give files or folders after the options")
 	}

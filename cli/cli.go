@@ -3,6 +3,8 @@
 package cli
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -116,6 +118,28 @@ func isTerminal(f *os.File) bool {
 		return false
 	}
 	return st.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb"
+}
+
+// parseFlags parses a command's flags. ok is false when the command must
+// end at once, with code: ExitOK after -h, ExitUsage after a bad flag (the
+// flag package has printed why).
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK, false
+		}
+		return ExitUsage, false
+	}
+	return 0, true
+}
+
+// usageFailure returns the function a command reports bad usage with:
+// "picpool CMD: message" on stderr, and ExitUsage.
+func usageFailure(env *Env, cmd string) func(format string, a ...any) int {
+	return func(format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "picpool "+cmd+": "+format+"\n", a...)
+		return ExitUsage
+	}
 }
 
 // list joins names for messages.

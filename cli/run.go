@@ -124,16 +124,10 @@ func runCmd(env *Env, args []string) int {
 		fs.PrintDefaults()
 		fmt.Fprintln(env.Stderr, "\nExit status: 0 all done or skipped, 1 some inputs failed, 2 bad usage, 130 interrupted.")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(env.Stderr, "picpool run: "+format+"\n", a...)
-		return ExitUsage
-	}
+	fail := usageFailure(env, "run")
 	if f.out == "" {
 		return fail("-out FOLDER is required")
 	}
