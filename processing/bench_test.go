@@ -129,21 +129,34 @@ func BenchmarkResize(b *testing.B) {
 		name string
 		img  image.Image
 	}{{"full-ycbcr", full}, {"full-nrgba", fullNRGBA}, {"half-nrgba", half}} {
-		b.Run(c.name, func(b *testing.B) {
-			for b.Loop() {
-				imaging.Resize(c.img, refWidth, 0, imaging.Lanczos)
-			}
-			perSecond(b, c.img.Bounds().Dx()*c.img.Bounds().Dy())
-		})
+		// imaging's resize against the one the resize step uses, side by side.
+		for _, f := range []struct {
+			name   string
+			resize func(image.Image, int, int, imaging.ResampleFilter) *image.NRGBA
+		}{{"imaging", imaging.Resize}, {"picpool", resize}} {
+			b.Run(c.name+"/"+f.name, func(b *testing.B) {
+				for b.Loop() {
+					f.resize(c.img, refWidth, 1440, imaging.Lanczos)
+				}
+				perSecond(b, c.img.Bounds().Dx()*c.img.Bounds().Dy())
+			})
+		}
 	}
 }
 
 func BenchmarkSharpen(b *testing.B) {
 	img := imaging.Resize(goDecode(b, referenceJPEG(b)), refWidth, 0, imaging.Lanczos)
-	for b.Loop() {
-		imaging.Sharpen(img, refSharpen)
+	for _, f := range []struct {
+		name    string
+		sharpen func(image.Image, float64) *image.NRGBA
+	}{{"imaging", imaging.Sharpen}, {"picpool", sharpen}} {
+		b.Run(f.name, func(b *testing.B) {
+			for b.Loop() {
+				f.sharpen(img, refSharpen)
+			}
+			perSecond(b, img.Bounds().Dx()*img.Bounds().Dy())
+		})
 	}
-	perSecond(b, img.Bounds().Dx()*img.Bounds().Dy())
 }
 
 func BenchmarkEncode(b *testing.B) {

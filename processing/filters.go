@@ -248,7 +248,7 @@ var kinds = []kind{
 			if w == b.Dx() && h == b.Dy() {
 				return toNRGBA(img)
 			}
-			return imaging.Resize(img, w, h, f)
+			return resize(img, w, h, f)
 		},
 	},
 	{
@@ -370,14 +370,14 @@ var kinds = []kind{
 			Params: []ParamInfo{{Name: "sigma", Label: "Sigma (px)", Type: Float, Default: "1", Min: 0.01, Max: 100}}},
 		short: single("sigma"),
 		size:  same,
-		apply: func(v values, img image.Image) *image.NRGBA { return imaging.Blur(img, v.float("sigma")) },
+		apply: func(v values, img image.Image) *image.NRGBA { return blur(img, v.float("sigma")) },
 	},
 	{
 		info: KindInfo{Name: "sharpen", Title: "Sharpen", Shorthand: "sigma", Help: "unsharp mask with a Gaussian of this sigma",
 			Params: []ParamInfo{{Name: "sigma", Label: "Sigma (px)", Type: Float, Default: "0.8", Min: 0.01, Max: 50}}},
 		short: single("sigma"),
 		size:  same,
-		apply: func(v values, img image.Image) *image.NRGBA { return imaging.Sharpen(img, v.float("sigma")) },
+		apply: func(v values, img image.Image) *image.NRGBA { return sharpen(img, v.float("sigma")) },
 	},
 	percentKind("brightness", "Brightness", "-100 is black, 100 is white", -100, 100, imaging.AdjustBrightness),
 	percentKind("contrast", "Contrast", "-100 is flat grey", -100, 100, imaging.AdjustContrast),
