@@ -50,7 +50,9 @@ test: deps-test fmt-check vet test-go test-window
 test-go: deps
 	$(GO) test -race -timeout 20m ./...
 	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad' ./processing/ ./engine/ ./isolation/
-	$(GO) test -count=1 -tags picpool_purego ./processing/
+	# The pure-Go build: image/jpeg and the Go filter kernels (packages built
+	# with -tags picpool_purego keep cgo, so the C kernels the main run tests).
+	CGO_ENABLED=0 $(GO) test -count=1 ./processing/
 
 test-window: deps-test build
 	bash scripts/window-test.sh
