@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/picpool/picpool/cli"
+	"github.com/picpool/picpool/processing"
 )
 
 // TestMain lets a test run the real main() in a child process: the test
@@ -37,7 +38,8 @@ func fileVersion(t *testing.T) string {
 }
 
 func TestVersionPrintsFyneAppVersion(t *testing.T) {
-	want := "picpool " + fileVersion(t) + "\n"
+	want := "picpool " + fileVersion(t) + "\n" +
+		"JPEG codec: " + processing.JPEGCodec + "; filter kernels: " + processing.Kernels + "\n"
 	for _, arg := range []string{"--version", "-version", "version"} {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "PICPOOL_TEST_MAIN="+arg, "LANG=C.UTF-8")

@@ -10,6 +10,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/picpool/picpool/processing"
 )
 
 // Exit statuses.
@@ -77,6 +79,7 @@ func Run(env *Env, args []string) int {
 		return ExitOK
 	case "-version", "--version", "version":
 		fmt.Fprintln(env.Stdout, "picpool", Version)
+		fmt.Fprintf(env.Stdout, "JPEG codec: %s; filter kernels: %s\n", processing.JPEGCodec, processing.Kernels)
 		return ExitOK
 	}
 	c, ok := commands[args[0]]

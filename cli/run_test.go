@@ -154,7 +154,7 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("help: %d %q", code, stdout)
 	}
 	code, stdout, _ = run(t, "--version")
-	if code != ExitOK || !strings.HasPrefix(stdout, "picpool ") {
+	if code != ExitOK || !strings.HasPrefix(stdout, "picpool ") || !strings.Contains(stdout, "JPEG codec: "+processing.JPEGCodec) {
 		t.Errorf("version: %d %q", code, stdout)
 	}
 	if !IsCommand([]string{"run"}) || IsCommand([]string{"photos/"}) || IsCommand(nil) {

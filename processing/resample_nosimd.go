@@ -5,7 +5,7 @@ package processing
 // Builds without cgo run the portable kernels.
 
 // Kernels names the implementation of the fast filters' inner loops.
-const Kernels = "Go"
+var Kernels = "Go"
 
 func sumRows(out, base []uint8, off []int64, c []int16) { sumRowsGo(out, base, off, c) }
 

@@ -22,6 +22,14 @@ package processing
 #include <emmintrin.h>
 #endif
 
+static const char *pp_kernels(void) {
+#ifdef __SSE2__
+	return "C with SSE2";
+#else
+	return "C";
+#endif
+}
+
 #define PP_BITS 14
 #define PP_HALF (1 << (PP_BITS - 1))
 
@@ -140,7 +148,7 @@ import "C"
 import "unsafe"
 
 // Kernels names the implementation of the fast filters' inner loops.
-const Kernels = "C (SSE2 on x86-64)"
+var Kernels = C.GoString(C.pp_kernels())
 
 func u8(s []uint8) *C.uint8_t { return (*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(s))) }
 
