@@ -327,48 +327,36 @@ func fastResize(img image.Image, w, h int, filter imaging.ResampleFilter) *image
 	return out
 }
 
-// blurTaps are the horizontal and vertical Gaussian weights for img.
-func blurTaps(img *image.NRGBA, sigma float64) (ht, vt *taps, ok bool) {
-	if ht, ok = gaussianTaps(img.Rect.Dx(), sigma); !ok {
-		return nil, nil, false
-	}
-	vt, ok = gaussianTaps(img.Rect.Dy(), sigma)
-	return ht, vt, ok
-}
-
 // fastBlur is imaging.Blur for an opaque image, or nil.
-func fastBlur(img image.Image, sigma float64) *image.NRGBA {
-	src, ok := opaque(img)
-	if !ok || sigma <= 0 {
-		return nil
-	}
-	ht, vt, ok := blurTaps(src, sigma)
-	if !ok {
-		return nil
-	}
-	tmp := image.NewNRGBA(image.Rect(0, 0, src.Rect.Dx(), src.Rect.Dy()))
-	horizontal(tmp, src, ht)
-	out := image.NewNRGBA(tmp.Rect)
-	vertical(out, tmp, vt, nil)
-	return out
-}
+func fastBlur(img image.Image, sigma float64) *image.NRGBA { return gaussian(img, sigma, false) }
 
 // fastSharpen is imaging.Sharpen for an opaque image, or nil: 2 x image -
-// blurred, clamped, with the blur's vertical pass and the difference done
-// in one pass.
-func fastSharpen(img image.Image, sigma float64) *image.NRGBA {
+// blurred, clamped.
+func fastSharpen(img image.Image, sigma float64) *image.NRGBA { return gaussian(img, sigma, true) }
+
+// gaussian blurs an opaque image, or sharpens it with the blur: the blur's
+// vertical pass and the difference are then done in one pass.
+func gaussian(img image.Image, sigma float64, sharpen bool) *image.NRGBA {
 	src, ok := opaque(img)
 	if !ok || sigma <= 0 {
 		return nil
 	}
-	ht, vt, ok := blurTaps(src, sigma)
+	ht, ok := gaussianTaps(src.Rect.Dx(), sigma)
+	if !ok {
+		return nil
+	}
+	vt, ok := gaussianTaps(src.Rect.Dy(), sigma)
 	if !ok {
 		return nil
 	}
 	tmp := image.NewNRGBA(image.Rect(0, 0, src.Rect.Dx(), src.Rect.Dy()))
 	horizontal(tmp, src, ht)
 	out := image.NewNRGBA(tmp.Rect)
-	vertical(out, tmp, vt, src)
+	var from *image.NRGBA
+	if sharpen {
+		from = src
+	}
+	vertical(out, tmp, vt, from)
 	return out
 }
 
