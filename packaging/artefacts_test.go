@@ -141,8 +141,24 @@ func TestLinuxTarballFiles(t *testing.T) {
 	if f.Type != elf.ET_EXEC && f.Type != elf.ET_DYN {
 		t.Errorf("bin/picpool is an ELF %v, want an executable", f.Type)
 	}
-	if libs, err := f.ImportedLibraries(); err == nil {
-		t.Logf("bin/picpool links: %s", strings.Join(libs, " "))
+	libs, err := f.ImportedLibraries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("bin/picpool links: %s", strings.Join(libs, " "))
+	// libjpeg-turbo is linked in (most desktops have no libturbojpeg.so) and
+	// is the JPEG codec the binary uses.
+	for _, lib := range libs {
+		if strings.Contains(lib, "turbojpeg") {
+			t.Errorf("bin/picpool needs %s at run time: libjpeg-turbo should be linked statically", lib)
+		}
+	}
+	if out, err := exec.Command(bin, "--version").Output(); err != nil {
+		t.Errorf("bin/picpool --version: %v", err)
+	} else if !strings.Contains(string(out), "JPEG codec: libjpeg-turbo") {
+		t.Errorf("bin/picpool --version says %q, want the libjpeg-turbo codec", out)
+	} else {
+		t.Logf("bin/picpool --version: %s", strings.TrimSpace(string(out)))
 	}
 	if st, _ := os.Stat(bin); st != nil {
 		t.Logf("bin/picpool: %.1f MB", float64(st.Size())/1e6)

@@ -47,7 +47,11 @@ fi
 # 2. The command line, from the installed binary.
 export LANG=C.UTF-8 HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config XDG_DATA_HOME=$tmp/home/.local/share
 got=$("$prefix/bin/picpool" --version)
-[ "$got" = "picpool $version" ] || fail "picpool --version printed '$got', want 'picpool $version'"
+[ "$(printf '%s\n' "$got" | head -n 1)" = "picpool $version" ] || fail "picpool --version printed '$got', want 'picpool $version' first"
+case $got in
+*"JPEG codec: libjpeg-turbo"*) ;;
+*) fail "picpool --version printed '$got': the package should have libjpeg-turbo linked in" ;;
+esac
 echo "picpool --version: $got"
 
 # 3. The window, under Xvfb on a display number it picks itself (-displayfd):

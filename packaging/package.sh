@@ -21,11 +21,18 @@ version=$(sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\
 [ -n "$version" ] || { echo "package.sh: no Version in FyneApp.toml" >&2; exit 1; }
 export LANG=C.UTF-8
 
-# Build tags. The release builds take the pure-Go JPEG path: the cgo
-# libjpeg-turbo one links libturbojpeg dynamically, which most desktops lack
-# (and MinGW on Debian and macOS runners have no TurboJPEG at all).
-# PACKAGE_TAGS= (empty) builds with libjpeg-turbo where it is installed.
-tags=${PACKAGE_TAGS-picpool_purego}
+# Build tags. Linux packages link libjpeg-turbo statically (libturbojpeg.a
+# from libturbojpeg0-dev, which the build needs anyway): most desktops have no
+# libturbojpeg.so, and a static copy gives them the fast JPEG path (3x the
+# pure-Go one, docs/speed.md). Windows and macOS packages take the pure-Go JPEG
+# path: MinGW on Debian and the macOS runners have no TurboJPEG at all. Every
+# package keeps the C filter kernels (cgo is on for Fyne anyway).
+# PACKAGE_TAGS overrides (empty: libjpeg-turbo linked dynamically).
+case $os in
+linux) default_tags=picpool_static_turbo ;;
+*) default_tags=picpool_purego ;;
+esac
+tags=${PACKAGE_TAGS-$default_tags}
 tagflags=()
 [ -z "$tags" ] || tagflags=(-tags "$tags")
 

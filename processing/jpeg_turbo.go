@@ -15,9 +15,14 @@ package processing
 // and destroyed within one C function, so nothing leaks and no handle is
 // ever shared between goroutines; compressed output is allocated by
 // TurboJPEG and freed with tjFree once copied out.
+//
+// The library is found with pkg-config and linked dynamically, or, with
+// -tags picpool_static_turbo (the Linux package), linked in from
+// libturbojpeg.a so that the binary runs where libturbojpeg.so is missing.
 
 /*
-#cgo pkg-config: libturbojpeg
+#cgo !picpool_static_turbo pkg-config: libturbojpeg
+#cgo picpool_static_turbo LDFLAGS: -l:libturbojpeg.a
 #include <stdio.h>
 #include <stdlib.h>
 #include <turbojpeg.h>
