@@ -9,11 +9,14 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/picpool/picpool/processing"
 )
 
 // aboutText is what the About dialog says. The name and version come from
 // the app's metadata, which main sets from FyneApp.toml: the same place
-// `picpool --version` reads.
+// `picpool --version` reads; like it, the dialog names the JPEG codec and
+// the filter kernels of this build, which decide its speed.
 func aboutText(m fyne.AppMetadata) string {
 	name, v := m.Name, m.Version
 	if name == "" {
@@ -26,8 +29,8 @@ func aboutText(m fyne.AppMetadata) string {
 	if m.Build > 0 {
 		build = fmt.Sprintf(", build %d", m.Build)
 	}
-	return fmt.Sprintf("%s %s%s\n\nBatch image processing on every core.\n%s, %s/%s, Go %s",
-		name, v, build, m.ID, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	return fmt.Sprintf("%s %s%s\n\nBatch image processing on every core.\n%s, %s/%s, Go %s\nJPEG codec: %s\nFilter kernels: %s",
+		name, v, build, m.ID, runtime.GOOS, runtime.GOARCH, runtime.Version(), processing.JPEGCodec, processing.Kernels)
 }
 
 // newAboutButton is the small "About" button at the right of the preset bar.

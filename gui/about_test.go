@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/picpool/picpool/processing"
 	"github.com/picpool/picpool/version"
 )
 
@@ -42,8 +43,10 @@ func TestAboutShowsTheVersionFromFyneAppToml(t *testing.T) {
 			text += l.Text + "\n"
 		}
 	}
-	if want := info.Name + " " + info.Version; !strings.Contains(text, want) {
-		t.Errorf("About says %q, want %q", text, want)
+	for _, want := range []string{info.Name + " " + info.Version, "JPEG codec: " + processing.JPEGCodec, "Filter kernels: " + processing.Kernels} {
+		if !strings.Contains(text, want) {
+			t.Errorf("About says %q, want %q", text, want)
+		}
 	}
 }
 
