@@ -94,16 +94,22 @@ start_app() {
 	pids+=("$app")
 }
 
+# xvfb_state: whether Xvfb still runs, and its log, for failure messages.
+xvfb_state() {
+	if kill -0 "$xvfb" 2>/dev/null; then echo "Xvfb on $display still runs"; else echo "Xvfb on $display has exited"; fi
+	tail -n 5 "$tmp/xvfb.log"
+}
+
 # window_up: the app runs (else fail with its log) and its window is mapped.
 window_up() {
-	kill -0 "$app" 2>/dev/null || fail "the app exited: $(grep -v '^\s' "$applog" | tail -n 20)"
+	kill -0 "$app" 2>/dev/null || fail "the app exited: $(grep -v '^\s' "$applog" | tail -n 20); $(xvfb_state)"
 	xdotool search --onlyvisible --name '^PicPool' >/dev/null 2>&1
 }
 
 # window ID of the app, "" until it is mapped.
 find_window() { xdotool search --onlyvisible --name '^PicPool' 2>/dev/null | head -n 1; }
 has_window() { wid=$(find_window) && [ -n "$wid" ]; }
-app_alive() { kill -0 "$app" 2>/dev/null || fail "the app exited: $(grep -v '^\s' "$1" | tail -n 20)"; }
+app_alive() { kill -0 "$app" 2>/dev/null || fail "the app exited: $(grep -v '^\s' "$1" | tail -n 20); $(xvfb_state)"; }
 
 # check_png FILE: the right size and not blank.
 check_png() {
