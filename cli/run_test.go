@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/picpool/picpool/isolation"
 	"github.com/picpool/picpool/journal"
 	"github.com/picpool/picpool/processing"
 )
@@ -21,6 +22,11 @@ const testdata = "../../shared/testdata"
 // TestMain lets a test run this binary as "picpool": with PICPOOL_TEST_ARGS
 // set (JSON list), it runs the command line and exits.
 func TestMain(m *testing.M) {
+	// A worker process of a "run -isolation process" started in this test
+	// binary (its workers run os.Executable() __worker).
+	if len(os.Args) == 2 && os.Args[1] == isolation.WorkerCommand {
+		os.Exit(Main(os.Args[1:]))
+	}
 	if raw := os.Getenv("PICPOOL_TEST_ARGS"); raw != "" {
 		var args []string
 		if err := json.Unmarshal([]byte(raw), &args); err != nil {

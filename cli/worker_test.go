@@ -188,3 +188,68 @@ func TestIsolationFlags(t *testing.T) {
 		t.Errorf("__worker with an argument: exit %d", code)
 	}
 }
+
+// TestResumeWithRenameFindsUnjournalledOutputs: a kill can land after an
+// output was moved into place and before its journal line. With -on-exists
+// rename, the resumed run must find that output again, not write name-1
+// beside it. The window is made exactly: a finished run's journal is cut
+// back to its first files, as if the kill had come right after the others'
+// outputs were written.
+func TestResumeWithRenameFindsUnjournalledOutputs(t *testing.T) {
+	for _, iso := range []string{"goroutine", "process"} {
+		t.Run(iso, func(t *testing.T) { resumeWithRename(t, iso) })
+	}
+}
+
+func resumeWithRename(t *testing.T, isolation string) {
+	src := filepath.Join(testdata, "photos")
+	args := func(out string, extra ...string) []string {
+		return append(append([]string{"run", "-out", out, "-filters", "resize=300x0", "-on-exists", "rename", "-isolation", isolation, "-quiet"}, extra...), src)
+	}
+	ref, out := t.TempDir(), t.TempDir()
+	for _, dir := range []string{ref, out} {
+		var stderr bytes.Buffer
+		if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(dir)); code != ExitOK {
+			t.Fatalf("run: exit %d\n%s", code, stderr.String())
+		}
+	}
+	// Keep the start line and the first 5 file lines: no end line, so the
+	// run is unfinished, and every later output is on disk but unjournalled.
+	path := filepath.Join(out, journal.FileName)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	files := 0
+	for _, l := range strings.SplitAfter(string(data), "\n") {
+		switch {
+		case strings.Contains(l, `"event":"start"`):
+			kept = append(kept, l)
+		case strings.Contains(l, `"event":"file"`) && files < 5:
+			kept = append(kept, l)
+			files++
+		}
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(kept, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, unfinished := engine.Unfinished(out); !unfinished {
+		t.Fatal("the cut journal is not unfinished")
+	}
+	var stderr bytes.Buffer
+	if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(out, "-resume")); code != ExitOK {
+		t.Fatalf("resumed run: exit %d\n%s", code, stderr.String())
+	}
+	want, got := outputTree(t, ref), outputTree(t, out)
+	for rel := range got {
+		if _, ok := want[rel]; !ok {
+			t.Errorf("extra file %s: the resumed run wrote an output again under a new name", rel)
+		}
+	}
+	for rel, h := range want {
+		if got[rel] != h {
+			t.Errorf("%s differs from the uninterrupted run's (or is missing)", rel)
+		}
+	}
+}

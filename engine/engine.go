@@ -182,6 +182,10 @@ func samePath(a, b string) bool {
 
 // Start checks the settings and starts the batch in the background.
 func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
+	// An output moved into place just before a kill is not in the journal:
+	// with Rename, a resumed batch would write it again as name-1. It finds
+	// it instead (the bytes are the same: processing is deterministic).
+	s.Processing.AdoptIdentical = s.Resume && s.Processing.OnExists == processing.Rename
 	proc, err := Check(b, s)
 	if err != nil {
 		return nil, err

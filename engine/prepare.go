@@ -41,7 +41,8 @@ func Unfinished(outDir string) (JournalRun, bool) {
 var ErrResumeSettings = errors.New("the unfinished batch in the output folder used other settings")
 
 func settingsFingerprint(ps processing.Settings) string {
-	ps.Naming.Dir = "" // the journal lies in it; "out" and "/abs/out" are one folder
+	ps.Naming.Dir = ""        // the journal lies in it; "out" and "/abs/out" are one folder
+	ps.AdoptIdentical = false // what resuming sets, not a setting of the batch
 	return journal.Fingerprint(ps)
 }
 

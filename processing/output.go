@@ -1,6 +1,7 @@
 package processing
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -66,6 +67,13 @@ func (n Naming) Target(src Source, f Format) string {
 // link that fails if the name exists. It returns the final path; with Skip
 // and an existing output the error has kind ErrExists.
 func WriteAtomic(ctx context.Context, dst string, mode OnExists, write func(io.Writer) error) (string, error) {
+	return writeAtomic(ctx, dst, mode, false, write)
+}
+
+// writeAtomic is WriteAtomic; with adopt (and Rename), an existing file
+// whose bytes are those just written is taken as the output (see
+// Settings.AdoptIdentical).
+func writeAtomic(ctx context.Context, dst string, mode OnExists, adopt bool, write func(io.Writer) error) (string, error) {
 	dir := filepath.Dir(dst)
 	if mode == Skip {
 		if _, err := os.Lstat(dst); err == nil {
@@ -106,7 +114,7 @@ func WriteAtomic(ctx context.Context, dst string, mode OnExists, write func(io.W
 	if err := os.Chmod(tmpName, 0o644); err != nil {
 		return "", osError(dst, err, "cannot write the output")
 	}
-	final, err := publish(tmpName, dst, mode)
+	final, err := publish(tmpName, dst, mode, adopt)
 	if err != nil {
 		return final, err
 	}
@@ -115,7 +123,7 @@ func WriteAtomic(ctx context.Context, dst string, mode OnExists, write func(io.W
 }
 
 // publish moves tmp to dst according to mode.
-func publish(tmp, dst string, mode OnExists) (string, error) {
+func publish(tmp, dst string, mode OnExists, adopt bool) (string, error) {
 	if mode == Overwrite {
 		if st, err := os.Stat(dst); err == nil && st.IsDir() {
 			return "", fileErr(dst, ErrWrite, nil, "cannot overwrite %s: it is a folder", dst)
@@ -145,6 +153,12 @@ func publish(tmp, dst string, mode OnExists) (string, error) {
 		}
 		if mode == Skip {
 			return name, fileErr(dst, ErrExists, nil, "output exists: %s", dst)
+		}
+		if adopt {
+			if same, _ := sameContent(tmp, name); same {
+				os.Remove(tmp)
+				return name, nil
+			}
 		}
 	}
 	return "", fileErr(dst, ErrWrite, nil, "no free name for %s after 10000 tries", dst)
@@ -177,4 +191,38 @@ func renameNoReplace(tmp, dst string, mode OnExists) (string, error) {
 func IsTemp(name string) bool {
 	base := filepath.Base(name)
 	return strings.HasPrefix(base, ".picpool-") && strings.HasSuffix(base, ".tmp")
+}
+
+// sameContent reports whether two files hold the same bytes (a regular file
+// each; name is not followed if it is a link).
+func sameContent(a, name string) (bool, error) {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	sb, err := os.Lstat(name)
+	if err != nil || !sb.Mode().IsRegular() || sa.Size() != sb.Size() {
+		return false, err
+	}
+	fa, err := os.Open(a)
+	if err != nil {
+		return false, err
+	}
+	defer fa.Close()
+	fb, err := os.Open(name)
+	if err != nil {
+		return false, err
+	}
+	defer fb.Close()
+	ba, bb := make([]byte, 64<<10), make([]byte, 64<<10)
+	for {
+		na, ea := io.ReadFull(fa, ba)
+		nb, eb := io.ReadFull(fb, bb)
+		if na != nb || !bytes.Equal(ba[:na], bb[:nb]) {
+			return false, nil
+		}
+		if ea != nil || eb != nil { // both at their end: the sizes are equal
+			return ea == io.ErrUnexpectedEOF || ea == io.EOF, nil
+		}
+	}
 }

@@ -30,6 +30,12 @@ type Settings struct {
 	// Overwrite); without it such a file fails, whatever the folder checks
 	// above this layer decided.
 	OverwriteSources bool
+	// AdoptIdentical, with Rename, takes an existing file at the output's
+	// name as the output when its bytes are the ones just made, instead of
+	// writing name-1 beside it. A resumed batch sets it: an output moved into
+	// place just before a kill, but not yet in the journal, is then found
+	// again rather than duplicated.
+	AdoptIdentical bool `json:",omitempty"`
 }
 
 // Processor runs the settings on one file at a time. It is immutable and
@@ -150,7 +156,7 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	if err := step(StageWriting); err != nil {
 		return res, err
 	}
-	final, err := WriteAtomic(ctx, target, p.s.OnExists, func(w io.Writer) error {
+	final, err := writeAtomic(ctx, target, p.s.OnExists, p.s.AdoptIdentical, func(w io.Writer) error {
 		_, err := w.Write(buf.Bytes())
 		return err
 	})
