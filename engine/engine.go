@@ -82,6 +82,34 @@ func Collect(ctx context.Context, inputs []string, outDir string) Batch {
 	return Batch{Sources: src, Skipped: skipped}
 }
 
+// Without returns the batch without the sources that lie inside dir when
+// dir lies inside the folder they were found in: the output folder inside an
+// input folder holds the outputs of an earlier batch, which Collect leaves
+// out of a fresh walk, and so must a list of inputs made before the output
+// folder was chosen (the window's).
+func (b Batch) Without(dir string) Batch {
+	out, err := filepath.Abs(dir)
+	if err != nil || dir == "" {
+		return b
+	}
+	kept := Batch{Sources: make([]processing.Source, 0, len(b.Sources)), Skipped: b.Skipped}
+	for _, src := range b.Sources {
+		root, _ := filepath.Abs(strings.TrimSuffix(src.Path, src.Rel))
+		path, _ := filepath.Abs(src.Path)
+		if isInside(out, root) && isInside(path, out) {
+			continue
+		}
+		kept.Sources = append(kept.Sources, src)
+	}
+	return kept
+}
+
+// isInside reports whether path lies below dir.
+func isInside(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != "." && !strings.HasPrefix(rel, "..")
+}
+
 // ErrOverwritesSources is returned by Start when outputs would replace
 // sources and Settings.AllowSourceOverwrite is not set.
 var ErrOverwritesSources = errors.New("the output folder would overwrite source files")

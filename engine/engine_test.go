@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -323,5 +324,51 @@ func TestSameOutputNameInOneBatchLosesNothing(t *testing.T) {
 	// A second run plans the same names and skips both.
 	if sum, _ := runBatch(t, inputs, s); sum.Skipped != 2 {
 		t.Errorf("second run: %+v", sum)
+	}
+}
+
+// Batch.Without leaves out what Collect leaves out of a fresh walk (the
+// output folder inside an input folder), for a list of sources collected
+// before the output folder was known; a file given by itself stays.
+func TestBatchWithoutTheOutputFolder(t *testing.T) {
+	photo, err := os.ReadFile(filepath.Join(testdata, "photos", "Landscape_0.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := t.TempDir()
+	out := filepath.Join(in, "out")
+	for _, rel := range []string{"a.jpg", "sub/b.jpg", "out/a.jpg", "out/deeper/b.jpg"} {
+		p := filepath.Join(in, rel)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, photo, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	given := filepath.Join(out, "a.jpg") // an earlier output, dropped by itself
+	names := func(b Batch) []string {
+		var n []string
+		for _, s := range b.Sources {
+			rel, _ := filepath.Rel(in, s.Path)
+			n = append(n, filepath.ToSlash(rel))
+		}
+		sort.Strings(n)
+		return n
+	}
+	all := Collect(context.Background(), []string{in}, "")
+	if got := names(all); len(got) != 4 {
+		t.Fatalf("collected %v, want 4 sources", got)
+	}
+	fresh := names(Collect(context.Background(), []string{in}, out))
+	if got := names(all.Without(out)); !slices.Equal(got, fresh) || !slices.Equal(got, []string{"a.jpg", "sub/b.jpg"}) {
+		t.Errorf("Without(out) = %v, a fresh walk gives %v; want a.jpg and sub/b.jpg", got, fresh)
+	}
+	if got := names(Collect(context.Background(), []string{given}, "").Without(out)); !slices.Equal(got, []string{"out/a.jpg"}) {
+		t.Errorf("a file given by itself: Without(out) = %v, want it kept", got)
+	}
+	if got := names(all.Without(t.TempDir())); len(got) != 4 {
+		t.Errorf("an output folder elsewhere left out files: %v", got)
+	}
+	if got := names(all.Without("")); len(got) != 4 {
+		t.Errorf("no output folder left out files: %v", got)
 	}
 }

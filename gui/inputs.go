@@ -2,8 +2,6 @@ package gui
 
 import (
 	"fmt"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -335,29 +333,15 @@ func (p *inputsPanel) current() string {
 	return p.items[p.selected].src.Path
 }
 
-// batch returns the inputs as the engine takes them. When the output folder
-// lies inside a folder given as input, the files found inside it (outputs of
-// an earlier batch) are left out, as engine.Collect does on a fresh walk.
+// batch returns the inputs as the engine takes them, without the outputs of
+// an earlier batch when the output folder lies inside an input folder (see
+// engine.Batch.Without).
 func (p *inputsPanel) batch(outDir string) engine.Batch {
 	b := engine.Batch{Sources: make([]processing.Source, 0, len(p.items))}
-	out, err := filepath.Abs(outDir)
 	for _, it := range p.items {
-		if err == nil && outDir != "" {
-			root, _ := filepath.Abs(strings.TrimSuffix(it.src.Path, it.src.Rel))
-			path, _ := filepath.Abs(it.src.Path)
-			if isInside(out, root) && isInside(path, out) {
-				continue
-			}
-		}
 		b.Sources = append(b.Sources, it.src)
 	}
-	return b
-}
-
-// isInside reports whether path lies below dir.
-func isInside(path, dir string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != "." && !strings.HasPrefix(rel, "..")
+	return b.Without(outDir)
 }
 
 func (p *inputsPanel) chooseFolder() {
