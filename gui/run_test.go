@@ -38,20 +38,31 @@ func (h *harness) setUp(chain string, workers int) string {
 }
 
 // Start runs a real batch to 100%; the per-worker rows show the files being
-// worked on (held there by Pause, so that even a fast machine shows them)
-// and the jobs each worker did at the end; Resume lets the batch finish and
-// the outputs are on disk.
+// worked on (held there by Pause) and the jobs each worker did at the end;
+// Resume lets the batch finish and the outputs are on disk. The workers are
+// gated worker processes that start their first file only when the test
+// allows it, so both hold a file when Pause comes, however fast files are.
 func TestStartRunsBatchToTheEnd(t *testing.T) {
-	h := newHarness(t)
+	eng := newGatedEngine(t)
+	h := newEngineHarness(t, test.NewTempApp(t), eng)
 	out := h.setUp("resize=240x0", 2)
 	r := h.w.run
 
 	test.Tap(r.start)
-	h.waitFor("the batch to start", 10*time.Second, func() bool { return r.run != nil })
+	h.waitFor("both workers to take a file", 30*time.Second, func() bool {
+		taken := 0
+		for _, ws := range r.view.workers {
+			if ws.Current != "" {
+				taken++
+			}
+		}
+		return r.run != nil && taken == 2
+	})
 	test.Tap(r.pause)
 	if r.pause.Text != "Resume" || !r.run.IsPaused() {
 		t.Fatalf("after Pause: button %q, paused %v", r.pause.Text, r.run.IsPaused())
 	}
+	eng.allow(t, "all") // the files start, and stop at their first stage
 	h.waitFor("paused workers holding their files", 30*time.Second, func() bool {
 		busy := 0
 		for _, ws := range r.view.workers {
@@ -59,9 +70,7 @@ func TestStartRunsBatchToTheEnd(t *testing.T) {
 				busy++
 			}
 		}
-		// A worker that was between two files when Pause came waits
-		// without one; at least one holds the file it had started.
-		return busy >= 1 && shows(r.stats, "paused")
+		return busy == 2 && shows(r.stats, "paused")
 	})
 	if !strings.Contains(r.view.header.Text, "busy of 2") {
 		t.Errorf("workers header %q", r.view.header.Text)
