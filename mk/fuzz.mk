@@ -1,4 +1,5 @@
 # Fuzzing (included by the Makefile): the header checks and decoders, the
+# fast filters against imaging (processing/resample_test.go), the
 # filter-chain text and the preset JSON (processing/fuzz_test.go).
 #   make fuzz         each target for FUZZTIME (1 minute)
 #   make fuzz-short   each target for FUZZTIME_SHORT (10 s); part of make test
@@ -8,7 +9,7 @@
 # short run; 5 s is plenty for inputs of at most 64 KiB.
 
 FUZZ_PKG       := ./processing/
-FUZZ_TARGETS   := FuzzDecode FuzzParseChain FuzzParsePreset
+FUZZ_TARGETS   := FuzzDecode FuzzParseChain FuzzParsePreset FuzzFastFilters
 FUZZTIME       ?= 1m
 FUZZTIME_SHORT ?= 10s
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"runtime"
@@ -48,14 +49,20 @@ func diff(t *testing.T, got, want *image.NRGBA) (int, float64) {
 }
 
 // matches asserts the fast filter's output is imaging's within 2 levels per
-// sample and within a tenth of a level on average.
-func matches(t *testing.T, name string, got, want *image.NRGBA) {
+// sample, and within maxMean of a level on average. The 14-bit weights move
+// a sum by up to ~0.05 of a level, so samples whose exact value lies that
+// close to a rounding boundary come out one level apart: about 1 in 10 on
+// random noise, 3 in 1,000 on photos. On made-up images whose exact values
+// are ties (x.5, e.g. a linear resize of two alternating values) imaging's
+// float64 rounding goes either way, so only the largest difference holds
+// for any image (FuzzFastFilters); a systematic error would show in both.
+func matches(t *testing.T, name string, got, want *image.NRGBA, maxMean float64) {
 	t.Helper()
 	if got == nil {
 		t.Fatalf("%s: the fast path refused an opaque image", name)
 	}
 	worst, mean := diff(t, got, want)
-	if worst > 2 || mean > 0.1 {
+	if worst > 2 || mean > maxMean {
 		t.Errorf("%s: differs from imaging by up to %d levels, %.3f on average", name, worst, mean)
 	}
 	for i := 3; i < len(got.Pix); i += 4 {
@@ -80,7 +87,7 @@ func TestFastResizeMatchesImaging(t *testing.T) {
 				}
 				continue
 			}
-			matches(t, label, got, want)
+			matches(t, label, got, want, 0.1)
 		}
 	}
 }
@@ -90,8 +97,8 @@ func TestFastBlurAndSharpenMatchImaging(t *testing.T) {
 		src := noise(size.X, size.Y, 3)
 		for _, sigma := range []float64{0.01, 0.3, 0.75, 0.8, 1, 2.5, 10} {
 			label := fmt.Sprintf("%v sigma %v", size, sigma)
-			matches(t, "blur "+label, fastBlur(src, sigma), imaging.Blur(src, sigma))
-			matches(t, "sharpen "+label, fastSharpen(src, sigma), imaging.Sharpen(src, sigma))
+			matches(t, "blur "+label, fastBlur(src, sigma), imaging.Blur(src, sigma), 0.1)
+			matches(t, "sharpen "+label, fastSharpen(src, sigma), imaging.Sharpen(src, sigma), 0.1)
 		}
 	}
 }
@@ -120,8 +127,8 @@ func TestFastFiltersKeepFlatImagesFlat(t *testing.T) {
 func TestFastFiltersReadSubImages(t *testing.T) {
 	big := noise(80, 60, 11)
 	sub := big.SubImage(image.Rect(13, 9, 13+40, 9+30)).(*image.NRGBA)
-	matches(t, "resize of a sub-image", fastResize(sub, 25, 19, imaging.Lanczos), imaging.Resize(sub, 25, 19, imaging.Lanczos))
-	matches(t, "sharpen of a sub-image", fastSharpen(sub, 1), imaging.Sharpen(sub, 1))
+	matches(t, "resize of a sub-image", fastResize(sub, 25, 19, imaging.Lanczos), imaging.Resize(sub, 25, 19, imaging.Lanczos), 0.1)
+	matches(t, "sharpen of a sub-image", fastSharpen(sub, 1), imaging.Sharpen(sub, 1), 0.1)
 }
 
 // Images the fast path does not take go to imaging, through the same kinds.
@@ -194,4 +201,37 @@ func TestBandsRaisePanicsInTheCaller(t *testing.T) {
 		}
 	})
 	t.Fatal("no panic")
+}
+
+// FuzzFastFilters: for any small opaque image, size and sigma, the fast
+// resize, blur and sharpen stay within 2 levels of imaging's (or decline
+// the image), and their output is opaque and of imaging's size.
+func FuzzFastFilters(f *testing.F) {
+	f.Add([]byte("seed pixels, any bytes"), uint8(7), uint8(5), uint8(3), uint8(11), uint8(0), float64(0.75))
+	f.Add([]byte{0, 255, 0, 255, 255, 0}, uint8(1), uint8(9), uint8(40), uint8(1), uint8(4), float64(2.5))
+	f.Fuzz(func(t *testing.T, pix []byte, w, h, tw, th, filter uint8, sigma float64) {
+		if len(pix) == 0 || w == 0 || h == 0 || tw == 0 || th == 0 || math.IsNaN(sigma) || math.IsInf(sigma, 0) {
+			return // the chain's checks keep these from the filters
+		}
+		src := image.NewNRGBA(image.Rect(0, 0, int(w%48)+1, int(h%48)+1))
+		for i := range src.Pix {
+			src.Pix[i] = pix[i%len(pix)]
+			if i%4 == 3 {
+				src.Pix[i] = 0xff
+			}
+		}
+		name := resampleFilters[int(filter)%len(resampleFilters)]
+		rf := resampleValue[name]
+		sw, sh := int(tw%96)+1, int(th%96)+1
+		if got := fastResize(src, sw, sh, rf); got != nil {
+			matches(t, fmt.Sprintf("%s resize %v to %dx%d", name, src.Rect.Size(), sw, sh), got, imaging.Resize(src, sw, sh, rf), 2)
+		}
+		sigma = 0.01 + math.Mod(math.Abs(sigma), 12)
+		if got := fastBlur(src, sigma); got != nil {
+			matches(t, fmt.Sprintf("blur %v sigma %v", src.Rect.Size(), sigma), got, imaging.Blur(src, sigma), 2)
+		}
+		if got := fastSharpen(src, sigma); got != nil {
+			matches(t, fmt.Sprintf("sharpen %v sigma %v", src.Rect.Size(), sigma), got, imaging.Sharpen(src, sigma), 2)
+		}
+	})
 }
