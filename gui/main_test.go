@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/isolation"
@@ -106,6 +107,31 @@ func (e *gatedEngine) allow(t *testing.T, k string) {
 	if err := os.WriteFile(filepath.Join(e.dir, k), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// cancelAfterFirstFiles starts the batch set up in h with each worker
+// process allowed one file, pauses once a file is done, cancels, lets the
+// held files see the cancel and returns the batch's summary. afterCancel,
+// if set, runs right after Cancel is tapped, while the files are held.
+func (e *gatedEngine) cancelAfterFirstFiles(h *harness, afterCancel func()) engine.Summary {
+	h.t.Helper()
+	r := h.w.run
+	e.allow(h.t, "1")
+	test.Tap(r.start)
+	h.waitFor("a first file done", 45*time.Second, func() bool {
+		if r.run != nil && r.bar.Value >= 1 {
+			test.Tap(r.pause)
+			return true
+		}
+		return false
+	})
+	test.Tap(r.cancel)
+	if afterCancel != nil {
+		afterCancel()
+	}
+	e.allow(h.t, "all") // the held files see the cancel
+	h.waitFor("the batch to stop", 30*time.Second, func() bool { return r.result != nil })
+	return *r.result
 }
 
 // gatedWriter is a gated worker process's output to its supervisor: it holds

@@ -24,19 +24,7 @@ func TestStartOffersToResumeAnUnfinishedBatch(t *testing.T) {
 	r := h.w.run
 	n := len(samples.Names())
 
-	eng.allow(t, "1")
-	test.Tap(r.start)
-	h.waitFor("a first file done", 45*time.Second, func() bool {
-		if r.run != nil && r.bar.Value >= 1 {
-			test.Tap(r.pause)
-			return true
-		}
-		return false
-	})
-	test.Tap(r.cancel)
-	eng.allow(t, "all") // the held file sees the cancel
-	h.waitFor("the batch to stop", 30*time.Second, func() bool { return r.result != nil })
-	first := *r.result
+	first := eng.cancelAfterFirstFiles(h, nil)
 	if !first.Interrupted || first.Done != 1 {
 		t.Fatalf("first batch %+v, want an interrupted batch with 1 file done", first)
 	}

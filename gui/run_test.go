@@ -127,22 +127,11 @@ func TestCancelLeavesNoPartialFiles(t *testing.T) {
 	out := h.setUp("resize=320x0,sharpen=1", 2)
 	r := h.w.run
 
-	eng.allow(t, "1")
-	test.Tap(r.start)
-	h.waitFor("a first file done", 45*time.Second, func() bool {
-		if r.run != nil && r.bar.Value >= 1 {
-			test.Tap(r.pause)
-			return true
+	s := eng.cancelAfterFirstFiles(h, func() {
+		if !r.cancel.Disabled() || !r.pause.Disabled() {
+			t.Error("Cancel and Pause stay enabled while canceling")
 		}
-		return false
 	})
-	test.Tap(r.cancel)
-	if !r.cancel.Disabled() || !r.pause.Disabled() {
-		t.Error("Cancel and Pause stay enabled while canceling")
-	}
-	eng.allow(t, "all") // the held files see the cancel
-	h.waitFor("the batch to stop", 30*time.Second, func() bool { return r.result != nil })
-	s := *r.result
 	if !s.Interrupted || s.Canceled == 0 || s.Done == 0 || s.Done > 2 {
 		t.Fatalf("summary %+v, want an interrupted batch with 1 or 2 files done and the rest canceled", s)
 	}
