@@ -94,24 +94,13 @@ func TestRealBatch(t *testing.T) {
 	}
 
 	// The same figures come out in CSV and JSON.
-	var csvBuf, jsonBuf, table bytes.Buffer
-	if err := WriteCSV(&csvBuf, rep); err != nil {
-		t.Fatal(err)
-	}
-	checkCSV(t, csvBuf.Bytes(), rep)
-	if err := WriteJSON(&jsonBuf, rep); err != nil {
-		t.Fatal(err)
-	}
-	checkJSON(t, jsonBuf.Bytes(), rep)
-	if err := WriteTable(&table, rep); err != nil {
-		t.Fatal(err)
-	}
+	table := checkExports(t, rep)
 	for _, want := range []string{"workers", "speed-up", "← recommended", "Recommended:", "resize=400x0"} {
-		if !strings.Contains(table.String(), want) {
-			t.Errorf("table lacks %q:\n%s", want, table.String())
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
 		}
 	}
-	t.Logf("\n%s", table.String())
+	t.Logf("\n%s", table)
 }
 
 // slots are the (mode, count) pairs a report must have a row for, in the
@@ -317,28 +306,17 @@ func TestBothModes(t *testing.T) {
 			}
 		}
 	}
-	var csvBuf, jsonBuf, table bytes.Buffer
-	if err := WriteCSV(&csvBuf, rep); err != nil {
-		t.Fatal(err)
-	}
-	checkCSV(t, csvBuf.Bytes(), rep)
-	if err := WriteJSON(&jsonBuf, rep); err != nil {
-		t.Fatal(err)
-	}
-	checkJSON(t, jsonBuf.Bytes(), rep)
-	if err := WriteTable(&table, rep); err != nil {
-		t.Fatal(err)
-	}
+	table := checkExports(t, rep)
 	for _, want := range []string{"mode", "threads", "processes", "Workers: threads (goroutine workers) and processes (one per worker)",
 		"Threads (goroutine workers), recommended:", "Processes (one per worker), recommended:", "At their best counts"} {
-		if !strings.Contains(table.String(), want) {
-			t.Errorf("table lacks %q:\n%s", want, table.String())
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
 		}
 	}
-	if n := strings.Count(table.String(), "← recommended"); n != 2 {
+	if n := strings.Count(table, "← recommended"); n != 2 {
 		t.Errorf("%d counts marked recommended, want one per mode", n)
 	}
-	t.Logf("\n%s", table.String())
+	t.Logf("\n%s", table)
 }
 
 func TestCancel(t *testing.T) {
@@ -401,9 +379,28 @@ func TestFailingImagesAreLeftOut(t *testing.T) {
 	if len(rep.Rows) != 1 || rep.Rows[0].Images != 2 || rep.Rows[0].Failed != 0 {
 		t.Errorf("rows %+v", rep.Rows)
 	}
-	var table bytes.Buffer
-	WriteTable(&table, rep)
-	if !strings.Contains(table.String(), "Left out (failed in the warm-up)") {
-		t.Errorf("table:\n%s", table.String())
+	var tb bytes.Buffer
+	WriteTable(&tb, rep)
+	if table := tb.String(); !strings.Contains(table, "Left out (failed in the warm-up)") {
+		t.Errorf("table:\n%s", table)
 	}
+}
+
+// checkExports writes rep as CSV and JSON, checks both against it, and
+// returns it as the printed table.
+func checkExports(t *testing.T, rep Report) string {
+	t.Helper()
+	var csvBuf, jsonBuf, table bytes.Buffer
+	if err := WriteCSV(&csvBuf, rep); err != nil {
+		t.Fatal(err)
+	}
+	checkCSV(t, csvBuf.Bytes(), rep)
+	if err := WriteJSON(&jsonBuf, rep); err != nil {
+		t.Fatal(err)
+	}
+	checkJSON(t, jsonBuf.Bytes(), rep)
+	if err := WriteTable(&table, rep); err != nil {
+		t.Fatal(err)
+	}
+	return table.String()
 }

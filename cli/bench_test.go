@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"image"
 	"image/color"
 	"image/png"
 	"math"
@@ -130,17 +131,7 @@ func TestBenchWritesConsistentFigures(t *testing.T) {
 	}
 
 	// The chart: a PNG of the requested size, not blank.
-	data, err = os.ReadFile(pngPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("chart: %v", err)
-	}
-	if b := img.Bounds(); b.Dx() != 640 || b.Dy() != 420 {
-		t.Fatalf("chart of %v, want 640x420", b)
-	}
+	img := readChart(t, pngPath, 640, 420)
 	drawn := 0
 	for y := 0; y < 420; y++ {
 		for x := 0; x < 640; x++ {
@@ -317,17 +308,7 @@ func TestBenchBothModes(t *testing.T) {
 	}
 
 	// The chart: a PNG of the requested size, not blank, with both series.
-	data, err = os.ReadFile(pngPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("chart: %v", err)
-	}
-	if b := img.Bounds(); b.Dx() != 640 || b.Dy() != 420 {
-		t.Fatalf("chart of %v, want 640x420", b)
-	}
+	img := readChart(t, pngPath, 640, 420)
 	drawn, series := 0, map[color.RGBA]int{}
 	threads, processes := chart.SeriesColor(engine.Goroutines), chart.SeriesColor(engine.Processes)
 	for y := 0; y < 420; y++ {
@@ -347,4 +328,21 @@ func TestBenchBothModes(t *testing.T) {
 	if series[threads] < 200 || series[processes] < 200 {
 		t.Errorf("chart: %d pixels of the threads' colour, %d of the processes': want both series", series[threads], series[processes])
 	}
+}
+
+// readChart decodes the PNG chart at path and checks its size.
+func readChart(t *testing.T, path string, w, h int) image.Image {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("chart: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+		t.Fatalf("chart of %v, want %dx%d", b, w, h)
+	}
+	return img
 }

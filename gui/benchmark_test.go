@@ -29,16 +29,7 @@ import (
 // count, the recommended count goes to the Batch tab, and the exports are
 // a PNG and a CSV.
 func TestBenchmarkTab(t *testing.T) {
-	h := newHarness(t)
-	photos := filepath.Join(testdata, "photos")
-	h.dropAndWait(2, filepath.Join(photos, "Landscape_0.jpg"), filepath.Join(photos, "Portrait_0.jpg"))
-	c, err := processing.ParseChain("resize=300x0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.w.chain.setChain(c)
-	h.w.tabs.SelectIndex(1)
-	p := h.w.bench
+	h, p := benchmarkOnTwoPhotos(t)
 	if h.w.tabs.Selected().Text != "Benchmark" {
 		t.Fatalf("tab %q selected", h.w.tabs.Selected().Text)
 	}
@@ -149,16 +140,7 @@ func TestBenchmarkTab(t *testing.T) {
 // both series' colours, the verdict says which mode was faster, and the
 // recommendation applied is that of the Batch tab's mode.
 func TestBenchmarkBothModes(t *testing.T) {
-	h := newHarness(t)
-	photos := filepath.Join(testdata, "photos")
-	h.dropAndWait(2, filepath.Join(photos, "Landscape_0.jpg"), filepath.Join(photos, "Portrait_0.jpg"))
-	c, err := processing.ParseChain("resize=300x0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.w.chain.setChain(c)
-	h.w.tabs.SelectIndex(1)
-	p := h.w.bench
+	h, p := benchmarkOnTwoPhotos(t)
 
 	typeInto(p.sample, "0")
 	typeInto(p.counts, "2")
@@ -286,4 +268,20 @@ func checkChart(t *testing.T, v *chartView, width, height int) {
 	if drawn < width*height/50 {
 		t.Errorf("chart blank: %d of %d pixels drawn", drawn, width*height)
 	}
+}
+
+// benchmarkOnTwoPhotos opens a window with 2 real photos and the chain
+// resize=300x0, on its Benchmark tab.
+func benchmarkOnTwoPhotos(t *testing.T) (*harness, *benchPanel) {
+	t.Helper()
+	h := newHarness(t)
+	photos := filepath.Join(testdata, "photos")
+	h.dropAndWait(2, filepath.Join(photos, "Landscape_0.jpg"), filepath.Join(photos, "Portrait_0.jpg"))
+	c, err := processing.ParseChain("resize=300x0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.w.chain.setChain(c)
+	h.w.tabs.SelectIndex(1)
+	return h, h.w.bench
 }

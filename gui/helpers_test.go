@@ -84,16 +84,7 @@ func newHarness(t *testing.T) *harness {
 
 func newHarnessWithApp(t *testing.T, a fyne.App) *harness {
 	t.Helper()
-	h := &harness{t: t, app: a, q: &uiQueue{}, log: &syncBuffer{}}
-	h.w = newWindow(a, NewEngine(), h.q.do, h.log)
-	h.w.win.Show()
-	t.Cleanup(func() {
-		h.w.Close()
-		if t.Failed() {
-			t.Logf("window log:\n%s", h.log)
-		}
-	})
-	return h
+	return newEngineHarness(t, a, NewEngine())
 }
 
 // waitFor runs the UI queue until cond holds, failing the test after timeout.
