@@ -45,21 +45,21 @@ vet: deps
 
 # Every test: format, vet, the race-checked suite, the memory checks that
 # the race detector's own overhead would distort, the pure-Go build's
-# processing (CGO_ENABLED=0: image/jpeg and the Go filter kernels; packages
+# codec and processing (CGO_ENABLED=0: image/jpeg and the Go filter kernels; packages
 # built with -tags picpool_purego keep cgo, so the C kernels the main run
 # tests), then the real window.
 test: deps-test fmt-check vet test-go test-window
 
 test-go: deps
 	$(GO) test -race -timeout 20m ./...
-	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad|FastFilters' ./processing/ ./engine/ ./isolation/
-	CGO_ENABLED=0 $(GO) test -count=1 ./processing/
+	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad|FastFilters' ./codec/ ./processing/ ./engine/ ./isolation/
+	CGO_ENABLED=0 $(GO) test -count=1 ./codec/ ./processing/
 
 test-window: deps-test build
 	bash scripts/window-test.sh
 
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./processing/ ./pool/ ./engine/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./codec/ ./processing/ ./pool/ ./engine/
 
 clean:
 	rm -rf build

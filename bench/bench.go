@@ -37,6 +37,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/pool"
 	"github.com/picpool/picpool/processing"
@@ -181,8 +182,8 @@ func Start(ctx context.Context, b engine.Batch, cfg Config) (*Bench, error) {
 	return bn, nil
 }
 
-func formatName(f processing.Format) string {
-	if f == processing.SameFormat {
+func formatName(f codec.Format) string {
+	if f == codec.SameFormat {
 		return "same"
 	}
 	return string(f)

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/processing"
 )
@@ -43,7 +44,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.pngLevel, "png-compression", "default", "PNG compression: default, fast, best, none")
 	fs.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per logical core)")
 	fs.StringVar(&f.onExists, "on-exists", "skip", "when an output exists: skip, overwrite or rename")
-	fs.Int64Var(&f.maxPixels, "max-pixels", processing.DefaultMaxPixels, "refuse images with more pixels than this (-1: no limit)")
+	fs.Int64Var(&f.maxPixels, "max-pixels", codec.DefaultMaxPixels, "refuse images with more pixels than this (-1: no limit)")
 	fs.StringVar(&f.prefix, "prefix", "", "add this before each output name")
 	fs.StringVar(&f.suffix, "suffix", "", "add this after each output name, before the extension")
 	fs.BoolVar(&f.flat, "flat", false, "write every output directly in the output folder (default: keep sub-folders)")
@@ -87,7 +88,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	if err := p.Validate(); err != nil {
 		return engine.Settings{}, err
 	}
-	format, _ := processing.ParseFormat(p.Format)
+	format, _ := codec.ParseFormat(p.Format)
 	onExists, _ := processing.ParseOnExists(string(p.OnExists))
 	if f.workers < 0 {
 		return engine.Settings{}, fmt.Errorf("-workers %d: must be 0 (one per core) or more", f.workers)
@@ -103,7 +104,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		Processing: processing.Settings{
 			Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel, OnExists: onExists,
 			Naming: processing.Naming{Dir: f.out, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
-			Decode: processing.DecodeOptions{MaxPixels: f.maxPixels},
+			Decode: codec.DecodeOptions{MaxPixels: f.maxPixels},
 		},
 		Workers:              f.workers,
 		AllowSourceOverwrite: f.allowOverwrite,

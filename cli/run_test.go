@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/isolation"
 	"github.com/picpool/picpool/journal"
 	"github.com/picpool/picpool/processing"
@@ -148,7 +149,7 @@ func TestPresetWithOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := processing.Decode(filepath.Join(out, "Landscape_3_s.jpg"), processing.DecodeOptions{})
+	d, err := codec.Decode(filepath.Join(out, "Landscape_3_s.jpg"), codec.DecodeOptions{})
 	if err != nil || d.Info.Width != 120 || st.Size() == 0 {
 		t.Fatalf("%+v %v", d, err)
 	}
@@ -160,7 +161,7 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("help: %d %q", code, stdout)
 	}
 	code, stdout, _ = run(t, "--version")
-	if code != ExitOK || !strings.HasPrefix(stdout, "picpool ") || !strings.Contains(stdout, "JPEG codec: "+processing.JPEGCodec) {
+	if code != ExitOK || !strings.HasPrefix(stdout, "picpool ") || !strings.Contains(stdout, "JPEG codec: "+codec.JPEGCodec) {
 		t.Errorf("version: %d %q", code, stdout)
 	}
 	if !IsCommand([]string{"run"}) || IsCommand([]string{"photos/"}) || IsCommand(nil) {
@@ -209,7 +210,7 @@ func TestInterruptLeavesNoPartialFiles(t *testing.T) {
 			t.Errorf("temporary file left: %s", e.Name())
 			continue
 		}
-		if _, err := processing.Decode(filepath.Join(out, e.Name()), processing.DecodeOptions{}); err != nil {
+		if _, err := codec.Decode(filepath.Join(out, e.Name()), codec.DecodeOptions{}); err != nil {
 			t.Errorf("partial output %s: %v", e.Name(), err)
 		}
 	}

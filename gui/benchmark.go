@@ -19,6 +19,7 @@ import (
 
 	"github.com/picpool/picpool/bench"
 	"github.com/picpool/picpool/chart"
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/processing"
 )
@@ -42,7 +43,7 @@ func (h windowBench) benchSettings() (engine.Settings, error) {
 	if err := p.Validate(); err != nil {
 		return engine.Settings{}, err
 	}
-	format, _ := processing.ParseFormat(p.Format)
+	format, _ := codec.ParseFormat(p.Format)
 	return engine.Settings{Processing: processing.Settings{Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel}}, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/pool"
 	"github.com/picpool/picpool/processing"
@@ -173,7 +174,7 @@ func (r *runPanel) startBatch() {
 		dialog.ShowError(problem, r.w.win)
 		return
 	}
-	format, _ := processing.ParseFormat(p.Format)
+	format, _ := codec.ParseFormat(p.Format)
 	s := engine.Settings{
 		Workers: r.workers,
 		Processing: processing.Settings{

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/picpool/picpool/codec"
 )
 
 // Stages a file goes through, in order.
@@ -20,12 +22,12 @@ const (
 // Settings is everything that decides what happens to each file.
 type Settings struct {
 	Chain    Chain
-	Format   Format // SameFormat keeps the input's format
-	Quality  int    // JPEG quality, 0 = 90
-	PNGLevel string // PNG compression: default, fast, best, none
+	Format   codec.Format // codec.SameFormat keeps the input's format
+	Quality  int          // JPEG quality, 0 = 90
+	PNGLevel string       // PNG compression: default, fast, best, none
 	Naming   Naming
 	OnExists OnExists
-	Decode   DecodeOptions
+	Decode   codec.DecodeOptions
 	// OverwriteSources lets an output replace its own source (with
 	// Overwrite); without it such a file fails, whatever the folder checks
 	// above this layer decided.
@@ -52,7 +54,7 @@ func NewProcessor(s Settings) (*Processor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := (EncodeOptions{Format: JPEG, Quality: s.Quality, PNGCompression: s.PNGLevel}).Validate(); err != nil {
+	if err := (codec.EncodeOptions{Format: codec.JPEG, Quality: s.Quality, PNGCompression: s.PNGLevel}).Validate(); err != nil {
 		return nil, err
 	}
 	if s.OnExists == "" {
@@ -69,9 +71,9 @@ func (p *Processor) Pipeline() *Pipeline { return p.pipeline }
 
 // Result describes one processed file.
 type Result struct {
-	Output        string // the file written ("" when none)
-	Info          Info   // the input's header
-	Width, Height int    // the output's size
+	Output        string     // the file written ("" when none)
+	Info          codec.Info // the input's header
+	Width, Height int        // the output's size
 	BytesOut      int64
 }
 
@@ -98,7 +100,7 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	if err := step(StageDecoding); err != nil {
 		return res, err
 	}
-	file, info, err := openImage(src.Path, p.s.Decode) // the header only, so far
+	file, info, err := codec.Open(src.Path, p.s.Decode) // the header only, so far
 	res.Info = info
 	if err != nil {
 		return res, err
@@ -120,8 +122,8 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	}
 	w, h := info.Upright()
 	ow, oh, peak := p.pipeline.OutputSize(w, h)
-	if limit := p.s.Decode.maxPixels(); limit > 0 && peak > limit {
-		return res, fileErr(src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", megapixels(peak), megapixels(limit))
+	if limit := p.s.Decode.Limit(); limit > 0 && peak > limit {
+		return res, fileErr(src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", codec.Megapixels(peak), codec.Megapixels(limit))
 	}
 	// Shrink-on-load: when the chain starts by shrinking the image, a JPEG
 	// may be decoded at a reduced scale, still at least that size.
@@ -129,7 +131,7 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	if tw, th, ok := p.pipeline.FirstDownscale(w, h); ok {
 		minW, minH = tw, th
 	}
-	dec, err := file.decode(minW, minH, turboJPEG)
+	dec, err := file.Decode(minW, minH)
 	file.Close() // the pixels are in memory: no need to hold the file through the filters
 	if err != nil {
 		return res, err
@@ -149,7 +151,7 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 		return res, err
 	}
 	var buf bytes.Buffer
-	if err := Encode(&buf, img, EncodeOptions{Format: format, Quality: p.s.Quality, PNGCompression: p.s.PNGLevel}); err != nil {
+	if err := codec.Encode(&buf, img, codec.EncodeOptions{Format: format, Quality: p.s.Quality, PNGCompression: p.s.PNGLevel}); err != nil {
 		return res, fileErr(src.Path, ErrWrite, err, "cannot encode %s: %v", format, err)
 	}
 	img, dec = nil, nil // let the pixels go before the write
