@@ -33,6 +33,9 @@ type Decoded struct {
 	// 1/Scale of its size (shrink-on-load): Image is then smaller than
 	// Info.Upright() by that factor, rounded up.
 	Scale int
+	// Meta is what the file carries besides its pixels, for decoders that
+	// read it (see Metadata).
+	Meta Metadata
 }
 
 // Decode reads, checks and decodes an image file. The header is checked
