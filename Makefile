@@ -5,10 +5,12 @@ export LANG := C.UTF-8
 GO ?= go
 
 # Debian packages: cgo + GLFW for the window; Xvfb, xdotool, ImageMagick and
-# GTK for Python for the real-window test (xdnd drag source).
+# GTK for Python for the real-window test (xdnd drag source); exiftool writes
+# the EXIF tags that the naming tests read.
 APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev
-APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0
+APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0 \
+             libimage-exiftool-perl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps deps-test build run test test-go test-window vet fmt-check bench clean
