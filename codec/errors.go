@@ -24,13 +24,14 @@ const (
 	ErrNameTooLong           // the output name is too long for the file system
 	ErrWrite                 // the output could not be written
 	ErrCanceled              // the batch was cancelled
+	ErrOverSize              // the output cannot be made as small as its size target asks
 )
 
 var kindNames = map[ErrorKind]string{
 	ErrOther: "error", ErrNotFound: "not found", ErrNotRegular: "not a regular file", ErrPermission: "permission denied",
 	ErrNotImage: "not an image", ErrTruncated: "truncated", ErrCorrupt: "corrupt", ErrTooLarge: "too large",
 	ErrZeroSize: "empty image", ErrExists: "output exists", ErrNameTooLong: "name too long", ErrWrite: "write failed",
-	ErrCanceled: "canceled",
+	ErrCanceled: "canceled", ErrOverSize: "over size target",
 }
 
 // String is a short, stable name for reports.

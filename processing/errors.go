@@ -25,6 +25,7 @@ const (
 	ErrNameTooLong = codec.ErrNameTooLong
 	ErrWrite       = codec.ErrWrite
 	ErrCanceled    = codec.ErrCanceled
+	ErrOverSize    = codec.ErrOverSize
 )
 
 // KindOf returns the kind of a FileError anywhere in err's chain, ErrOther

@@ -54,6 +54,13 @@ type kind struct {
 	size func(v values, w, h int) (int, int)
 	// apply runs the filter.
 	apply func(v values, img image.Image) *image.NRGBA
+	// applyFile, when set, runs the filter instead of apply for a kind
+	// that needs the current file's fields (a watermark's "© {artist}
+	// {year}"): f is never nil. uses says which fields it needs, from its
+	// parameters (Template.Uses of its text), so that Process reads them.
+	// See Fields and Pipeline.ApplyFile.
+	applyFile func(v values, img image.Image, f *Fields) *image.NRGBA
+	uses      func(v values) FieldSet
 }
 
 var anchors = []string{"center", "top-left", "top", "top-right", "left", "right", "bottom-left", "bottom", "bottom-right"}
@@ -594,17 +601,7 @@ func (p *Pipeline) OutputSize(w, h int) (ow, oh int, peak int64) {
 // Apply runs every step on img and returns the result. The first step reads
 // img in whatever type the decoder made (no up-front conversion of a large
 // image); an empty pipeline returns img as NRGBA. It never modifies img.
-func (p *Pipeline) Apply(img image.Image) *image.NRGBA {
-	if len(p.steps) == 0 {
-		return toNRGBA(img)
-	}
-	var out *image.NRGBA
-	for _, s := range p.steps {
-		out = s.k.apply(s.v, img)
-		img = out
-	}
-	return out
-}
+func (p *Pipeline) Apply(img image.Image) *image.NRGBA { return p.ApplyFile(img, nil) }
 
 // FirstDownscale returns the size the first step shrinks a w x h image to,
 // when the pipeline starts with a resize that reduces both sides; ok is false

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -45,20 +46,105 @@ type Naming struct {
 	// Flat writes every output directly in Dir; by default the source's
 	// path relative to its input folder is kept.
 	Flat bool
+	// Template makes the base name from the file's fields (see Template);
+	// "" is "{name}", the source's name. A "/" in its literal text makes
+	// sub-folders ("{date:2006}/{name}").
+	Template string `json:",omitempty"`
 }
 
-// Target returns the output path for a source written in format f.
+// Target returns the output path for a source written in format f, for
+// templates that need nothing from inside the file; fields read from the
+// file ({date}, {camera}, {width}…) are empty here. An invalid template
+// counts as "{name}" (NewProcessor refuses it).
 func (n Naming) Target(src Source, f codec.Format) string {
+	nm, err := n.compile()
+	if err != nil {
+		nm, _ = Naming{Dir: n.Dir, Prefix: n.Prefix, Suffix: n.Suffix, Flat: n.Flat}.compile()
+	}
+	fields := PathFields(src)
+	return nm.target(src, f, src.dup(0), &fields)
+}
+
+// namer is a Naming with its template parsed.
+type namer struct {
+	Naming
+	t *Template
+}
+
+// compile parses and checks the template: its literal text may make
+// sub-folders ("/") but never leave the output folder, and it must give a
+// name.
+func (n Naming) compile() (namer, error) {
+	text := n.Template
+	if text == "" {
+		text = "{name}"
+	}
+	t, err := ParseTemplate(text)
+	if err != nil {
+		return namer{}, err
+	}
+	// The literal text alone, with every field standing for "x".
+	var shape strings.Builder
+	for _, p := range t.parts {
+		if p.field == "" {
+			shape.WriteString(p.lit)
+		} else {
+			shape.WriteString("x")
+		}
+	}
+	bad := func(msg string) error { return &TemplateError{Text: text, Pos: 1, Msg: msg} }
+	switch sh := shape.String(); {
+	case strings.ContainsAny(sh, "\\\x00"):
+		return namer{}, bad("a name cannot hold \\ or NUL (write / for sub-folders)")
+	case strings.HasPrefix(sh, "/"):
+		return namer{}, bad("a name cannot start with / (folders are relative to the output folder)")
+	case strings.HasSuffix(sh, "/") || strings.Contains(sh, "//"):
+		return namer{}, bad("an empty folder or file name (a / at the end, or //)")
+	case strings.TrimSpace(n.Prefix+strings.ReplaceAll(sh, "/", "")+n.Suffix) == "":
+		return namer{}, bad("the name is empty")
+	default:
+		for _, part := range strings.Split(sh, "/") {
+			if strings.Trim(part, ". ") == "" {
+				return namer{}, bad(fmt.Sprintf("%q cannot be a folder or file name (no .. or names of dots alone)", part))
+			}
+		}
+	}
+	return namer{Naming: n, t: t}, nil
+}
+
+// target returns the output path for a source in format f: Dir, the
+// source's sub-folder (unless Flat), then Prefix + the template + Suffix and
+// the format's extension. dup > 0 numbers a name the batch's plan found
+// taken: "{name}" becomes "name-<dup>", or a template without {name} ends
+// with "-<dup>".
+func (n namer) target(src Source, f codec.Format, dup int, fields *Fields) string {
+	return n.place(src, f, n.base(fields, dup, (*Template).Name))
+}
+
+// base expands the template with the clash number dup.
+func (n namer) base(fields *Fields, dup int, expand func(*Template, *Fields) string) string {
+	named := n.t.Has("name")
+	if dup > 0 && named {
+		cp := *fields
+		cp.Name += "-" + strconv.Itoa(dup)
+		fields = &cp
+	}
+	name := expand(n.t, fields)
+	if dup > 0 && !named {
+		name += "-" + strconv.Itoa(dup)
+	}
+	return name
+}
+
+// place puts an expanded name in its folder with the prefix, the suffix
+// and the extension.
+func (n namer) place(src Source, f codec.Format, name string) string {
 	rel := src.Rel
 	if rel == "" || n.Flat {
 		rel = filepath.Base(src.Path)
 	}
-	dir, base := filepath.Split(rel)
-	name := strings.TrimSuffix(base, filepath.Ext(base))
-	if src.Dup > 0 {
-		name += "-" + strconv.Itoa(src.Dup)
-	}
-	return filepath.Join(n.Dir, dir, n.Prefix+name+n.Suffix+f.Ext())
+	sub, base := path.Split(name)
+	return filepath.Join(n.Dir, filepath.Dir(rel), filepath.FromSlash(sub), n.Prefix+base+n.Suffix+f.Ext())
 }
 
 // WriteAtomic writes a file through a temporary file in the destination

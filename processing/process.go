@@ -1,18 +1,16 @@
 package processing
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"image"
-	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/picpool/picpool/codec"
 )
 
-// Stages a file goes through, in order.
+// Stages a file goes through, in order. With several outputs, filtering,
+// encoding and writing come again for each.
 const (
 	StageDecoding  = "decoding"
 	StageFiltering = "filtering"
@@ -22,13 +20,22 @@ const (
 
 // Settings is everything that decides what happens to each file.
 type Settings struct {
-	Chain    Chain
-	Format   codec.Format // codec.SameFormat keeps the input's format
-	Quality  int          // JPEG quality, 0 = 90
-	PNGLevel string       // PNG compression: default, fast, best, none
-	Naming   Naming
-	OnExists OnExists
-	Decode   codec.DecodeOptions
+	// Chain is the filter chain: with Outputs, the head every output
+	// shares, applied once per input before each output's own chain.
+	Chain Chain
+	// Format, Quality, PNGLevel, Naming, OnExists, Size and OnlyIfSmaller
+	// describe the one output of a batch without Outputs (see OutputList);
+	// Naming.Dir is the batch's output folder either way.
+	Format        codec.Format // codec.SameFormat keeps the input's format
+	Quality       int          // JPEG quality, 0 = 90
+	PNGLevel      string       // PNG compression: default, fast, best, none
+	Naming        Naming
+	OnExists      OnExists
+	Size          SizeTarget `json:",omitzero"`
+	OnlyIfSmaller bool       `json:",omitempty"`
+	// Outputs are the files made from each input (see Output).
+	Outputs []Output `json:",omitempty"`
+	Decode  codec.DecodeOptions
 	// OverwriteSources lets an output replace its own source (with
 	// Overwrite); without it such a file fails, whatever the folder checks
 	// above this layer decided.
@@ -45,117 +52,168 @@ type Settings struct {
 // safe for concurrent use by many workers.
 type Processor struct {
 	s        Settings
-	pipeline *Pipeline
+	pipeline *Pipeline // the head
+	outs     []compiledOutput
+	uses     FieldSet // what the templates and steps read from each file
 }
 
-// NewProcessor checks the settings (every step of the chain, the encoder's
-// options) and returns a processor.
+// NewProcessor checks the settings (every step of every chain, the
+// encoders' options, the name templates, that no two outputs write the
+// same file) and returns a processor.
 func NewProcessor(s Settings) (*Processor, error) {
 	p, err := s.Chain.Compile()
 	if err != nil {
 		return nil, err
 	}
-	if err := (codec.EncodeOptions{Format: codec.JPEG, Quality: s.Quality, PNGCompression: s.PNGLevel}).Validate(); err != nil {
+	s.OnExists = orSkip(s.OnExists)
+	outs, err := compileOutputs(s)
+	if err != nil {
 		return nil, err
 	}
-	if s.OnExists == "" {
-		s.OnExists = Skip
+	uses := p.Uses()
+	for _, o := range outs {
+		uses |= o.name.t.Uses() | o.tail.Uses()
 	}
-	return &Processor{s: s, pipeline: p}, nil
+	return &Processor{s: s, pipeline: p, outs: outs, uses: uses}, nil
 }
 
 // Settings returns the processor's settings.
 func (p *Processor) Settings() Settings { return p.s }
 
-// Pipeline returns the compiled chain.
+// Pipeline returns the compiled head chain (the whole chain of a batch
+// without Outputs).
 func (p *Processor) Pipeline() *Pipeline { return p.pipeline }
 
 // Result describes one processed file.
 type Result struct {
-	Output        string     // the file written ("" when none)
+	Output        string     // the first output's file ("" when none)
 	Info          codec.Info // the input's header
-	Width, Height int        // the output's size
+	Width, Height int        // the first output's size
+	BytesOut      int64      // every output's bytes together
+	// Outputs has one entry per output asked for, in the settings' order.
+	Outputs []OutputResult `json:",omitempty"`
+}
+
+// OutputResult is one output of a processed file.
+type OutputResult struct {
+	Index         int    // in the settings' outputs
+	Output        string // the file written, or the one found with Skip; "" when none
+	Width, Height int
 	BytesOut      int64
+	Quality       int  `json:",omitempty"` // the quality written (searched with a size target); 0 for formats without one
+	Copied        bool `json:",omitempty"` // OnlyIfSmaller wrote the source's bytes
+	// Err is why the output was not made: ErrExists (skipped), ErrCanceled,
+	// or a failure. Worker processes carry it separately (it is an error).
+	Err error `json:"-"`
 }
 
 // StageFunc is told when a file enters a stage; an error (cancellation)
 // stops the file there.
 type StageFunc func(stage string) error
 
-// Process decodes, filters, encodes and writes one file. Every error is a
-// *FileError naming the source, or the output for write errors.
-//
-// It runs in stages, each a method below, so that what happens to the
-// pixels has one place per step:
-//
-//	open     the header alone: format, size, orientation; output names; skip checks
-//	decode   the pixels (shrink-on-load when the chain starts by shrinking)
-//	head     the filters every output shares, run once
-//	then, for each output in turn:
-//	tail     the output's own filters, on the head's result
-//	encode   the output format's bytes, in memory
-//	write    the bytes moved into place atomically
+// Job is one source to process and how its caller follows it.
+type Job struct {
+	Source Source
+	// Only lists the outputs to make, by index; nil makes all. A resumed
+	// batch leaves out those an earlier run made.
+	Only  []int
+	Stage StageFunc // told as the file enters each stage (may be nil)
+	// Output, when set, is told as each output is finished (made, skipped
+	// or failed), before the next one starts: a journal records it then,
+	// so that a kill between two outputs redoes only the second. A
+	// cancelled file's outputs are told too, with an ErrCanceled error.
+	Output func(OutputResult)
+}
+
+// Process decodes, filters, encodes and writes one file: Run with every
+// output.
 func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (Result, error) {
-	if stage == nil {
-		stage = func(string) error { return nil }
+	return p.Run(ctx, Job{Source: src, Stage: stage})
+}
+
+// Run processes one file. It runs in stages, each a method of fileRun, so
+// that what happens to the pixels has one place per step:
+//
+//	open     the header alone: format, size, orientation; the fields the
+//	         names need; each output's name, skip and limit checks
+//	decode   the pixels, once (shrink-on-load when every output's chain
+//	         starts by shrinking, at the largest size any needs)
+//	head     the filters every output shares, once
+//	then, for each output in turn (outputRun):
+//	tail     the output's own filters, on the head's result
+//	encode   the output format's bytes, in memory (the size target's search)
+//	write    the bytes moved into place atomically
+//
+// A failure before the outputs (unreadable, corrupt, cancelled) is every
+// output's; an output's own failure (its size target, its write) leaves
+// the others to be made. The error returned is the file's failure, else
+// the first output's failure, else ErrExists when every output was
+// skipped, else nil. Every error is a *FileError naming the source, or the
+// output for write errors.
+func (p *Processor) Run(ctx context.Context, j Job) (Result, error) {
+	if j.Stage == nil {
+		j.Stage = func(string) error { return nil }
 	}
-	f := &fileRun{p: p, ctx: ctx, src: src, stage: stage}
+	f := &fileRun{p: p, ctx: ctx, job: j}
 	defer f.close()
+	err := f.run()
+	for i := range f.outs { // a failure before an output ended is its failure
+		if o := &f.outs[i]; !o.reported {
+			o.err = err
+			f.report(o)
+		}
+	}
+	return f.result(err)
+}
+
+// fileRun is one source on its way through Run's stages.
+type fileRun struct {
+	p    *Processor
+	ctx  context.Context
+	job  Job
+	info codec.Info
+
+	file      *codec.File // open between open and decode
+	w, h      int         // the upright size, from the header
+	fields    Fields      // for templates and steps (see Processor.uses)
+	outs      []outputRun // the outputs asked for
+	dec       *codec.Decoded
+	img       image.Image // the decoded pixels, then the head's result
+	lastStage string
+}
+
+func (f *fileRun) run() error {
 	if err := f.open(); err != nil {
-		return f.res, err
+		return err
+	}
+	if f.pending() == 0 {
+		return nil // every output skipped or refused before decoding
 	}
 	if err := f.decode(); err != nil {
-		return f.res, err
+		return err
 	}
 	if err := f.head(); err != nil {
-		return f.res, err
+		return err
 	}
-	o := &f.outs[0]
-	img, err := f.tail(o)
-	if err != nil {
-		return f.res, err
+	for i := range f.outs {
+		if o := &f.outs[i]; !o.reported {
+			if err := o.make(); err != nil {
+				return err // cancelled: the rest is abandoned
+			}
+		}
 	}
-	data, err := f.encode(o, img)
-	if err != nil {
-		return f.res, err
-	}
-	img, f.img, f.dec = nil, nil, nil // let the pixels go before the write
-	err = f.write(o, data)
-	f.res.Output, f.res.BytesOut = o.final, o.bytes
-	return f.res, err
-}
-
-// fileRun is one source on its way through Process's stages.
-type fileRun struct {
-	p     *Processor
-	ctx   context.Context
-	src   Source
-	stage StageFunc
-	res   Result
-
-	file *codec.File // open between open and decode
-	w, h int         // the upright size, from the header
-	outs []outputRun
-
-	dec *codec.Decoded
-	img image.Image // the decoded pixels, then the head's result
-}
-
-// outputRun is one output of the file being processed.
-type outputRun struct {
-	format codec.Format // resolved (never SameFormat)
-	target string       // the planned name
-	final  string       // the name written (Rename may change it)
-	bytes  int64
+	f.img = nil
+	return nil
 }
 
 // step announces a stage and stops the file when the batch is cancelled.
 func (f *fileRun) step(name string) error {
-	if err := f.stage(name); err != nil {
-		return fileErr(f.src.Path, ErrCanceled, err, "canceled")
+	f.lastStage = name
+	if err := f.job.Stage(name); err != nil {
+		return fileErr(f.job.Source.Path, ErrCanceled, err, "canceled")
 	}
 	if err := f.ctx.Err(); err != nil {
-		return fileErr(f.src.Path, ErrCanceled, err, "canceled")
+		return fileErr(f.job.Source.Path, ErrCanceled, err, "canceled")
 	}
 	return nil
 }
@@ -167,51 +225,54 @@ func (f *fileRun) close() {
 	}
 }
 
-// open reads the header alone, names the outputs and checks, before any
-// pixel is decoded, that there is something to do: the output is not the
-// source itself, it does not exist already (with Skip), and no filter would
-// make an image over the pixel limit.
+// open reads the header alone, then the fields the templates need, and
+// names each output, checking before any pixel is decoded that it has
+// something to do: a name, not the source itself, not there already
+// (with Skip), no filter making an image over the pixel limit.
 func (f *fileRun) open() error {
-	s := &f.p.s
+	s, src := &f.p.s, f.job.Source
 	if err := f.step(StageDecoding); err != nil {
 		return err
 	}
-	file, info, err := codec.Open(f.src.Path, s.Decode)
-	f.res.Info = info
+	file, info, err := codec.Open(src.Path, s.Decode)
+	f.info = info
 	if err != nil {
 		return err
 	}
 	f.file = file
-	format := s.Format.For(info.Format)
-	f.outs = []outputRun{{format: format, target: s.Naming.Target(f.src, format)}}
-	target := f.outs[0].target
-	if same, _ := sameFile(f.src.Path, target); same && s.OnExists != Rename && !(s.OnExists == Overwrite && s.OverwriteSources) {
-		if s.OnExists == Skip {
-			return fileErr(f.src.Path, ErrExists, nil, "output exists: it is the source itself")
-		}
-		return fileErr(f.src.Path, ErrWrite, nil, "refusing to overwrite the source itself")
-	}
-	if s.OnExists == Skip {
-		if _, err := os.Lstat(target); err == nil {
-			f.res.Output = target
-			return fileErr(target, ErrExists, nil, "output exists: %s", target)
-		}
-	}
 	f.w, f.h = info.Upright()
-	_, _, peak := f.p.pipeline.OutputSize(f.w, f.h)
-	if limit := s.Decode.Limit(); limit > 0 && peak > limit {
-		return fileErr(f.src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", codec.Megapixels(peak), codec.Megapixels(limit))
+	f.fields = fileFields(src, file, f.p.uses)
+	for i := range f.p.outs {
+		if f.job.Only != nil && !contains(f.job.Only, i) {
+			continue
+		}
+		f.outs = append(f.outs, outputRun{f: f, i: i, c: &f.p.outs[i]})
+	}
+	for i := range f.outs {
+		o := &f.outs[i]
+		if err := o.open(); err != nil {
+			o.err = err
+			f.report(o)
+		}
 	}
 	return nil
 }
 
 // decode reads the pixels and closes the file. Shrink-on-load: when the
-// chain starts by shrinking the image, a JPEG may be decoded at a reduced
-// scale, still at least that size.
+// chain of every output still to make starts by shrinking the image, a
+// JPEG may be decoded at a reduced scale, still at least as large as the
+// largest of them needs.
 func (f *fileRun) decode() error {
 	var minW, minH int
-	if tw, th, ok := f.p.pipeline.FirstDownscale(f.w, f.h); ok {
-		minW, minH = tw, th
+	for i := range f.outs {
+		if o := &f.outs[i]; !o.reported {
+			tw, th, ok := o.c.full.FirstDownscale(f.w, f.h)
+			if !ok {
+				minW, minH = 0, 0
+				break
+			}
+			minW, minH = max(minW, tw), max(minH, th)
+		}
 	}
 	dec, err := f.file.Decode(minW, minH)
 	f.close() // the pixels are in memory: no need to hold the file through the filters
@@ -228,56 +289,85 @@ func (f *fileRun) head() error {
 		return err
 	}
 	if pl := f.p.pipeline; pl.Len() > 0 {
-		f.img = pl.ApplyFrom(f.img, f.w, f.h)
+		f.img = pl.ApplyFromFile(f.img, f.w, f.h, &f.fields)
 	}
+	f.dec = nil
 	return nil
 }
 
-// tail runs an output's own filters on the head's result and checks the
-// size they made against the one OutputSize predicted from the header.
-func (f *fileRun) tail(o *outputRun) (image.Image, error) {
-	img := f.img
-	ow, oh, _ := f.p.pipeline.OutputSize(f.w, f.h)
-	f.res.Width, f.res.Height = img.Bounds().Dx(), img.Bounds().Dy()
-	if f.res.Width != ow || f.res.Height != oh {
-		return nil, fileErr(f.src.Path, ErrOther, nil, "internal error: the filters made %dx%d, expected %dx%d", f.res.Width, f.res.Height, ow, oh)
-	}
-	return img, nil
-}
-
-// encode turns an output's image into its format's bytes.
-func (f *fileRun) encode(o *outputRun, img image.Image) ([]byte, error) {
-	s := &f.p.s
-	if err := f.step(StageEncoding); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := codec.Encode(&buf, img, codec.EncodeOptions{Format: o.format, Quality: s.Quality, PNGCompression: s.PNGLevel}); err != nil {
-		return nil, fileErr(f.src.Path, ErrWrite, err, "cannot encode %s: %v", o.format, err)
-	}
-	return buf.Bytes(), nil
-}
-
-// write moves an output's bytes into place at its name (see WriteAtomic).
-func (f *fileRun) write(o *outputRun, data []byte) error {
-	s := &f.p.s
-	if err := f.step(StageWriting); err != nil {
-		return err
-	}
-	final, err := writeAtomic(f.ctx, o.target, s.OnExists, s.AdoptIdentical, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
-	o.final = final
-	if err != nil {
-		var fe *FileError
-		if errors.As(err, &fe) && fe.Kind == ErrCanceled {
-			fe.Path = f.src.Path
+func (f *fileRun) pending() int {
+	n := 0
+	for i := range f.outs {
+		if !f.outs[i].reported {
+			n++
 		}
-		return err
 	}
-	o.bytes = int64(len(data))
-	return nil
+	return n
+}
+
+// report tells the job an output is finished.
+func (f *fileRun) report(o *outputRun) {
+	o.reported = true
+	if f.job.Output != nil {
+		f.job.Output(o.result())
+	}
+}
+
+// result gathers the outputs into the file's Result and error (see Run).
+func (f *fileRun) result(err error) (Result, error) {
+	res := Result{Info: f.info}
+	var failed, skipped error
+	for i := range f.outs {
+		r := f.outs[i].result()
+		res.Outputs = append(res.Outputs, r)
+		res.BytesOut += r.BytesOut
+		switch {
+		case r.Err == nil:
+		case KindOf(r.Err) == ErrExists:
+			skipped = cmpErr(skipped, r.Err)
+		default:
+			failed = cmpErr(failed, r.Err)
+		}
+	}
+	if len(res.Outputs) > 0 {
+		first := res.Outputs[0]
+		res.Output, res.Width, res.Height = first.Output, first.Width, first.Height
+	}
+	switch {
+	case err != nil:
+		return res, err
+	case failed != nil:
+		return res, failed
+	case skipped != nil && len(res.Outputs) > 0 && countErr(res.Outputs, ErrExists) == len(res.Outputs):
+		return res, skipped
+	}
+	return res, nil
+}
+
+func cmpErr(first, err error) error {
+	if first != nil {
+		return first
+	}
+	return err
+}
+
+func countErr(rs []OutputResult, k ErrorKind) int {
+	n := 0
+	for _, r := range rs {
+		if r.Err != nil && KindOf(r.Err) == k {
+			n++
+		}
+	}
+	return n
+}
+
+func contains(list []int, i int) bool {
+	for _, v := range list {
+		if v == i {
+			return true
+		}
+	}
+	return false
 }
 
 // sameFile reports whether two paths name the same existing file.

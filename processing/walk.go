@@ -17,10 +17,21 @@ type Source struct {
 	// for a file given directly); outputs keep it.
 	Rel  string
 	Size int64
-	// Dup is set by the batch planner when an earlier source of the batch
-	// would get the same output name (photo.jpg and photo.png both written as
-	// PNG): the output is then named "photo-<Dup>.png".
-	Dup int
+	// Index is the source's position in its batch ({n} counts from it).
+	Index int `json:",omitempty"`
+	// Dup is set by the batch planner, per output, when an earlier source
+	// or output of the batch would get the same name (photo.jpg and
+	// photo.png both written as PNG): the output is then named
+	// "photo-<Dup>.png". Missing entries are 0.
+	Dup []int `json:",omitempty"`
+}
+
+// dup is output i's clash number.
+func (s Source) dup(i int) int {
+	if i < len(s.Dup) {
+		return s.Dup[i]
+	}
+	return 0
 }
 
 // Skipped is an input left out of a batch before processing, with the reason.
@@ -37,7 +48,7 @@ type CollectOptions struct {
 }
 
 // Collect expands files and folders into sources. Folders are walked
-// recursively in name order; links to folders are followed unless they lead
+// recursively in natural name order (img_2 before img_10: see NaturalLess); links to folders are followed unless they lead
 // back into a folder already on the way (a loop); only files with an image
 // extension are taken from folders (others are listed as skipped). Anything
 // that cannot be read is listed as skipped with the reason; the same file
@@ -111,7 +122,7 @@ func (c *collector) walk(dir, rel string, ancestors []fs.FileInfo) {
 	if err != nil {
 		c.skip(dir, codec.OSError(dir, err, "cannot list the folder").Msg)
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	sort.Slice(entries, func(i, j int) bool { return NaturalLess(entries[i].Name(), entries[j].Name()) })
 	for _, e := range entries {
 		if c.ctx.Err() != nil {
 			return

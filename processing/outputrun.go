@@ -1,0 +1,205 @@
+package processing
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/picpool/picpool/codec"
+)
+
+// outputRun is one output of the file being processed (see Processor.Run).
+type outputRun struct {
+	f *fileRun
+	i int // in the settings' outputs
+	c *compiledOutput
+
+	format        codec.Format // resolved (never SameFormat)
+	fields        Fields       // the file's, with this output's size
+	target        string       // the name planned
+	final         string       // the name written (Rename may change it)
+	width, height int
+	bytes         int64
+	quality       int
+	copied        bool
+	err           error
+	reported      bool
+}
+
+// open names the output and checks, from the header alone, that there is
+// something to do (see fileRun.open).
+func (o *outputRun) open() error {
+	f, c, s := o.f, o.c, &o.f.p.s
+	src := f.job.Source
+	o.format = c.Format.For(f.info.Format)
+	ow, oh, peak := c.full.OutputSize(f.w, f.h)
+	o.fields = f.fields
+	o.fields.Width, o.fields.Height = ow, oh
+	if err := o.name(); err != nil {
+		return err
+	}
+	if same, _ := sameFile(src.Path, o.target); same && c.OnExists != Rename && !(c.OnExists == Overwrite && s.OverwriteSources) {
+		if c.OnExists == Skip {
+			return fileErr(src.Path, ErrExists, nil, "output exists: it is the source itself")
+		}
+		return fileErr(src.Path, ErrWrite, nil, "refusing to overwrite the source itself")
+	}
+	if c.OnExists == Skip {
+		if _, err := os.Lstat(o.target); err == nil {
+			o.final = o.target
+			return fileErr(o.target, ErrExists, nil, "output exists: %s", o.target)
+		}
+	}
+	if limit := s.Decode.Limit(); limit > 0 && peak > limit {
+		return fileErr(src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", codec.Megapixels(peak), codec.Megapixels(limit))
+	}
+	return nil
+}
+
+// name expands the output's name from its fields; a template whose fields
+// are all empty for this file (no EXIF camera) gives no name: an error.
+func (o *outputRun) name() error {
+	src := o.f.job.Source
+	base := o.c.name.base(&o.fields, src.dup(o.i), (*Template).Name)
+	if strings.TrimSpace(o.c.Naming.Prefix+base[strings.LastIndex(base, "/")+1:]+o.c.Naming.Suffix) == "" {
+		return fileErr(src.Path, ErrOther, nil, "the name template %q gives an empty name for this file (the fields it uses are empty)", o.c.name.t.String())
+	}
+	o.target = o.c.name.place(src, o.format, base)
+	return nil
+}
+
+// make runs the output's tail, encodes and writes it, and reports it. Only
+// a cancellation is returned: the output's own failures are its result.
+func (o *outputRun) make() error {
+	err := o.produce()
+	if err != nil && KindOf(err) == ErrCanceled {
+		return err
+	}
+	o.err = err
+	o.f.report(o)
+	return nil
+}
+
+func (o *outputRun) produce() error {
+	img, err := o.tail()
+	if err != nil {
+		return err
+	}
+	data, err := o.encode(img)
+	if err != nil {
+		return err
+	}
+	return o.write(data)
+}
+
+// tail runs the output's own filters on the head's result (which it never
+// modifies: the next output reads it too) and checks the size they made
+// against the one OutputSize predicted from the header.
+func (o *outputRun) tail() (image.Image, error) {
+	f := o.f
+	if f.lastStage != StageFiltering {
+		if err := f.step(StageFiltering); err != nil {
+			return nil, err
+		}
+	}
+	img := f.img
+	switch tail := o.c.tail; {
+	case tail.Len() == 0:
+	case f.p.pipeline.Len() > 0:
+		img = tail.ApplyFile(img, &o.fields)
+	default: // no head: the tail reads the decoded image, perhaps shrunk on load
+		img = tail.ApplyFromFile(img, f.w, f.h, &o.fields)
+	}
+	o.width, o.height = img.Bounds().Dx(), img.Bounds().Dy()
+	if o.width != o.fields.Width || o.height != o.fields.Height {
+		return nil, fileErr(f.job.Source.Path, ErrOther, nil, "internal error: the filters made %dx%d, expected %dx%d", o.width, o.height, o.fields.Width, o.fields.Height)
+	}
+	return img, nil
+}
+
+// encode turns the output's image into its format's bytes: at its quality,
+// or the best its size target allows (which may scale it down, and then
+// renames it when its name has the size); with OnlyIfSmaller, the source's
+// own bytes when these would not be smaller.
+func (o *outputRun) encode(img image.Image) ([]byte, error) {
+	f, c := o.f, o.c
+	src := f.job.Source
+	if err := f.step(StageEncoding); err != nil {
+		return nil, err
+	}
+	enc := func(img image.Image, q int) ([]byte, error) {
+		var buf bytes.Buffer
+		if err := codec.Encode(&buf, img, codec.EncodeOptions{Format: o.format, Quality: q, PNGCompression: c.PNGLevel}); err != nil {
+			return nil, fileErr(src.Path, ErrWrite, err, "cannot encode %s: %v", o.format, err)
+		}
+		return buf.Bytes(), nil
+	}
+	q := 0
+	if o.format.HasQuality() {
+		q = c.Quality
+		if q == 0 {
+			q = 90
+		}
+	}
+	var data []byte
+	if c.Size.Max > 0 {
+		r, err := c.Size.fit(img, q, enc)
+		if fe := (*FileError)(nil); errors.As(err, &fe) && fe.Path == "" {
+			fe.Path = src.Path
+		}
+		if err != nil {
+			return nil, err
+		}
+		data, q, img = r.data, r.quality, r.img
+	} else {
+		var err error
+		if data, err = enc(img, q); err != nil {
+			return nil, err
+		}
+	}
+	o.quality = q
+	if b := img.Bounds(); b.Dx() != o.width || b.Dy() != o.height {
+		o.width, o.height = b.Dx(), b.Dy()
+		o.fields.Width, o.fields.Height = o.width, o.height
+		if err := o.name(); err != nil {
+			return nil, err
+		}
+	}
+	if c.OnlyIfSmaller && string(o.format) == f.info.Format && o.width == f.w && o.height == f.h &&
+		int64(len(data)) >= f.info.Size && (c.Size.Max == 0 || f.info.Size <= c.Size.Max) {
+		if orig, err := os.ReadFile(src.Path); err == nil && int64(len(orig)) == f.info.Size {
+			data, o.copied, o.quality = orig, true, 0
+		}
+	}
+	return data, nil
+}
+
+// write moves the output's bytes into place at its name (see WriteAtomic).
+func (o *outputRun) write(data []byte) error {
+	f, c := o.f, o.c
+	if err := f.step(StageWriting); err != nil {
+		return err
+	}
+	final, err := writeAtomic(f.ctx, o.target, c.OnExists, f.p.s.AdoptIdentical, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+	o.final = final
+	if err != nil {
+		var fe *FileError
+		if errors.As(err, &fe) && fe.Kind == ErrCanceled {
+			fe.Path = f.job.Source.Path
+		}
+		return err
+	}
+	o.bytes = int64(len(data))
+	return nil
+}
+
+func (o *outputRun) result() OutputResult {
+	return OutputResult{Index: o.i, Output: o.final, Width: o.width, Height: o.height, BytesOut: o.bytes,
+		Quality: o.quality, Copied: o.copied, Err: o.err}
+}
