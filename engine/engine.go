@@ -114,20 +114,32 @@ func isInside(path, dir string) bool {
 // sources and Settings.AllowSourceOverwrite is not set.
 var ErrOverwritesSources = errors.New("the output folder would overwrite source files")
 
-// Record is one input's outcome, as written to the JSON report.
+// Record is one output's outcome for one input, as written to the JSON
+// report: a batch with one output has one record per input, as before
+// outputs existed; with several, each record names its output.
 type Record struct {
-	Input    string             `json:"input"`
-	Status   string             `json:"status"` // done, skipped, failed, canceled
-	Output   string             `json:"output,omitempty"`
-	Error    string             `json:"error,omitempty"`
-	Reason   string             `json:"reason,omitempty"` // a stable error class: "truncated", "too large", …
-	Worker   int                `json:"worker"`
-	Width    int                `json:"width,omitempty"` // output size
-	Height   int                `json:"height,omitempty"`
-	BytesIn  int64              `json:"bytes_in"`
-	BytesOut int64              `json:"bytes_out,omitempty"`
-	StageMS  map[string]float64 `json:"stage_ms,omitempty"` // milliseconds per stage
-	TotalMS  float64            `json:"total_ms"`
+	Input  string `json:"input"`
+	Status string `json:"status"` // done, skipped, failed, canceled
+	// OutputIndex and OutputName say which output of the batch this is
+	// (only when it has several): its place from 0 and its label, folder
+	// or "output N".
+	OutputIndex int    `json:"output_index,omitempty"`
+	OutputName  string `json:"output_name,omitempty"`
+	Output      string `json:"output,omitempty"`
+	Error       string `json:"error,omitempty"`
+	Reason      string `json:"reason,omitempty"` // a stable error class: "truncated", "too large", …
+	Worker      int    `json:"worker"`
+	Width       int    `json:"width,omitempty"` // output size
+	Height      int    `json:"height,omitempty"`
+	BytesIn     int64  `json:"bytes_in"`
+	BytesOut    int64  `json:"bytes_out,omitempty"`
+	// Quality is the quality the output was written at (a size target
+	// searches it); CopiedSource, that only-if-smaller wrote the source's
+	// bytes instead.
+	Quality      int                `json:"quality,omitempty"`
+	CopiedSource bool               `json:"copied_source,omitempty"`
+	StageMS      map[string]float64 `json:"stage_ms,omitempty"` // milliseconds per stage, of the whole input
+	TotalMS      float64            `json:"total_ms"`
 }
 
 // Summary is the end of a batch.
@@ -160,6 +172,7 @@ type Run struct {
 	sup     *isolation.Supervisor // process isolation, else nil
 	journal *journal.Writer       // Settings.Journal, else nil
 	files   []fileState           // by job ID
+	outs    []processing.Output   // the batch's outputs
 
 	mu      sync.Mutex
 	records []Record
@@ -168,15 +181,27 @@ type Run struct {
 	warn    []string
 }
 
-// fileState is what the journal needs to know about a source.
+// fileState is what the journal and the records need to know about a
+// source. prepare fills it before the pool starts; then only the job's
+// worker touches it (the job, its outputs' callbacks, its record).
 type fileState struct {
 	abs     string
+	size    int64
 	modTime int64 // Unix nanoseconds
+	// only lists the outputs to make when an earlier run made the others
+	// (before holds their entries); nil makes all.
+	only   []int
+	before []*journal.Entry
+	// got holds each output as the job told it finished; journaled, that
+	// its journal line is written.
+	got       []*processing.OutputResult
+	journaled []bool
 }
 
 // Check validates settings and the batch without running anything: the
-// filter chain, the encoder options, and that no output replaces a source
-// unless allowed.
+// filter chains, the encoder options, the outputs and their names (no two
+// writing the same file), and that no output replaces a source unless
+// allowed.
 func Check(b Batch, s Settings) (*processing.Processor, error) {
 	ps := s.Processing
 	ps.OverwriteSources = s.AllowSourceOverwrite
@@ -184,11 +209,17 @@ func Check(b Batch, s Settings) (*processing.Processor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.Processing.OnExists == processing.Overwrite && !s.AllowSourceOverwrite {
+	if s.AllowSourceOverwrite {
+		return proc, nil
+	}
+	for _, o := range proc.Outputs() {
+		if o.OnExists != processing.Overwrite {
+			continue
+		}
 		for _, src := range b.Sources {
 			// The real format is known only after reading the header; the
 			// extension of the source is a good guess for "same".
-			target := s.Processing.Naming.Target(src, guessFormat(src, s.Processing.Format))
+			target := o.Naming.Target(src, guessFormat(src, o.Format))
 			if samePath(src.Path, target) {
 				return nil, fmt.Errorf("%w (%s would be replaced); choose another folder, a prefix or suffix, or allow it explicitly", ErrOverwritesSources, src.Path)
 			}
@@ -213,7 +244,10 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 	// An output moved into place just before a kill is not in the journal:
 	// with Rename, a resumed batch would write it again as name-1. It finds
 	// it instead (the bytes are the same: processing is deterministic).
-	s.Processing.AdoptIdentical = s.Resume && s.Processing.OnExists == processing.Rename
+	s.Processing.AdoptIdentical = false
+	for _, o := range s.Processing.OutputList() {
+		s.Processing.AdoptIdentical = s.Processing.AdoptIdentical || (s.Resume && o.OnExists == processing.Rename)
+	}
 	proc, err := Check(b, s)
 	if err != nil {
 		return nil, err
@@ -238,7 +272,7 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	r := &Run{cancel: cancel, done: make(chan struct{})}
+	r := &Run{cancel: cancel, done: make(chan struct{}), outs: proc.Outputs()}
 	r.pool = pool.New(pool.Options{
 		Workers:      s.Workers,
 		MemoryBudget: s.MemoryBudget,
@@ -257,12 +291,13 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 			return nil, err
 		}
 	}
-	sources := planNames(b.Sources, s.Processing)
+	sources := planNames(b.Sources, proc)
 	r.files = make([]fileState, len(sources))
 	jobs := make([]pool.Job, len(sources))
 	costs := make([]int64, len(sources))
 	for i, src := range sources {
-		jobs[i] = pool.Job{ID: i, Name: src.Path, Size: src.Size, Run: r.jobFor(proc, src, &costs[i])}
+		r.files[i].size = src.Size
+		jobs[i] = pool.Job{ID: i, Name: src.Path, Size: src.Size, Run: r.jobFor(proc, i, src, &costs[i])}
 	}
 	if s.Journal {
 		if r.journal, err = journal.Open(outDir); err != nil {
@@ -278,7 +313,11 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 		defer cancel()
 		resumed := r.prepare(ctx, jobs, costs, s, prior, fp)
 		if r.journal != nil {
-			r.warnIf(r.journal.Begin(journal.Header{Settings: fp, Total: len(jobs), Resumed: resumed}))
+			h := journal.Header{Settings: fp, Total: len(jobs), Resumed: resumed}
+			if len(r.outs) > 1 {
+				h.Outputs = len(r.outs)
+			}
+			r.warnIf(r.journal.Begin(h))
 		}
 		err := r.pool.Run(ctx, jobs)
 		if r.sup != nil {
@@ -316,17 +355,20 @@ func (r *Run) warnIf(err error) {
 }
 
 // jobFor makes the pool job that processes one source, in this process or
-// in its worker's process. cost is read when the job runs.
-func (r *Run) jobFor(proc *processing.Processor, src processing.Source, cost *int64) func(context.Context, pool.Progress) pool.Outcome {
+// in its worker's process. cost and the file's state are read when the job
+// runs (prepare fills them first).
+func (r *Run) jobFor(proc *processing.Processor, id int, src processing.Source, cost *int64) func(context.Context, pool.Progress) pool.Outcome {
 	return func(ctx context.Context, p pool.Progress) pool.Outcome {
 		stage := func(stage string) error { return p.Stage(pool.State(stage)) }
+		only := r.files[id].only
+		told := func(o processing.OutputResult) { r.outputDone(id, o) }
 		var res processing.Result
 		var err error
 		if r.sup != nil {
-			job := isolation.Job{Source: src, Settings: proc.Settings(), Cost: *cost}
+			job := isolation.Job{Source: src, Settings: proc.Settings(), Cost: *cost, Only: only, OnOutput: told}
 			res, err = r.sup.Process(ctx, p.Worker(), job, stage)
 		} else {
-			res, err = proc.Process(ctx, src, stage)
+			res, err = proc.Run(ctx, processing.Job{Source: src, Only: only, Stage: stage, Output: told})
 		}
 		out := pool.Outcome{Status: pool.Done, BytesOut: res.BytesOut, Pixels: res.Info.Pixels(), Value: res}
 		if err != nil {
@@ -344,52 +386,141 @@ func (r *Run) jobFor(proc *processing.Processor, src processing.Source, cost *in
 	}
 }
 
-// record turns a pool result into a Record; it runs on the worker, briefly.
+// outputDone takes an output the job says is finished: its journal line is
+// written now, once the output is in place, so that a kill before the
+// file's next output redoes only that one. It runs on the job's worker.
+func (r *Run) outputDone(id int, o processing.OutputResult) {
+	f := &r.files[id]
+	if o.Index < 0 || o.Index >= len(r.outs) {
+		return
+	}
+	if f.got == nil {
+		f.got, f.journaled = make([]*processing.OutputResult, len(r.outs)), make([]bool, len(r.outs))
+	}
+	f.got[o.Index] = &o
+	status, reason := describe(o.Err)
+	r.journalOutput(id, o.Index, Record{Status: status, Reason: reason, Output: o.Output, Error: errText(o.Err)})
+}
+
+// journalOutput writes output out's journal line once, unless it was
+// cancelled (to be done again) or done by an earlier run.
+func (r *Run) journalOutput(id, out int, rec Record) {
+	f := &r.files[id]
+	if r.journal == nil || rec.Status == "canceled" || rec.Reason == "done before" || (f.journaled != nil && f.journaled[out]) {
+		return
+	}
+	if f.journaled == nil {
+		f.journaled = make([]bool, len(r.outs))
+	}
+	f.journaled[out] = true
+	if rec.Status != "done" && rec.Status != "skipped" {
+		rec.Output = ""
+	}
+	r.warnIf(r.journal.Add(journal.Entry{Path: f.abs, Out: out, Size: f.size, ModTime: f.modTime, Status: rec.Status,
+		Output: rec.Output, Reason: rec.Reason, Error: rec.Error}))
+}
+
+// describe gives an outcome's status and reason for reports and the
+// journal.
+func describe(err error) (status, reason string) {
+	if err == nil {
+		return "done", ""
+	}
+	status, reason = "failed", processing.KindOf(err).String()
+	switch processing.KindOf(err) {
+	case processing.ErrExists:
+		status = "skipped"
+	case processing.ErrCanceled:
+		status = "canceled"
+	}
+	var pe *pool.PanicError
+	var we *isolation.WorkerError
+	var db *errDoneBefore
+	switch {
+	case errors.As(err, &pe):
+		reason = "crash"
+	case errors.As(err, &we):
+		reason = we.Reason // crash, timeout, out of memory
+	case errors.Is(err, pool.ErrOverBudget):
+		reason = "over budget"
+	case errors.As(err, &db):
+		status, reason = "skipped", "done before"
+	}
+	return status, reason
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// record turns a pool result into a Record per output; it runs on the
+// worker, briefly. Each output's outcome is what the job told of it, what
+// an earlier run did (resume), or else the job's own outcome (a worker
+// process that died, a panic, a file never started).
 func (r *Run) record(res pool.Result) {
-	rec := Record{
-		Input: res.Job.Name, Status: res.Status.String(), Worker: res.Worker, BytesIn: res.Job.Size,
-		BytesOut: res.BytesOut, TotalMS: ms(res.Duration),
-	}
-	if pr, ok := res.Value.(processing.Result); ok {
-		rec.Output, rec.Width, rec.Height = pr.Output, pr.Width, pr.Height
-	}
-	if res.Err != nil {
-		rec.Error = res.Err.Error()
-		rec.Reason = processing.KindOf(res.Err).String()
-		var pe *pool.PanicError
-		var we *isolation.WorkerError
-		var db *errDoneBefore
-		switch {
-		case errors.As(res.Err, &pe):
-			rec.Reason = "crash"
-		case errors.As(res.Err, &we):
-			rec.Reason = we.Reason // crash, timeout, out of memory
-		case errors.Is(res.Err, pool.ErrOverBudget):
-			rec.Reason = "over budget"
-		case errors.As(res.Err, &db):
-			rec.Reason, rec.Output = "done before", db.output
-		}
-	}
-	if rec.Status != "done" {
-		rec.Width, rec.Height = 0, 0
-		if rec.Status != "skipped" {
-			rec.Output = ""
-		}
-	}
+	base := Record{Input: res.Job.Name, Worker: res.Worker, BytesIn: res.Job.Size, TotalMS: ms(res.Duration)}
 	if len(res.Stages) > 0 {
-		rec.StageMS = make(map[string]float64, len(res.Stages))
+		base.StageMS = make(map[string]float64, len(res.Stages))
 		for _, st := range res.Stages {
-			rec.StageMS[string(st.Stage)] += ms(st.Duration)
+			base.StageMS[string(st.Stage)] += ms(st.Duration)
 		}
 	}
-	if r.journal != nil && rec.Status != "canceled" && rec.Reason != "done before" {
-		f := r.files[res.Job.ID]
-		r.warnIf(r.journal.Add(journal.Entry{Path: f.abs, Size: res.Job.Size, ModTime: f.modTime, Status: rec.Status,
-			Output: rec.Output, Reason: rec.Reason, Error: rec.Error}))
+	f := &r.files[res.Job.ID]
+	pr, _ := res.Value.(processing.Result)
+	recs := make([]Record, 0, len(r.outs))
+	for j := range r.outs {
+		rec := base
+		if len(r.outs) > 1 {
+			rec.OutputIndex, rec.OutputName = j, r.outs[j].Name(j)
+		}
+		switch o := r.outcome(f, pr, j); {
+		case j < len(f.before) && f.before[j] != nil:
+			rec.Status, rec.Reason, rec.Output = "skipped", "done before", f.before[j].Output
+			rec.Error = (&errDoneBefore{output: rec.Output}).Error()
+		case o != nil:
+			rec.Status, rec.Reason = describe(o.Err)
+			rec.Error, rec.Output, rec.Width, rec.Height = errText(o.Err), o.Output, o.Width, o.Height
+			rec.BytesOut, rec.Quality, rec.CopiedSource = o.BytesOut, o.Quality, o.Copied
+		default:
+			rec.Status = res.Status.String()
+			if res.Err != nil {
+				_, rec.Reason = describe(res.Err)
+				rec.Error = res.Err.Error()
+				var db *errDoneBefore
+				if errors.As(res.Err, &db) {
+					rec.Output = db.output
+				}
+			}
+		}
+		if rec.Status != "done" {
+			rec.Width, rec.Height, rec.Quality = 0, 0, 0
+			if rec.Status != "skipped" {
+				rec.Output = ""
+			}
+		}
+		r.journalOutput(res.Job.ID, j, rec)
+		recs = append(recs, rec)
 	}
 	r.mu.Lock()
-	r.records = append(r.records, rec)
+	r.records = append(r.records, recs...)
 	r.mu.Unlock()
+}
+
+// outcome is output j's result as the job told it, or as its Result holds
+// it; nil when the job ended without one.
+func (r *Run) outcome(f *fileState, pr processing.Result, j int) *processing.OutputResult {
+	if j < len(f.got) && f.got[j] != nil {
+		return f.got[j]
+	}
+	for i := range pr.Outputs {
+		if pr.Outputs[i].Index == j {
+			return &pr.Outputs[i]
+		}
+	}
+	return nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"path/filepath"
-	"strings"
 
 	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/processing"
@@ -21,22 +20,58 @@ func guessFormat(src processing.Source, f codec.Format) codec.Format {
 	return codec.PNG
 }
 
-// planNames gives every source of a batch its own output name: when two
-// sources would be written to the same file (photo.jpg and photo.png as PNG,
-// or a.JPG and a.jpg on a case-insensitive disk), the later ones in the
-// batch's order get Dup = 1, 2, … The order is the walk's, so a second run
-// plans the same names and "skip" finds each output again.
-func planNames(sources []processing.Source, s processing.Settings) []processing.Source {
+// Plan numbers a batch's sources and gives every output of every source
+// its own name: each source gets its position (Index, what {n} counts),
+// and when an output's name is already taken by an earlier source or
+// output of the batch (photo.jpg and photo.png both written as PNG, or
+// a.JPG and a.jpg on a case-insensitive disk, or a thumbnail template
+// giving a name the web output already has), the later one gets
+// Dup[output] = 1, 2, … ("photo-1.png").
+//
+// It is a pure function of the sources in their order and the settings,
+// reading no file: the same batch always gets the same plan, so a second
+// run (or a resumed one) names each output the same and finds it again,
+// and a plan can be computed once and written down (the sources with their
+// Index and Dup are the whole of it). Names are compared with the fields
+// read from inside the files ({date}, {camera}, {width}…) standing for
+// whatever the files hold; templates made of those fields alone, with
+// nothing from the source's path or number, are not numbered: their names
+// clash or not by content, and -on-exists decides when they are written.
+func Plan(sources []processing.Source, s processing.Settings) ([]processing.Source, error) {
+	proc, err := processing.NewProcessor(s)
+	if err != nil {
+		return nil, err
+	}
+	return planNames(sources, proc), nil
+}
+
+func planNames(sources []processing.Source, proc *processing.Processor) []processing.Source {
+	outs := proc.Outputs()
 	out := make([]processing.Source, len(sources))
-	taken := make(map[string]bool, len(sources))
+	taken := make(map[string]bool, len(sources)*len(outs))
 	for i, src := range sources {
-		f := guessFormat(src, s.Format)
-		for src.Dup = 0; ; src.Dup++ {
-			key := strings.ToLower(s.Naming.Target(src, f))
-			if !taken[key] {
-				taken[key] = true
-				break
+		src.Index, src.Dup = i, nil
+		dups := make([]int, len(outs))
+		any := false
+		for j, o := range outs {
+			f := guessFormat(src, o.Format)
+			src.Dup = dups
+			for {
+				key, numbered := proc.PlanKey(src, j, f)
+				if !numbered {
+					break
+				}
+				if !taken[key] {
+					taken[key] = true
+					break
+				}
+				dups[j]++
+				any = true
 			}
+		}
+		src.Dup = nil
+		if any {
+			src.Dup = dups
 		}
 		out[i] = src
 	}

@@ -49,18 +49,18 @@ func settingsFingerprint(ps processing.Settings) string {
 
 // prepare reads what the jobs need before they start, a few files at a
 // time: modification times for the journal, what an earlier run finished
-// (those jobs become "done before"), and with a memory budget each file's
+// (a job whose every output was made becomes "done before"; one with some
+// made makes the others only), and with a memory budget each file's
 // estimated memory from its header. It returns the count done before.
 func (r *Run) prepare(ctx context.Context, jobs []pool.Job, costs []int64, s Settings, prior *journal.Journal, fp string) int {
 	needStat, needCost := s.Journal || prior != nil, s.MemoryBudget > 0
 	if !needStat && !needCost {
 		return 0
 	}
-	var steps []*processing.Pipeline
-	for _, st := range s.Processing.Chain {
-		if p, err := (processing.Chain{st}).Compile(); err == nil && p.Len() > 0 {
-			steps = append(steps, p)
-		}
+	head := stepsOf(s.Processing.Chain)
+	tails := make([][]*processing.Pipeline, len(r.outs))
+	for i, o := range r.outs {
+		tails[i] = stepsOf(o.Chain)
 	}
 	var next, resumed int64
 	var mu sync.Mutex
@@ -82,8 +82,8 @@ func (r *Run) prepare(ctx context.Context, jobs []pool.Job, costs []int64, s Set
 					if st, err := os.Stat(job.Name); err == nil {
 						f.modTime = st.ModTime().UnixNano()
 					}
-					if e, ok := prior.Done(f.abs, job.Size, f.modTime, fp); ok {
-						job.Run = doneBefore(e)
+					if r.lookupPrior(f, prior, job.Size, fp) {
+						job.Run = doneBefore(*f.before[0])
 						mu.Lock()
 						resumed++
 						mu.Unlock()
@@ -92,7 +92,7 @@ func (r *Run) prepare(ctx context.Context, jobs []pool.Job, costs []int64, s Set
 				}
 				if needCost {
 					if info, err := codec.Probe(job.Name, s.Processing.Decode); err == nil {
-						job.Cost = jobCost(info, steps, !s.Processing.Decode.NoOrientation)
+						job.Cost = jobCost(info, head, tails, !s.Processing.Decode.NoOrientation)
 						costs[i] = job.Cost
 					}
 				}
@@ -106,13 +106,47 @@ func (r *Run) prepare(ctx context.Context, jobs []pool.Job, costs []int64, s Set
 	return int(resumed)
 }
 
+// lookupPrior looks up each output of an input in the prior run's journal:
+// it fills f.before, and f.only with the outputs still to make, and
+// reports whether every output was made.
+func (r *Run) lookupPrior(f *fileState, prior *journal.Journal, size int64, fp string) bool {
+	var todo []int
+	for j := range r.outs {
+		if e, ok := prior.DoneOutput(f.abs, j, size, f.modTime, fp); ok {
+			if f.before == nil {
+				f.before = make([]*journal.Entry, len(r.outs))
+			}
+			f.before[j] = &e
+			continue
+		}
+		todo = append(todo, j)
+	}
+	if f.before != nil && len(todo) > 0 {
+		f.only = todo
+	}
+	return len(todo) == 0
+}
+
+// stepsOf compiles each enabled step of a chain on its own (for sizes).
+func stepsOf(c processing.Chain) []*processing.Pipeline {
+	var steps []*processing.Pipeline
+	for _, st := range c {
+		if p, err := (processing.Chain{st}).Compile(); err == nil && p.Len() > 0 {
+			steps = append(steps, p)
+		}
+	}
+	return steps
+}
+
 // jobCost estimates the memory one file needs while it is processed, from
 // its header: the decoded image (bytes per pixel by format: JPEG decodes to
 // YCbCr, at most 3, GIF to a palette, 1, the others up to NRGBA, 4), an
 // upright NRGBA copy when EXIF orientation turns it, and two NRGBA buffers
 // (4 bytes a pixel) of the largest image a filter step makes: its output
-// beside the step before's, or a blur's intermediate pass.
-func jobCost(info codec.Info, steps []*processing.Pipeline, orient bool) int64 {
+// beside the step before's, or a blur's intermediate pass. With several
+// outputs, the head's result stays while each output's own steps run: the
+// largest of those is added, with the head's result.
+func jobCost(info codec.Info, head []*processing.Pipeline, tails [][]*processing.Pipeline, orient bool) int64 {
 	px := info.Pixels()
 	bpp := int64(4)
 	switch info.Format {
@@ -126,12 +160,26 @@ func jobCost(info codec.Info, steps []*processing.Pipeline, orient bool) int64 {
 		cost += 4 * px
 	}
 	w, h := info.Upright()
+	largest := largestStep(head, &w, &h)
+	var tailCost int64
+	for _, tail := range tails {
+		if len(tail) > 0 {
+			tw, th := w, h
+			tailCost = max(tailCost, 4*int64(w)*int64(h)+2*4*largestStep(tail, &tw, &th))
+		}
+	}
+	return cost + 2*4*largest + tailCost
+}
+
+// largestStep runs the sizes of steps from *w x *h, leaves the last size
+// there and returns the largest image made on the way.
+func largestStep(steps []*processing.Pipeline, w, h *int) int64 {
 	var largest int64
 	for _, st := range steps {
-		w, h, _ = st.OutputSize(w, h)
-		largest = max(largest, int64(w)*int64(h))
+		*w, *h, _ = st.OutputSize(*w, *h)
+		largest = max(largest, int64(*w)*int64(*h))
 	}
-	return cost + 2*4*largest
+	return largest
 }
 
 // errDoneBefore is the outcome of an input an earlier run finished.

@@ -54,11 +54,11 @@ func TestMain(m *testing.M) {
 //	gomaxprocs  returns its GOMAXPROCS as the result's width
 //	spin     keeps two goroutines busy for a second
 func testHandler(real handler) handler {
-	return func(ctx context.Context, job *jobRequest, stage processing.StageFunc) (processing.Result, error) {
+	return func(ctx context.Context, job *jobRequest, stage processing.StageFunc, output func(processing.OutputResult)) (processing.Result, error) {
 		name := filepath.Base(job.Source.Path)
 		what, ok := strings.CutPrefix(name, testPrefix)
 		if !ok {
-			return real(ctx, job, stage)
+			return real(ctx, job, stage, output)
 		}
 		if err := stage(processing.StageDecoding); err != nil {
 			return processing.Result{}, canceled(job.Source.Path, err)

@@ -20,6 +20,7 @@ import (
 //	parent → child   job {source, settings, cost}
 //	child  → parent  stage {stage}        (once per stage)
 //	parent → child   go | stop            (the answer to each stage)
+//	child  → parent  output {result, error} (once per output, as it is finished)
 //	child  → parent  result {result, error, peak memory}
 //
 // The parent may send cancel at any time: the child cancels the job's
@@ -28,7 +29,7 @@ import (
 // child at a stage boundary exactly like a goroutine worker.
 
 // protocolVersion is checked in the ready message.
-const protocolVersion = 1
+const protocolVersion = 2
 
 // maxFrame bounds one frame, so that a child writing garbage on its standard
 // output cannot make the supervisor allocate gigabytes.
@@ -43,6 +44,7 @@ const (
 	opGo     = "go"
 	opStop   = "stop"
 	opCancel = "cancel"
+	opOutput = "output"
 	opResult = "result"
 )
 
@@ -55,6 +57,7 @@ type message struct {
 	Job     *jobRequest `json:"job,omitempty"`
 	Stage   string      `json:"stage,omitempty"`
 	Result  *jobResult  `json:"result,omitempty"`
+	Output  *outputDone `json:"output,omitempty"`
 }
 
 // config is sent once, before the first job.
@@ -68,11 +71,21 @@ type jobRequest struct {
 	Source   processing.Source   `json:"source"`
 	Settings processing.Settings `json:"settings"`
 	Cost     int64               `json:"cost,omitempty"` // estimated memory, bytes
+	Only     []int               `json:"only,omitempty"` // the outputs to make; nil: all
+}
+
+// outputDone is one output the child finished (processing.Job.Output).
+type outputDone struct {
+	Result processing.OutputResult `json:"result"`
+	Err    *wireError              `json:"error,omitempty"`
 }
 
 type jobResult struct {
 	Result processing.Result `json:"result"`
 	Err    *wireError        `json:"error,omitempty"`
+	// OutErrs are the errors of Result.Outputs, in order (an error does not
+	// travel inside the result).
+	OutErrs []*wireError `json:"out_errors,omitempty"`
 	// PeakRSS is the child's high-water mark of resident memory so far.
 	PeakRSS int64 `json:"peak_rss,omitempty"`
 }

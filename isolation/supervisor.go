@@ -14,12 +14,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
-	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/pool"
 	"github.com/picpool/picpool/processing"
 )
@@ -69,6 +69,11 @@ type Job struct {
 	// Cost is the job's estimated memory in bytes (0: unknown); the child
 	// uses it as its garbage collector's goal during the job.
 	Cost int64
+	// Only and OnOutput are processing.Job's: the outputs to make (nil:
+	// all), and a function told as each output is finished, as the child
+	// finishes it (before its next output starts).
+	Only     []int
+	OnOutput func(processing.OutputResult)
 }
 
 // DefaultCommand is this program run as a worker: "picpool __worker".
@@ -183,7 +188,12 @@ func (s *Supervisor) Process(ctx context.Context, worker int, job Job, stage pro
 	sl.peak = max(sl.peak, c.peak())
 	sl.mu.Unlock()
 	if current == processing.StageWriting {
-		s.markDirty(filepath.Dir(job.Settings.Naming.Target(job.Source, codec.PNG)))
+		// Where the output was being written: each output's folder (its
+		// template may add sub-folders from the file's fields: Close sweeps
+		// below it).
+		for _, o := range job.Settings.OutputList() {
+			s.markDirty(o.Naming.Dir)
+		}
 	}
 	return res, c.deathError(job.Source.Path, current, s.opts)
 }
@@ -199,7 +209,7 @@ const (
 func (s *Supervisor) converse(ctx context.Context, c *child, job Job, stage processing.StageFunc) (res processing.Result, current string, err error) {
 	current = "starting"
 	c.stderr.reset()
-	if err := c.out.send(message{Op: opJob, Job: &jobRequest{Source: job.Source, Settings: job.Settings, Cost: job.Cost}}); err != nil {
+	if err := c.out.send(message{Op: opJob, Job: &jobRequest{Source: job.Source, Settings: job.Settings, Cost: job.Cost, Only: job.Only}}); err != nil {
 		c.kill(ReasonCrash, "")
 	}
 	left := s.opts.Timeout
@@ -247,13 +257,25 @@ func (s *Supervisor) converse(ctx context.Context, c *child, job Job, stage proc
 					c.kill(ReasonCrash, "")
 				}
 				arm()
+			case opOutput:
+				if m.Output != nil && job.OnOutput != nil {
+					o := m.Output.Result
+					o.Err = m.Output.Err.err()
+					job.OnOutput(o)
+				}
 			case opResult:
 				if m.Result == nil {
 					c.kill(ReasonCrash, "the worker process sent an empty result")
 					continue
 				}
 				c.notePeak(uint64(max(m.Result.PeakRSS, 0)))
-				return m.Result.Result, "", m.Result.Err.err()
+				res := m.Result.Result
+				for i := range res.Outputs {
+					if i < len(m.Result.OutErrs) {
+						res.Outputs[i].Err = m.Result.OutErrs[i].err()
+					}
+				}
+				return res, "", m.Result.Err.err()
 			}
 		case <-timeout():
 			c.kill(ReasonTimeout, "")
@@ -351,30 +373,29 @@ func (s *Supervisor) markDirty(dir string) {
 	s.mu.Unlock()
 }
 
-// RemoveTemp removes the temporary files of processing.WriteAtomic directly
-// in dir (not below it) and returns their names. Call it only while no
-// worker writes there.
+// RemoveTemp removes the temporary files of processing.WriteAtomic in dir
+// and below it and returns their names. Call it only while no worker
+// writes there (Close calls it once every child has stopped).
 func RemoveTemp(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, nil
-		}
-		return nil, err
-	}
 	var removed []string
 	var errs []error
-	for _, e := range entries {
-		if e.Type().IsRegular() && processing.IsTemp(e.Name()) {
-			p := filepath.Join(dir, e.Name())
-			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
 				errs = append(errs, err)
-				continue
+			}
+			return nil
+		}
+		if d.Type().IsRegular() && processing.IsTemp(d.Name()) {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+				return nil
 			}
 			removed = append(removed, p)
 		}
-	}
-	return removed, errors.Join(errs...)
+		return nil
+	})
+	return removed, errors.Join(append(errs, err)...)
 }
 
 // WorkerStats are one worker process's live figures.

@@ -32,7 +32,7 @@ var ErrParentGone = errors.New("isolation: the supervisor is gone")
 const orphanGrace = 2 * time.Second
 
 // handler processes one job in a worker process.
-type handler func(ctx context.Context, job *jobRequest, stage processing.StageFunc) (processing.Result, error)
+type handler func(ctx context.Context, job *jobRequest, stage processing.StageFunc, output func(processing.OutputResult)) (processing.Result, error)
 
 // Serve is a worker process's main loop: it reads jobs from r and writes
 // stage events and results to w until r ends. Nothing else may write to w.
@@ -49,7 +49,7 @@ type processorCache struct {
 	proc *processing.Processor
 }
 
-func (c *processorCache) process(ctx context.Context, job *jobRequest, stage processing.StageFunc) (processing.Result, error) {
+func (c *processorCache) process(ctx context.Context, job *jobRequest, stage processing.StageFunc, output func(processing.OutputResult)) (processing.Result, error) {
 	key, err := json.Marshal(job.Settings)
 	if err != nil {
 		return processing.Result{}, err
@@ -61,7 +61,7 @@ func (c *processorCache) process(ctx context.Context, job *jobRequest, stage pro
 		}
 		c.key, c.proc = key, p
 	}
-	return c.proc.Process(ctx, job.Source, stage)
+	return c.proc.Run(ctx, processing.Job{Source: job.Source, Only: job.Only, Stage: stage, Output: output})
 }
 
 // childState is what the reading goroutine shares with the job loop.
@@ -167,13 +167,16 @@ func serve(r io.Reader, w io.Writer, handle handler) error {
 				return ErrParentGone
 			}
 		}
+		output := func(o processing.OutputResult) {
+			out.send(message{Op: opOutput, Output: &outputDone{Result: o, Err: toWire(o.Err)}})
+		}
 		setJobMemoryGoal(job.Cost, limit)
 		done := make(chan struct{})
 		var res processing.Result
 		var jobErr error
 		go func() {
 			defer close(done)
-			res, jobErr = handle(ctx, job, stage)
+			res, jobErr = handle(ctx, job, stage, output)
 		}()
 		select {
 		case <-done:
@@ -190,7 +193,11 @@ func serve(r io.Reader, w io.Writer, handle handler) error {
 		st.setCancel(nil)
 		cancel()
 		releaseMemory()
-		err := out.send(message{Op: opResult, Result: &jobResult{Result: res, Err: toWire(jobErr), PeakRSS: peakRSS()}})
+		outErrs := make([]*wireError, len(res.Outputs))
+		for i, o := range res.Outputs {
+			outErrs[i] = toWire(o.Err)
+		}
+		err := out.send(message{Op: opResult, Result: &jobResult{Result: res, Err: toWire(jobErr), OutErrs: outErrs, PeakRSS: peakRSS()}})
 		if err != nil {
 			return err
 		}

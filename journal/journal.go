@@ -1,11 +1,13 @@
 // Package journal is the resume journal: an append-only file in the output
-// folder with one JSON line per finished input (path, size, modification
-// time, status, output), so that a batch cut short by a crash, a kill or a
-// power cut can be resumed where it stopped.
+// folder with one JSON line per finished output of each input (path, size,
+// modification time, which output, status, file written), so that a batch
+// cut short by a crash, a kill or a power cut can be resumed where it
+// stopped: an input whose web copy was written before the kill and whose
+// thumbnail was not is resumed by making the thumbnail alone.
 //
 // Each run appends a start line (with a fingerprint of its settings), one
-// line per input it finished, flushed to disk after that input's output was
-// moved into place, and an end line when every input has been through. A run
+// line per output it finished, flushed to disk after that output was moved
+// into place, and an end line when every input has been through. A run
 // with no end line is unfinished. A torn last line (power cut in the middle
 // of a write) is ignored.
 package journal
@@ -32,9 +34,10 @@ import (
 // extension keep it out of folder walks for images.
 const FileName = ".picpool-journal.jsonl"
 
-// Entry is one finished input.
+// Entry is one finished output of an input.
 type Entry struct {
-	Path    string `json:"path"` // absolute
+	Path    string `json:"path"`          // absolute
+	Out     int    `json:"out,omitempty"` // which output of the batch, from 0
 	Size    int64  `json:"size"`
 	ModTime int64  `json:"mtime_ns"` // modification time, Unix nanoseconds
 	Status  string `json:"status"`   // done, skipped or failed
@@ -55,6 +58,7 @@ type line struct {
 type Header struct {
 	Settings string `json:"settings"`          // the settings' fingerprint
 	Total    int    `json:"total"`             // inputs in the batch
+	Outputs  int    `json:"outputs,omitempty"` // outputs of each input, when more than one
 	Resumed  int    `json:"resumed,omitempty"` // of those, done by an earlier run
 }
 
@@ -125,8 +129,8 @@ func syncDir(dir string) {
 	}
 }
 
-// Add records a finished input and returns once the line is on disk. Lines
-// of concurrent calls share one flush.
+// Add records a finished output and returns once the line is on disk.
+// Lines of concurrent calls share one flush.
 func (w *Writer) Add(e Entry) error {
 	return w.add(line{Event: "file", Entry: &e})
 }
@@ -201,18 +205,59 @@ type Run struct {
 	Skipped  int    // inputs skipped (output existed, or done in an earlier run)
 	Failed   int    // inputs that failed
 	Finished bool   // the run has its end line
+
+	// status is each input's status in this run so far, from its outputs'
+	// lines: failed if one failed, else done if one was made, else skipped.
+	status map[string]string
+}
+
+// count takes an output's line into the counts of its input.
+func (r *Run) count(path, status string) {
+	if r.status == nil {
+		r.status = map[string]string{}
+	}
+	prev, seen := r.status[path]
+	next := status
+	if seen && statusRank[prev] > statusRank[status] {
+		next = prev
+	}
+	r.status[path] = next
+	if seen {
+		*r.counter(prev)--
+	}
+	*r.counter(next)++
+}
+
+var statusRank = map[string]int{"skipped": 1, "done": 2, "failed": 3}
+
+func (r *Run) counter(status string) *int {
+	switch status {
+	case "done":
+		return &r.Done
+	case "skipped":
+		return &r.Skipped
+	case "failed":
+		return &r.Failed
+	}
+	return new(int)
+}
+
+// entryKey names one output of one input.
+type entryKey struct {
+	path string
+	out  int
 }
 
 // Journal is what a journal file holds.
 type Journal struct {
 	Runs    []Run
-	entries map[string]map[string]Entry // settings fingerprint -> path -> last entry
+	entries map[string]map[entryKey]Entry // settings fingerprint -> output of an input -> last entry
 }
 
 // Load reads dir's journal; a missing journal is an empty one. Lines that
 // cannot be read (a torn last line) are left out.
 func Load(dir string) (*Journal, error) {
-	j := &Journal{entries: map[string]map[string]Entry{}}
+	j := &Journal{entries: map[string]map[entryKey]Entry{}}
 	f, err := os.Open(filepath.Join(dir, FileName))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -253,20 +298,13 @@ func (j *Journal) add(raw []byte) {
 	case l.Event == "end":
 		run.Finished = true
 	case l.Event == "file" && l.Entry != nil:
-		switch l.Status {
-		case "done":
-			run.Done++
-		case "skipped":
-			run.Skipped++
-		case "failed":
-			run.Failed++
-		}
+		run.count(l.Path, l.Status)
 		m := j.entries[run.Settings]
 		if m == nil {
-			m = map[string]Entry{}
+			m = map[entryKey]Entry{}
 			j.entries[run.Settings] = m
 		}
-		m[l.Path] = *l.Entry
+		m[entryKey{l.Path, l.Out}] = *l.Entry
 	}
 }
 
@@ -278,15 +316,20 @@ func (j *Journal) Last() (Run, bool) {
 	return j.Runs[len(j.Runs)-1], true
 }
 
-// Done returns the entry of an input that a run with these settings
-// finished, when the input has not changed since (same size and
-// modification time) and its output is still there. Failed inputs are not
-// done: a resumed run tries them again.
+// Done is DoneOutput for the first (or only) output.
 func (j *Journal) Done(path string, size, modTime int64, settings string) (Entry, bool) {
+	return j.DoneOutput(path, 0, size, modTime, settings)
+}
+
+// DoneOutput returns the entry of output out of an input that a run with
+// these settings finished, when the input has not changed since (same
+// size and modification time) and the output is still there. Failed
+// outputs are not done: a resumed run tries them again.
+func (j *Journal) DoneOutput(path string, out int, size, modTime int64, settings string) (Entry, bool) {
 	if j == nil {
 		return Entry{}, false
 	}
-	e, ok := j.entries[settings][path]
+	e, ok := j.entries[settings][entryKey{path, out}]
 	if !ok || e.Size != size || e.ModTime != modTime || (e.Status != "done" && e.Status != "skipped") {
 		return Entry{}, false
 	}
