@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,9 +27,11 @@ func init() {
 // runFlags are the options of "picpool run" (and, in part, "bench").
 type runFlags struct {
 	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report string
-	quality, workers                                                         int
+	name, maxSize, tooBig                                                    string
+	quality, workers, minQuality                                             int
 	maxPixels                                                                int64
-	flat, allowOverwrite, quiet                                              bool
+	flat, allowOverwrite, quiet, onlyIfSmaller                               bool
+	outputs                                                                  outputFlags
 	// Isolation, memory and resume (see worker.go); "" where a command
 	// does not offer them: goroutines, no budget, no limits.
 	isolation, memoryBudget, workerMemory string
@@ -48,34 +52,88 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.prefix, "prefix", "", "add this before each output name")
 	fs.StringVar(&f.suffix, "suffix", "", "add this after each output name, before the extension")
 	fs.BoolVar(&f.flat, "flat", false, "write every output directly in the output folder (default: keep sub-folders)")
+	fs.StringVar(&f.name, "name", "{name}", "name `template`: {name} {ext} {folder} {n:04} {date:2006-01-02} {year} {width} {height} {camera} {lens} {artist} {copyright}")
+	fs.StringVar(&f.maxSize, "max-size", "", "size target, e.g. `300KB`: the quality is searched down to -min-quality, then the image scaled down (see -too-big)")
+	fs.IntVar(&f.minQuality, "min-quality", processing.DefaultMinQuality, "the lowest quality -max-size may choose")
+	fs.StringVar(&f.tooBig, "too-big", "scale", "when -max-size is not reached at -min-quality: scale (down until it fits) or fail")
+	fs.BoolVar(&f.onlyIfSmaller, "only-if-smaller", false, "write the source's bytes when an output in its format and size would not be smaller")
+	fs.Var(&f.outputs, "output", "add an output: `SPEC` is key=value pairs separated by ;, e.g. 'dir=thumbs;filters=resize=256x256:mode=fill;name={name}_t' (keys: "+strings.Join(specKeys(), ", ")+"); -filters is then the chain they share, the other flags their defaults")
 	fs.StringVar(&f.report, "report", "", "write a JSON report to this `file`: one record per input")
 	fs.BoolVar(&f.allowOverwrite, "allow-overwrite-sources", false, "allow outputs to replace their own sources (with -on-exists overwrite)")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only failures and the summary")
 	f.registerIsolation(fs)
 }
 
-// settings merges the preset (if any) with the flags that were set.
+// outputFlags collects -output, one output each.
+type outputFlags []processing.OutputPreset
+
+func (o *outputFlags) String() string { return "" }
+
+func (o *outputFlags) Set(spec string) error {
+	out, err := processing.ParseOutputSpec(spec)
+	if err != nil {
+		return fmt.Errorf("output %d: %w", len(*o)+1, err)
+	}
+	*o = append(*o, out)
+	return nil
+}
+
+func specKeys() []string {
+	keys := make([]string, 0, len(processing.OutputSpecKeys))
+	for k := range processing.OutputSpecKeys {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// settings merges the preset (if any) with the flags that were set. The
+// plain flags are every output's defaults: an -output's keys win over
+// them; a preset's outputs take a flag given explicitly (-format png
+// makes every output PNG). -output replaces a preset's outputs.
 func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, OnExists: processing.OnExists(f.onExists), Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat}
+	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, OnExists: processing.OnExists(f.onExists),
+		Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat, NameTemplate: f.name, MaxSize: f.maxSize, MinQuality: f.minQuality,
+		TooBig: f.tooBig, OnlyIfSmaller: f.onlyIfSmaller}
+	if set["name"] && strings.TrimSpace(f.name) == "" {
+		return engine.Settings{}, errors.New("-name: the template is empty (the default is {name})")
+	}
 	if f.preset != "" {
 		loaded, err := processing.LoadPreset(f.preset)
 		if err != nil {
 			return engine.Settings{}, err
 		}
-		override := func(name string, apply func()) {
-			if set[name] {
-				apply()
+		for _, o := range []struct {
+			flag  string
+			apply func(top *processing.Preset, out *processing.OutputPreset)
+		}{
+			{"format", func(t *processing.Preset, o *processing.OutputPreset) { t.Format, o.Format = f.format, "" }},
+			{"quality", func(t *processing.Preset, o *processing.OutputPreset) { t.Quality, o.Quality = f.quality, 0 }},
+			{"png-compression", func(t *processing.Preset, o *processing.OutputPreset) { t.PNGLevel, o.PNGLevel = f.pngLevel, "" }},
+			{"on-exists", func(t *processing.Preset, o *processing.OutputPreset) {
+				t.OnExists, o.OnExists = processing.OnExists(f.onExists), ""
+			}},
+			{"prefix", func(t *processing.Preset, o *processing.OutputPreset) { t.Prefix, o.Prefix = f.prefix, "" }},
+			{"suffix", func(t *processing.Preset, o *processing.OutputPreset) { t.Suffix, o.Suffix = f.suffix, "" }},
+			{"flat", func(t *processing.Preset, o *processing.OutputPreset) { t.Flat, o.Flat = f.flat, nil }},
+			{"name", func(t *processing.Preset, o *processing.OutputPreset) { t.NameTemplate, o.NameTemplate = f.name, "" }},
+			{"max-size", func(t *processing.Preset, o *processing.OutputPreset) { t.MaxSize, o.MaxSize = f.maxSize, "" }},
+			{"min-quality", func(t *processing.Preset, o *processing.OutputPreset) { t.MinQuality, o.MinQuality = f.minQuality, 0 }},
+			{"too-big", func(t *processing.Preset, o *processing.OutputPreset) { t.TooBig, o.TooBig = f.tooBig, "" }},
+			{"only-if-smaller", func(t *processing.Preset, o *processing.OutputPreset) {
+				t.OnlyIfSmaller, o.OnlyIfSmaller = f.onlyIfSmaller, nil
+			}},
+		} {
+			if set[o.flag] {
+				var none processing.OutputPreset
+				o.apply(&loaded, &none)
+				for i := range loaded.Outputs {
+					o.apply(&loaded, &loaded.Outputs[i])
+				}
 			}
 		}
-		override("format", func() { loaded.Format = f.format })
-		override("quality", func() { loaded.Quality = f.quality })
-		override("png-compression", func() { loaded.PNGLevel = f.pngLevel })
-		override("on-exists", func() { loaded.OnExists = processing.OnExists(f.onExists) })
-		override("prefix", func() { loaded.Prefix = f.prefix })
-		override("suffix", func() { loaded.Suffix = f.suffix })
-		override("flat", func() { loaded.Flat = f.flat })
 		p = loaded
 	}
 	if set["filters"] || f.preset == "" {
@@ -85,27 +143,26 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		}
 		p.Filters = chain
 	}
-	if err := p.Validate(); err != nil {
-		return engine.Settings{}, err
+	if len(f.outputs) > 0 {
+		p.Outputs = f.outputs
 	}
-	format, _ := codec.ParseFormat(p.Format)
-	onExists, _ := processing.ParseOnExists(string(p.OnExists))
 	if f.workers < 0 {
 		return engine.Settings{}, fmt.Errorf("-workers %d: must be 0 (one per core) or more", f.workers)
 	}
 	if f.maxPixels == 0 {
 		return engine.Settings{}, errors.New("-max-pixels 0: use -1 for no limit")
 	}
+	ps, err := p.Settings(f.out)
+	if err != nil {
+		return engine.Settings{}, err
+	}
+	ps.Decode = codec.DecodeOptions{MaxPixels: f.maxPixels}
 	iso, err := f.isolationSettings()
 	if err != nil {
 		return engine.Settings{}, err
 	}
 	return engine.Settings{
-		Processing: processing.Settings{
-			Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel, OnExists: onExists,
-			Naming: processing.Naming{Dir: f.out, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
-			Decode: codec.DecodeOptions{MaxPixels: f.maxPixels},
-		},
+		Processing:           ps,
 		Workers:              f.workers,
 		AllowSourceOverwrite: f.allowOverwrite,
 		MemoryBudget:         iso.MemoryBudget,

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/isolation"
+	"github.com/picpool/picpool/processing"
 )
 
 func init() {
@@ -78,22 +78,7 @@ func (f *runFlags) isolationSettings() (engine.Settings, error) {
 
 // parseSize reads a byte count with an optional unit: 512MiB, 2G, 300mb,
 // 1048576. K, M, G and T are binary (1024) with or without "iB" or "B".
-func parseSize(s string) (int64, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	t = strings.TrimSuffix(strings.TrimSuffix(t, "B"), "I")
-	mult := int64(1)
-	if n := len(t); n > 0 {
-		if i := strings.IndexByte("KMGT", t[n-1]); i >= 0 {
-			mult = 1 << (10 * (i + 1))
-			t = strings.TrimSpace(t[:n-1])
-		}
-	}
-	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v < 0 || v*float64(mult) > 1<<62 {
-		return 0, fmt.Errorf("bad size %q", s)
-	}
-	return int64(v * float64(mult)), nil
-}
+func parseSize(s string) (int64, error) { return processing.ParseSize(s) }
 
 // printResume adds what resuming skipped, and any warning, to the summary.
 func printResume(w io.Writer, s engine.Summary) {

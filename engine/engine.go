@@ -212,14 +212,14 @@ func Check(b Batch, s Settings) (*processing.Processor, error) {
 	if s.AllowSourceOverwrite {
 		return proc, nil
 	}
-	for _, o := range proc.Outputs() {
+	for j, o := range proc.Outputs() {
 		if o.OnExists != processing.Overwrite {
 			continue
 		}
 		for _, src := range b.Sources {
 			// The real format is known only after reading the header; the
 			// extension of the source is a good guess for "same".
-			target := o.Naming.Target(src, guessFormat(src, o.Format))
+			target := proc.Target(src, j, guessFormat(src, o.Format))
 			if samePath(src.Path, target) {
 				return nil, fmt.Errorf("%w (%s would be replaced); choose another folder, a prefix or suffix, or allow it explicitly", ErrOverwritesSources, src.Path)
 			}

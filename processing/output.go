@@ -55,7 +55,8 @@ type Naming struct {
 // Target returns the output path for a source written in format f, for
 // templates that need nothing from inside the file; fields read from the
 // file ({date}, {camera}, {width}…) are empty here. An invalid template
-// counts as "{name}" (NewProcessor refuses it).
+// counts as "{name}" (NewProcessor refuses it). The clash number is the
+// first output's (see Processor.Target for the others).
 func (n Naming) Target(src Source, f codec.Format) string {
 	nm, err := n.compile()
 	if err != nil {

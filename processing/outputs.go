@@ -175,6 +175,14 @@ func (p *Processor) PlanKey(src Source, i int, f codec.Format) (key string, numb
 	return o.planKey(src, i, f), o.numbered()
 }
 
+// Target is output i's path for src in format f, for templates that need
+// nothing from inside the file (see Naming.Target), with the plan's clash
+// number for that output (Source.Dup).
+func (p *Processor) Target(src Source, i int, f codec.Format) string {
+	fields := PathFields(src)
+	return p.outs[i].name.target(src, f, src.dup(i), &fields)
+}
+
 // Outputs returns the batch's outputs, resolved (see Settings.OutputList).
 func (p *Processor) Outputs() []Output {
 	out := make([]Output, len(p.outs))

@@ -11,30 +11,135 @@ import (
 
 // Preset is a named set of processing settings, saved as JSON. The command
 // line (--preset FILE) and the window read and write the same files.
+//
+// The top-level fields describe every output: a preset without "outputs"
+// makes one output of each input, as presets always did; with "outputs",
+// "filters" is the head every output shares and the other top-level fields
+// are the outputs' defaults, each output giving only what differs.
 type Preset struct {
-	Name     string   `json:"name,omitempty"`
-	Filters  Chain    `json:"filters"`
-	Format   string   `json:"format,omitempty"` // same, jpeg, png, gif, tiff, bmp
-	Quality  int      `json:"quality,omitempty"`
-	PNGLevel string   `json:"png_compression,omitempty"`
-	OnExists OnExists `json:"on_exists,omitempty"`
-	Prefix   string   `json:"prefix,omitempty"`
-	Suffix   string   `json:"suffix,omitempty"`
-	Flat     bool     `json:"flat,omitempty"`
+	Name          string   `json:"name,omitempty"`
+	Filters       Chain    `json:"filters"`
+	Format        string   `json:"format,omitempty"` // same, jpeg, png, gif, tiff, bmp
+	Quality       int      `json:"quality,omitempty"`
+	PNGLevel      string   `json:"png_compression,omitempty"`
+	OnExists      OnExists `json:"on_exists,omitempty"`
+	Prefix        string   `json:"prefix,omitempty"`
+	Suffix        string   `json:"suffix,omitempty"`
+	Flat          bool     `json:"flat,omitempty"`
+	NameTemplate  string   `json:"name_template,omitempty"` // see Template; "" is {name}
+	MaxSize       string   `json:"max_size,omitempty"`      // a size target such as "300KB" (see SizeTarget)
+	MinQuality    int      `json:"min_quality,omitempty"`   // the size target's floor
+	TooBig        string   `json:"too_big,omitempty"`       // scale (the default) or fail
+	OnlyIfSmaller bool     `json:"only_if_smaller,omitempty"`
+	Outputs       []OutputPreset `json:"outputs,omitempty"`
 }
 
-// Validate checks every field.
+// OutputPreset is one output of a preset: what it adds to the shared
+// head (filters) and where it differs from the preset's top-level fields
+// (an empty field takes the preset's value).
+type OutputPreset struct {
+	Label         string   `json:"label,omitempty"`
+	Dir           string   `json:"dir,omitempty"` // a folder inside the output folder
+	Filters       Chain    `json:"filters,omitempty"`
+	Format        string   `json:"format,omitempty"`
+	Quality       int      `json:"quality,omitempty"`
+	PNGLevel      string   `json:"png_compression,omitempty"`
+	OnExists      OnExists `json:"on_exists,omitempty"`
+	Prefix        string   `json:"prefix,omitempty"`
+	Suffix        string   `json:"suffix,omitempty"`
+	Flat          *bool    `json:"flat,omitempty"`
+	NameTemplate  string   `json:"name_template,omitempty"`
+	MaxSize       string   `json:"max_size,omitempty"`
+	MinQuality    int      `json:"min_quality,omitempty"`
+	TooBig        string   `json:"too_big,omitempty"`
+	OnlyIfSmaller *bool    `json:"only_if_smaller,omitempty"`
+}
+
+// Settings turns the preset into processing settings writing into outDir
+// (Decode and the other per-run options are the caller's), checking every
+// field, every output, and that no two outputs write the same file.
+func (p Preset) Settings(outDir string) (Settings, error) {
+	s := Settings{Chain: p.Filters, Naming: Naming{Dir: outDir}}
+	top, err := p.output(OutputPreset{})
+	if err != nil {
+		return Settings{}, err
+	}
+	if len(p.Outputs) == 0 {
+		s.Format, s.Quality, s.PNGLevel, s.OnExists = top.Format, top.Quality, top.PNGLevel, top.OnExists
+		s.Naming, s.Size, s.OnlyIfSmaller = top.Naming, top.Size, top.OnlyIfSmaller
+		s.Naming.Dir = outDir
+	} else {
+		s.OnExists = top.OnExists
+		for i, op := range p.Outputs {
+			o, err := p.output(op)
+			if err != nil {
+				return Settings{}, fmt.Errorf("output %d (%s): %w", i+1, o.Name(i), err)
+			}
+			s.Outputs = append(s.Outputs, o)
+		}
+	}
+	if _, err := NewProcessor(s); err != nil {
+		return Settings{}, err
+	}
+	return s, nil
+}
+
+// output resolves one output against the preset's top-level fields.
+func (p Preset) output(op OutputPreset) (Output, error) {
+	pick := func(v, def string) string {
+		if v != "" {
+			return v
+		}
+		return def
+	}
+	o := Output{Label: op.Label, Chain: op.Filters, Quality: op.Quality, PNGLevel: pick(op.PNGLevel, p.PNGLevel),
+		Naming: Naming{Dir: op.Dir, Prefix: pick(op.Prefix, p.Prefix), Suffix: pick(op.Suffix, p.Suffix), Flat: p.Flat,
+			Template: pick(op.NameTemplate, p.NameTemplate)},
+		Size: SizeTarget{MinQuality: op.MinQuality}, OnlyIfSmaller: p.OnlyIfSmaller}
+	if o.Quality == 0 {
+		o.Quality = p.Quality
+	}
+	if o.Size.MinQuality == 0 {
+		o.Size.MinQuality = p.MinQuality
+	}
+	if op.Flat != nil {
+		o.Naming.Flat = *op.Flat
+	}
+	if op.OnlyIfSmaller != nil {
+		o.OnlyIfSmaller = *op.OnlyIfSmaller
+	}
+	if o.PNGLevel == "default" {
+		o.PNGLevel = ""
+	}
+	if o.Naming.Template == "{name}" {
+		o.Naming.Template = "" // the default: the same settings however it was written
+	}
+	var err error
+	if o.Format, err = codec.ParseFormat(pick(op.Format, p.Format)); err != nil {
+		return o, err
+	}
+	if o.OnExists, err = ParseOnExists(string(pick(string(op.OnExists), string(p.OnExists)))); err != nil {
+		return o, err
+	}
+	if max := pick(op.MaxSize, p.MaxSize); max != "" {
+		if o.Size.Max, err = ParseSize(max); err != nil || o.Size.Max == 0 {
+			return o, fmt.Errorf("max size %q: give a size such as 300KB or 2MB", max)
+		}
+	}
+	switch tb := pick(op.TooBig, p.TooBig); tb {
+	case "", "scale":
+	case "fail":
+		o.Size.NoScale = true
+	default:
+		return o, fmt.Errorf("too big %q: use scale (scale the image down until it fits) or fail", tb)
+	}
+	return o, nil
+}
+
+// Validate checks every field, every output's, and the outputs together.
 func (p Preset) Validate() error {
-	if err := p.Filters.Validate(); err != nil {
-		return err
-	}
-	if _, err := codec.ParseFormat(p.Format); err != nil {
-		return err
-	}
-	if _, err := ParseOnExists(string(p.OnExists)); err != nil {
-		return err
-	}
-	return codec.EncodeOptions{Quality: p.Quality, PNGCompression: p.PNGLevel}.Validate()
+	_, err := p.Settings("")
+	return err
 }
 
 // ParsePreset reads a preset from JSON, rejecting unknown fields and bad
