@@ -17,20 +17,20 @@ import (
 // "filters" is the head every output shares and the other top-level fields
 // are the outputs' defaults, each output giving only what differs.
 type Preset struct {
-	Name          string   `json:"name,omitempty"`
-	Filters       Chain    `json:"filters"`
-	Format        string   `json:"format,omitempty"` // same, jpeg, png, gif, tiff, bmp
-	Quality       int      `json:"quality,omitempty"`
-	PNGLevel      string   `json:"png_compression,omitempty"`
-	OnExists      OnExists `json:"on_exists,omitempty"`
-	Prefix        string   `json:"prefix,omitempty"`
-	Suffix        string   `json:"suffix,omitempty"`
-	Flat          bool     `json:"flat,omitempty"`
-	NameTemplate  string   `json:"name_template,omitempty"` // see Template; "" is {name}
-	MaxSize       string   `json:"max_size,omitempty"`      // a size target such as "300KB" (see SizeTarget)
-	MinQuality    int      `json:"min_quality,omitempty"`   // the size target's floor
-	TooBig        string   `json:"too_big,omitempty"`       // scale (the default) or fail
-	OnlyIfSmaller bool     `json:"only_if_smaller,omitempty"`
+	Name          string         `json:"name,omitempty"`
+	Filters       Chain          `json:"filters"`
+	Format        string         `json:"format,omitempty"` // same, jpeg, png, gif, tiff, bmp
+	Quality       int            `json:"quality,omitempty"`
+	PNGLevel      string         `json:"png_compression,omitempty"`
+	OnExists      OnExists       `json:"on_exists,omitempty"`
+	Prefix        string         `json:"prefix,omitempty"`
+	Suffix        string         `json:"suffix,omitempty"`
+	Flat          bool           `json:"flat,omitempty"`
+	NameTemplate  string         `json:"name_template,omitempty"` // see Template; "" is {name}
+	MaxSize       string         `json:"max_size,omitempty"`      // a size target such as "300KB" (see SizeTarget)
+	MinQuality    int            `json:"min_quality,omitempty"`   // the size target's floor
+	TooBig        string         `json:"too_big,omitempty"`       // scale (the default) or fail
+	OnlyIfSmaller bool           `json:"only_if_smaller,omitempty"`
 	Outputs       []OutputPreset `json:"outputs,omitempty"`
 }
 
