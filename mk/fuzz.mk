@@ -10,7 +10,7 @@
 # short run; 5 s is plenty for inputs of at most 64 KiB.
 
 # package:target, one per fuzz target.
-FUZZ_TARGETS   := codec:FuzzDecode codec:FuzzEXIFFields processing:FuzzParseChain processing:FuzzParsePreset processing:FuzzFastFilters
+FUZZ_TARGETS   := codec:FuzzDecode codec:FuzzEXIFFields processing:FuzzParseChain processing:FuzzParsePreset processing:FuzzTemplate processing:FuzzFastFilters
 FUZZTIME       ?= 1m
 FUZZTIME_SHORT ?= 10s
 

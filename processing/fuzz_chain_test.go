@@ -82,6 +82,8 @@ func FuzzParsePreset(f *testing.F) {
 		`{"filters":[]}`, `{"filters":null}`, `{}`, `[]`, `null`, `{"filters":[{"kind":"blur","params":{"sigma":-2}}]}`,
 		`{"filters":[],"quality":101}`, `{"filters":[],"colour":"red"}`, `{"filters":`, `{"filters":[]} trailing`,
 		`{"filters":[{"kind":"blur","params":{"sigma":[1]}}]}`, "\xff\xfe{}",
+		`{"filters":[],"format":"jpeg","name_template":"{date}_{n:04}","max_size":"300KB","outputs":[{"dir":"web","filters":[{"kind":"resize","params":{"width":1920,"height":0}}]},{"dir":"thumbs","name_template":"{name}_t","flat":false,"only_if_smaller":true,"too_big":"fail"}]}`,
+		`{"filters":[],"outputs":[{"dir":"a"},{"dir":"a"}]}`, `{"filters":[],"outputs":[{"dir":"../x"}]}`, `{"filters":[],"max_size":"0"}`,
 	} {
 		f.Add([]byte(s))
 	}
