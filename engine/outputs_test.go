@@ -98,3 +98,31 @@ func mustParse(t *testing.T, text string) processing.Chain {
 	}
 	return c
 }
+
+// The window's preview of names: the first inputs' names per output, as
+// the batch writes them (the counter, the output's size), and the
+// settings' own errors.
+func TestPreviewNames(t *testing.T) {
+	b := Collect(t.Context(), []string{filepath.Join(testdata, "photos")}, "")
+	s := processing.Settings{Naming: processing.Naming{Dir: "out"}, Outputs: []processing.Output{
+		{Chain: mustParse(t, "resize=300x0"), Format: codec.JPEG, Naming: processing.Naming{Dir: "web", Template: "{n:02}_{name}_{width}x{height}"}},
+		{Format: codec.PNG, Naming: processing.Naming{Template: "{name}"}},
+	}}
+	names, err := PreviewNames(b, s, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"web/01_Landscape_0_300x200.jpg", "web/02_Landscape_1_300x200.jpg", "web/03_Landscape_2_300x200.jpg"},
+		{"Landscape_0.png", "Landscape_1.png", "Landscape_2.png"},
+	}
+	for j := range want {
+		if !slices.Equal(names[j], want[j]) {
+			t.Errorf("output %d: %v, want %v", j, names[j], want[j])
+		}
+	}
+	s.Outputs[1].Naming.Template = "{name"
+	if _, err := PreviewNames(b, s, 3); err == nil || !strings.Contains(err.Error(), `a "{" without its "}"`) {
+		t.Errorf("bad template: %v", err)
+	}
+}

@@ -77,3 +77,38 @@ func planNames(sources []processing.Source, proc *processing.Processor) []proces
 	}
 	return out
 }
+
+// PreviewNames returns the names the first k inputs of a batch get, for
+// each output ([output][input]), relative to the output folder, as the
+// batch would write them: the plan's numbering over the whole batch, each
+// file's header and (when a template needs it) EXIF read. An input that
+// cannot be read, or an output whose name cannot be made, shows why in its
+// place. The settings' errors (a bad template, two outputs writing the same
+// file) are returned as NewProcessor gives them.
+func PreviewNames(b Batch, s processing.Settings, k int) ([][]string, error) {
+	proc, err := processing.NewProcessor(s)
+	if err != nil {
+		return nil, err
+	}
+	srcs := planNames(b.Sources, proc)
+	out := make([][]string, len(proc.Outputs()))
+	for _, src := range srcs[:min(k, len(srcs))] {
+		names, errs, err := proc.Names(src)
+		for j := range out {
+			text := ""
+			switch {
+			case err != nil:
+				text = filepath.Base(src.Path) + ": " + err.Error()
+			case errs[j] != nil:
+				text = filepath.Base(src.Path) + ": " + errs[j].Error()
+			default:
+				text = names[j]
+				if rel, e := filepath.Rel(s.Naming.Dir, names[j]); e == nil && s.Naming.Dir != "" {
+					text = rel
+				}
+			}
+			out[j] = append(out[j], filepath.ToSlash(text))
+		}
+	}
+	return out, nil
+}

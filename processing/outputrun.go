@@ -34,11 +34,8 @@ type outputRun struct {
 func (o *outputRun) open() error {
 	f, c, s := o.f, o.c, &o.f.p.s
 	src := f.job.Source
-	o.format = c.Format.For(f.info.Format)
-	ow, oh, peak := c.full.OutputSize(f.w, f.h)
-	o.fields = f.fields
-	o.fields.Width, o.fields.Height = ow, oh
-	if err := o.name(); err != nil {
+	peak, err := o.plan()
+	if err != nil {
 		return err
 	}
 	if same, _ := sameFile(src.Path, o.target); same && c.OnExists != Rename && !(c.OnExists == Overwrite && s.OverwriteSources) {
@@ -57,6 +54,17 @@ func (o *outputRun) open() error {
 		return fileErr(src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", codec.Megapixels(peak), codec.Megapixels(limit))
 	}
 	return nil
+}
+
+// plan resolves the output's format, predicts its size from the header
+// and names it; it returns the largest image its filters make.
+func (o *outputRun) plan() (peak int64, err error) {
+	f, c := o.f, o.c
+	o.format = c.Format.For(f.info.Format)
+	ow, oh, peak := c.full.OutputSize(f.w, f.h)
+	o.fields = f.fields
+	o.fields.Width, o.fields.Height = ow, oh
+	return peak, o.name()
 }
 
 // name expands the output's name from its fields; a template whose fields

@@ -183,6 +183,28 @@ func (p *Processor) Target(src Source, i int, f codec.Format) string {
 	return p.outs[i].name.target(src, f, src.dup(i), &fields)
 }
 
+// Names returns the path each output would give src, as Run names them
+// before decoding: from its header, and its EXIF when a template needs it
+// (a size target that scales the image down changes a {width} later). An
+// output whose name cannot be made has its error in errs.
+func (p *Processor) Names(src Source) (names []string, errs []error, err error) {
+	file, info, err := codec.Open(src.Path, p.s.Decode)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer file.Close()
+	f := &fileRun{p: p, job: Job{Source: src}, info: info}
+	f.w, f.h = info.Upright()
+	f.fields = fileFields(src, file, p.uses)
+	names, errs = make([]string, len(p.outs)), make([]error, len(p.outs))
+	for i := range p.outs {
+		o := outputRun{f: f, i: i, c: &p.outs[i]}
+		_, errs[i] = o.plan()
+		names[i] = o.target
+	}
+	return names, errs, nil
+}
+
 // Outputs returns the batch's outputs, resolved (see Settings.OutputList).
 func (p *Processor) Outputs() []Output {
 	out := make([]Output, len(p.outs))
