@@ -10,6 +10,7 @@ import (
 	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/pool"
+	"github.com/picpool/picpool/processing"
 )
 
 // Engine is all the window needs from the batch engine. The window never
@@ -35,6 +36,9 @@ type Engine interface {
 	// folder stopped before its end, with what it had done (its resume
 	// journal): Start offers to resume it.
 	Unfinished(outDir string) (engine.JournalRun, bool)
+	// PreviewNames gives the names the first k inputs get, per output (see
+	// engine.PreviewNames).
+	PreviewNames(b engine.Batch, s processing.Settings, k int) ([][]string, error)
 }
 
 // Run is a batch in progress, as *engine.Run provides it.
@@ -110,6 +114,12 @@ func (r *Real) ProcStats() (pool.ProcStats, bool) {
 	}
 	st, err := r.sampler.Sample()
 	return st, err == nil
+}
+
+// PreviewNames reads the first inputs' headers (and EXIF when the names
+// need it) with engine.PreviewNames.
+func (r *Real) PreviewNames(b engine.Batch, s processing.Settings, k int) ([][]string, error) {
+	return engine.PreviewNames(b, s, k)
 }
 
 // Unfinished reads the output folder's resume journal.

@@ -27,8 +27,8 @@ func TestPresetsRoundTrip(t *testing.T) {
 	w := h.w
 	w.chain.setChain(mustChain(t, "resize=800x600:mode=fill,sharpen=1.2,grayscale"))
 	w.chain.steps[2].Disabled = true
-	w.output.format.SetSelected("jpeg")
-	typeInto(w.output.quality.entry, "77")
+	w.output.cards[0].format.SetSelected("jpeg")
+	typeInto(w.output.cards[0].quality.entry, "77")
 	w.output.prefix.SetText("web-")
 	w.output.onExists.SetSelected("rename")
 	test.Tap(w.output.keepTree) // flat
@@ -49,7 +49,7 @@ func TestPresetsRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, withName(want, "")) {
 		t.Errorf("loaded preset\n got %+v\nwant %+v", got, want)
 	}
-	if w.output.quality.entry.Text != "77" || w.output.keepTree.Checked || len(w.chain.cards) != 3 || w.chain.cards[2].enabled.Checked {
+	if w.output.cards[0].quality.entry.Text != "77" || w.output.keepTree.Checked || len(w.chain.cards) != 3 || w.chain.cards[2].enabled.Checked {
 		t.Error("the editors do not show the loaded preset")
 	}
 

@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/pool"
 	"github.com/picpool/picpool/processing"
@@ -167,23 +166,22 @@ func (r *runPanel) startBatch() {
 	case r.workers < 1:
 		problem = errors.New("the worker count is not valid")
 	default:
-		problem = p.Validate()
+		problem = r.w.output.problem()
+	}
+	var ps processing.Settings
+	if problem == nil {
+		ps, problem = p.Settings(out)
 	}
 	if problem != nil {
 		r.stats.SetText("Cannot start: " + problem.Error())
 		dialog.ShowError(problem, r.w.win)
 		return
 	}
-	format, _ := codec.ParseFormat(p.Format)
 	s := engine.Settings{
-		Workers: r.workers,
-		Processing: processing.Settings{
-			Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel,
-			Naming:   processing.Naming{Dir: out, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
-			OnExists: p.OnExists,
-		},
-		Isolation: r.iso.mode(),
-		Journal:   true, // so that a crash or a cancel can be resumed
+		Workers:    r.workers,
+		Processing: ps,
+		Isolation:  r.iso.mode(),
+		Journal:    true, // so that a crash or a cancel can be resumed
 	}
 	prefs := r.w.app.Preferences()
 	prefs.SetInt(prefWorkers, r.workers)

@@ -99,13 +99,13 @@ func newWindow(a fyne.App, eng Engine, do func(func()), log io.Writer) *Window {
 	w.loadLast()
 
 	right := container.NewVSplit(w.preview.obj, w.output.obj)
-	right.Offset = 0.48
+	right.Offset = 0.36 // the outputs list needs the room more than the preview
 	middle := container.NewHSplit(w.chain.obj, right)
 	middle.Offset = 0.45
 	top := container.NewHSplit(w.inputs.obj, middle)
 	top.Offset = 0.3
 	main := container.NewVSplit(top, w.run.obj)
-	main.Offset = 0.68
+	main.Offset = 0.72
 	w.about = newAboutButton(w)
 	bar := container.NewBorder(nil, nil, nil, w.about, w.presets.obj)
 	batch := container.NewBorder(bar, nil, nil, nil, main)
@@ -313,6 +313,7 @@ func (w *Window) autostart() {
 
 // inputsAdded runs the one-shot hooks waiting for inputs.
 func (w *Window) inputsAdded() {
+	w.output.previewNames()
 	hooks := w.onInputsDone
 	w.onInputsDone = nil
 	for _, f := range hooks {
