@@ -25,3 +25,22 @@ func TestReadmeDocumentsEveryKind(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmePresetsParse reads every JSON block of the README as a preset:
+// the examples work as written.
+func TestReadmePresetsParse(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(data), "```json\n")[1:]
+	if len(blocks) == 0 {
+		t.Fatal("no JSON example in the README")
+	}
+	for _, b := range blocks {
+		text, _, _ := strings.Cut(b, "```")
+		if _, err := ParsePreset([]byte(text)); err != nil {
+			t.Errorf("%v\n%s", err, text)
+		}
+	}
+}
