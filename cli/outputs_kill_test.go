@@ -4,10 +4,8 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -36,16 +34,7 @@ func TestKillBetweenOutputsRedoesOnlyTheSecond(t *testing.T) {
 			"-output", "dir=web;format=jpeg",
 			"-output", "dir=thumbs;filters=blur=10,blur=10,resize=64x64:mode=fill;name={name}_t"}, extra...), src)
 	}
-	ref := t.TempDir()
-	var stderr bytes.Buffer
-	if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(ref)); code != ExitOK {
-		t.Fatalf("uninterrupted run: exit %d\n%s", code, stderr.String())
-	}
-
-	out := t.TempDir()
-	raw, _ := json.Marshal(args(out))
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(raw))
+	ref, out, cmd := startToKill(t, args)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +60,7 @@ func TestKillBetweenOutputsRedoesOnlyTheSecond(t *testing.T) {
 	}
 
 	reportPath := filepath.Join(t.TempDir(), "r.json")
-	stderr.Reset()
+	var stderr bytes.Buffer
 	if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(out, "-resume", "-report", reportPath)); code != ExitOK {
 		t.Fatalf("resumed run: exit %d\n%s", code, stderr.String())
 	}

@@ -59,14 +59,7 @@ func TestRunConvertsAndReports(t *testing.T) {
 	if !strings.Contains(stderr, "processed 18, skipped 0, failed 1 of 19 in ") {
 		t.Errorf("summary missing:\n%s", stderr)
 	}
-	var rep report
-	data, err := os.ReadFile(reportPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := readReport(t, reportPath)
 	// The photos folder also holds a LICENSE and a README: ignored, with a record each.
 	if rep.Summary.Total != 19 || rep.Summary.Done != 18 || rep.Summary.Failed != 1 || rep.Summary.Ignored != 2 || len(rep.Records) != 21 {
 		t.Fatalf("summary %+v, %d records", rep.Summary, len(rep.Records))

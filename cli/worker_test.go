@@ -49,16 +49,8 @@ func TestKilledRunResumesToTheSameOutputs(t *testing.T) {
 		return append(append([]string{"run", "-out", out, "-filters", "resize=400x0,blur=3", "-workers", "2", "-quiet"}, extra...), src)
 	}
 
-	ref := t.TempDir()
+	ref, out, cmd := startToKill(t, args)
 	var stderr bytes.Buffer
-	if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(ref)); code != ExitOK {
-		t.Fatalf("uninterrupted run: exit %d\n%s", code, stderr.String())
-	}
-
-	out := t.TempDir()
-	raw, _ := json.Marshal(args(out))
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(raw))
 	var killedErr bytes.Buffer
 	cmd.Stderr = &killedErr
 	if err := cmd.Start(); err != nil {
@@ -110,6 +102,23 @@ func TestKilledRunResumesToTheSameOutputs(t *testing.T) {
 	if _, unfinished := engine.Unfinished(out); unfinished {
 		t.Error("the resumed run is still reported unfinished")
 	}
+}
+
+// startToKill runs the batch args(dir) uninterrupted into ref, and returns
+// the command (not started) that runs it into out in a process of its own
+// (this test binary as picpool, see TestMain), for the test to kill.
+func startToKill(t *testing.T, args func(out string, extra ...string) []string) (ref, out string, cmd *exec.Cmd) {
+	t.Helper()
+	ref = t.TempDir()
+	var stderr bytes.Buffer
+	if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(ref)); code != ExitOK {
+		t.Fatalf("uninterrupted run: exit %d\n%s", code, stderr.String())
+	}
+	out = t.TempDir()
+	raw, _ := json.Marshal(args(out))
+	cmd = exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(raw))
+	return ref, out, cmd
 }
 
 // journalFiles counts the file lines of out's journal.

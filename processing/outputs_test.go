@@ -247,3 +247,30 @@ func filesUnder(dir string) []string {
 	})
 	return files
 }
+
+// The text form of an output: values may hold a chain, a quoted value may
+// hold ";", flat and only-if-smaller may stand alone; mistakes say which
+// key.
+func TestParseOutputSpec(t *testing.T) {
+	o, err := ParseOutputSpec(" dir=thumbs ; filters=resize=256x256:mode=fill,sharpen=0.5;name='{name};t';flat;only-if-smaller=false;max-size=300KB;quality=80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Dir != "thumbs" || o.Filters.String() != "resize=256x256:mode=fill,sharpen=0.5" || o.NameTemplate != "{name};t" ||
+		o.Flat == nil || !*o.Flat || o.OnlyIfSmaller == nil || *o.OnlyIfSmaller || o.MaxSize != "300KB" || o.Quality != 80 {
+		t.Errorf("%+v", o)
+	}
+	for spec, says := range map[string]string{
+		"dir=a;dir=b":     "dir is given twice",
+		"size=1":          `unknown key "size"`,
+		"quality=high":    "quality=high",
+		"flat=maybe":      "flat=maybe",
+		"name='{name}":    "has no closing",
+		"filters=blur=-1": `parameter "sigma"`,
+		"label=":          "label has no value",
+	} {
+		if _, err := ParseOutputSpec(spec); err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("%q: %v, want %q", spec, err, says)
+		}
+	}
+}

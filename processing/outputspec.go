@@ -9,22 +9,50 @@ import (
 
 // OutputSpecKeys are the keys of an output's text form (ParseOutputSpec),
 // with what each sets.
-var OutputSpecKeys = map[string]string{
-	"label":           "a name for reports and the window",
-	"dir":             "a folder inside the output folder",
-	"filters":         "the output's own filter chain, after the shared -filters",
-	"format":          "same, jpeg, png, gif, tiff or bmp",
-	"quality":         "JPEG quality 1..100",
-	"png-compression": "default, fast, best or none",
-	"name":            "the name template, e.g. {name}_t or {date}_{n:04}",
-	"prefix":          "added before each name",
-	"suffix":          "added after each name",
-	"flat":            "true: no sub-folders",
-	"on-exists":       "skip, overwrite or rename",
-	"max-size":        "a size target such as 300KB",
-	"min-quality":     "the size target's floor quality",
-	"too-big":         "scale or fail, when the floor quality is still too big",
-	"only-if-smaller": "true: the source's bytes when the output would not be smaller",
+var OutputSpecKeys = map[string]string{}
+
+// specKeys sets each key's field of an OutputPreset from its text.
+var specKeys = map[string]func(o *OutputPreset, v string) error{}
+
+func init() {
+	text := func(field func(*OutputPreset) *string) func(*OutputPreset, string) error {
+		return func(o *OutputPreset, v string) error { *field(o) = v; return nil }
+	}
+	number := func(field func(*OutputPreset) *int) func(*OutputPreset, string) error {
+		return func(o *OutputPreset, v string) (err error) { *field(o), err = strconv.Atoi(v); return err }
+	}
+	flag := func(field func(*OutputPreset) **bool) func(*OutputPreset, string) error {
+		return func(o *OutputPreset, v string) error {
+			b, err := strconv.ParseBool(v)
+			*field(o) = &b
+			return err
+		}
+	}
+	for _, k := range []struct {
+		key, help string
+		set       func(*OutputPreset, string) error
+	}{
+		{"label", "a name for reports and the window", text(func(o *OutputPreset) *string { return &o.Label })},
+		{"dir", "a folder inside the output folder", text(func(o *OutputPreset) *string { return &o.Dir })},
+		{"filters", "the output's own filter chain, after the shared -filters",
+			func(o *OutputPreset, v string) (err error) { o.Filters, err = ParseChain(v); return err }},
+		{"format", "same, jpeg, png, gif, tiff or bmp", text(func(o *OutputPreset) *string { return &o.Format })},
+		{"quality", "JPEG quality 1..100", number(func(o *OutputPreset) *int { return &o.Quality })},
+		{"png-compression", "default, fast, best or none", text(func(o *OutputPreset) *string { return &o.PNGLevel })},
+		{"name", "the name template, e.g. {name}_t or {date}_{n:04}", text(func(o *OutputPreset) *string { return &o.NameTemplate })},
+		{"prefix", "added before each name", text(func(o *OutputPreset) *string { return &o.Prefix })},
+		{"suffix", "added after each name", text(func(o *OutputPreset) *string { return &o.Suffix })},
+		{"flat", "true: no sub-folders", flag(func(o *OutputPreset) **bool { return &o.Flat })},
+		{"on-exists", "skip, overwrite or rename",
+			func(o *OutputPreset, v string) error { o.OnExists = OnExists(v); return nil }},
+		{"max-size", "a size target such as 300KB", text(func(o *OutputPreset) *string { return &o.MaxSize })},
+		{"min-quality", "the size target's floor quality", number(func(o *OutputPreset) *int { return &o.MinQuality })},
+		{"too-big", "scale or fail, when the floor quality is still too big", text(func(o *OutputPreset) *string { return &o.TooBig })},
+		{"only-if-smaller", "true: the source's bytes when the output would not be smaller",
+			flag(func(o *OutputPreset) **bool { return &o.OnlyIfSmaller })},
+	} {
+		OutputSpecKeys[k.key], specKeys[k.key] = k.help, k.set
+	}
 }
 
 // ParseOutputSpec reads one output in its text form, as the command line's
@@ -66,53 +94,11 @@ func ParseOutputSpec(spec string) (OutputPreset, error) {
 		if value == "" {
 			return o, fmt.Errorf("%s has no value: give one, or leave the key out", key)
 		}
-		if err := o.set(key, value); err != nil {
+		if err := specKeys[key](&o, value); err != nil {
 			return o, fmt.Errorf("%s=%s: %w", key, value, err)
 		}
 	}
 	return o, nil
-}
-
-// set sets one key of the text form.
-func (o *OutputPreset) set(key, value string) error {
-	var err error
-	switch key {
-	case "label":
-		o.Label = value
-	case "dir":
-		o.Dir = value
-	case "filters":
-		o.Filters, err = ParseChain(value)
-	case "format":
-		o.Format = value
-	case "quality":
-		o.Quality, err = strconv.Atoi(value)
-	case "png-compression":
-		o.PNGLevel = value
-	case "name":
-		o.NameTemplate = value
-	case "prefix":
-		o.Prefix = value
-	case "suffix":
-		o.Suffix = value
-	case "flat":
-		var b bool
-		b, err = strconv.ParseBool(value)
-		o.Flat = &b
-	case "on-exists":
-		o.OnExists = OnExists(value)
-	case "max-size":
-		o.MaxSize = value
-	case "min-quality":
-		o.MinQuality, err = strconv.Atoi(value)
-	case "too-big":
-		o.TooBig = value
-	case "only-if-smaller":
-		var b bool
-		b, err = strconv.ParseBool(value)
-		o.OnlyIfSmaller = &b
-	}
-	return err
 }
 
 func specKeyList() string {
