@@ -248,7 +248,11 @@ func watch(env *Env, run *engine.Run, quiet bool) (engine.Summary, []engine.Reco
 					fmt.Fprint(env.Stderr, "\r\033[K")
 					drawn = false
 				}
-				fmt.Fprintf(env.Stderr, "FAIL   %s: %s\n", r.Input, r.Error)
+				where := r.Input
+				if r.OutputName != "" {
+					where += " (" + r.OutputName + ")"
+				}
+				fmt.Fprintf(env.Stderr, "FAIL   %s: %s\n", where, r.Error)
 			}
 		}
 	}

@@ -155,12 +155,17 @@ func newFailuresView() *failuresView {
 	return v
 }
 
-// failureText is a failed record's reason and message: "truncated: …".
+// failureText is a failed record's reason and message: "truncated: …",
+// after its output's name when the batch has several ("thumbs: …").
 func failureText(rec engine.Record) string {
+	text := rec.Error
 	if rec.Reason != "" && rec.Reason != "error" {
-		return rec.Reason + ": " + rec.Error
+		text = rec.Reason + ": " + rec.Error
 	}
-	return rec.Error
+	if rec.OutputName != "" {
+		text = rec.OutputName + ": " + text
+	}
+	return text
 }
 
 func (v *failuresView) reset() {

@@ -132,3 +132,38 @@ func TestFingerprint(t *testing.T) {
 		t.Error("fingerprints")
 	}
 }
+
+// Lines per output count once per input in a run's figures: failed if one
+// output failed, else done if one was made, else skipped.
+func TestRunCountsInputsNotOutputs(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Begin(Header{Settings: "s", Total: 3, Outputs: 2})
+	for _, e := range []Entry{
+		{Path: "/a", Status: "done"}, {Path: "/a", Out: 1, Status: "failed"},
+		{Path: "/b", Status: "skipped"}, {Path: "/b", Out: 1, Status: "done"},
+		{Path: "/c", Status: "skipped"}, {Path: "/c", Out: 1, Status: "skipped"},
+	} {
+		if err := w.Add(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	j, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, _ := j.Last()
+	if run.Done != 1 || run.Failed != 1 || run.Skipped != 1 {
+		t.Errorf("done %d, failed %d, skipped %d; want 1 each", run.Done, run.Failed, run.Skipped)
+	}
+	if _, ok := j.DoneOutput("/b", 1, 0, 0, "s"); !ok {
+		t.Error("output 1 of /b is not done")
+	}
+	if _, ok := j.DoneOutput("/a", 1, 0, 0, "s"); ok {
+		t.Error("a failed output is done")
+	}
+}
