@@ -124,11 +124,11 @@ func compileOutputs(s Settings) ([]compiledOutput, error) {
 }
 
 // checkClashes refuses two outputs that would write the same file for the
-// same input: it names a few sample inputs (every format "same" can keep)
-// and compares the outputs' names, with the fields read from inside a file
+// same input: it names a few sample inputs (every format "same" can keep,
+// in a sub-folder and at the top) and compares the outputs' names, with the fields read from inside a file
 // standing for "whatever the file holds" (see planKey).
 func checkClashes(outs []compiledOutput) error {
-	for _, rel := range []string{"sub/x.jpg", "sub/x.png", "sub/x.tif", "sub/x.gif", "sub/x.bmp", "sub/x.webp"} {
+	for _, rel := range []string{"sub/x.jpg", "sub/x.png", "sub/x.tif", "sub/x.gif", "sub/x.bmp", "sub/x.webp", "x.jpg", "x.png"} {
 		src := Source{Path: filepath.Join("in", filepath.FromSlash(rel)), Rel: filepath.FromSlash(rel)}
 		seen := map[string]int{}
 		for i := range outs {

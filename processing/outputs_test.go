@@ -140,6 +140,8 @@ func TestOutputsRefusedBeforeAnyFile(t *testing.T) {
 			"outputs 1 (output 1) and 2 (copy) would write the same file"},
 		{[]Output{{Naming: Naming{Template: "{date}"}}, {Naming: Naming{Template: "{date}"}, Chain: mustChain(t, "grayscale")}},
 			"would write the same file"},
+		{[]Output{{Naming: Naming{Dir: "web", Flat: true}}, {Naming: Naming{Dir: "web"}, Chain: mustChain(t, "grayscale")}},
+			"out/web/x.jpg for an input x.jpg"}, // the same for inputs at the top of their folder
 		{[]Output{{Naming: Naming{Dir: "../up"}}}, `folder "../up": give a folder inside the output folder`},
 		{[]Output{{Naming: Naming{Dir: "/abs"}}}, `folder "/abs"`},
 		{[]Output{{Label: "t", Naming: Naming{Template: "{name}_{size}"}}}, "output 1 (t): name: template"},
