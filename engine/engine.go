@@ -23,7 +23,7 @@ import (
 // Settings is a whole batch's configuration.
 type Settings struct {
 	Processing processing.Settings
-	Workers    int // 0: one per logical core
+	Workers    int // 0: one per CPU this process may use (pool.UsableCPUs)
 	// AllowSourceOverwrite must be set for a batch whose outputs would
 	// replace its own sources (output folder = input folder, same names,
 	// on-exists overwrite).
@@ -393,6 +393,9 @@ func (r *Run) record(res pool.Result) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// Workers is the number of workers the batch runs on.
+func (r *Run) Workers() int { return r.pool.Workers() }
 
 // Snapshot is the pool's live status.
 func (r *Run) Snapshot() pool.Snapshot { return r.pool.Snapshot() }
