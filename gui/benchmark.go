@@ -59,7 +59,9 @@ const (
 	benchTick                 = 100 * time.Millisecond // how often a running benchmark's progress is shown
 )
 
-var benchColumns = []string{"Mode", "Workers", "Wall (median)", "Min–max", "Images/s", "MP/s", "Speed-up", "Efficiency", "CPU", "Peak memory"}
+// benchColumns: "Others" is other programs' CPU use during the runs, marked
+// "!" where it makes the row untrustworthy.
+var benchColumns = []string{"Mode", "Workers", "Wall (median)", "Min–max", "Images/s", "MP/s", "Speed-up", "Efficiency", "CPU", "Others", "Peak memory"}
 
 // benchPanel is the Benchmark tab: measure the window's inputs at several
 // worker counts, with goroutine workers, worker processes or both, and show
@@ -74,6 +76,7 @@ type benchPanel struct {
 	start, cancel      *widget.Button
 	bar                *widget.ProgressBar
 	status, verdict    *widget.Label
+	warning, machine   *widget.Label // why the figures cannot be trusted; the CPUs measured on
 	apply              *widget.Button
 	saveChart, saveCSV *widget.Button
 	chart              *chartView
@@ -114,6 +117,12 @@ func newBenchPanel(w *Window, host benchHost) *benchPanel {
 	p.status.Wrapping = fyne.TextWrapWord
 	p.verdict = widget.NewLabel("")
 	p.verdict.Wrapping = fyne.TextWrapWord
+	p.warning = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.warning.Wrapping = fyne.TextWrapWord
+	p.warning.Importance = widget.DangerImportance
+	p.warning.Hide()
+	p.machine = widget.NewLabel("")
+	p.machine.SizeName = theme.SizeNameCaptionText
 	p.apply = widget.NewButtonWithIcon("Use the recommended count", theme.ConfirmIcon(), p.applyRecommended)
 	p.saveChart = widget.NewButtonWithIcon("Save chart (PNG)…", theme.DocumentSaveIcon(), func() { p.save("picpool-scaling.png", p.writeChart) })
 	p.saveCSV = widget.NewButtonWithIcon("Save figures (CSV)…", theme.DocumentSaveIcon(), func() { p.save("picpool-scaling.csv", p.writeCSV) })
@@ -126,7 +135,7 @@ func newBenchPanel(w *Window, host benchHost) *benchPanel {
 			o.(*widget.Label).SetText(benchColumns[id.Col])
 		}
 	}
-	for i, width := range []float32{100, 80, 120, 120, 90, 80, 90, 90, 70, 110} {
+	for i, width := range []float32{100, 80, 120, 120, 90, 80, 90, 90, 70, 80, 110} {
 		p.table.SetColumnWidth(i, width)
 	}
 	p.showReport(bench.Report{})
@@ -135,17 +144,18 @@ func newBenchPanel(w *Window, host benchHost) *benchPanel {
 		widget.NewLabel("Sample"), sized(p.sample, 60, 0), widget.NewLabel("images · workers"), sized(p.counts, 160, 0),
 		widget.NewLabel("as"), p.threads, p.processes, widget.NewLabel("· runs each"), p.repeat)
 	controls := container.NewBorder(nil, nil, form, container.NewHBox(p.start, p.cancel))
-	top := container.NewVBox(controls, p.bar, p.status)
+	top := container.NewVBox(controls, p.bar, p.status, p.machine)
 	actions := container.NewHBox(p.apply, p.saveChart, p.saveCSV)
-	bottom := container.NewBorder(container.NewVBox(p.verdict, actions), nil, nil, nil, p.table)
+	bottom := container.NewBorder(container.NewVBox(p.warning, p.verdict, actions), nil, nil, nil, p.table)
 	split := container.NewVSplit(p.chart, bottom)
 	split.Offset = 0.62
 	p.obj = container.NewBorder(top, nil, nil, nil, split)
 
 	w.goBackground(func() {
 		m := bench.ReadMachine()
-		counts := bench.DefaultCounts(m.PhysicalCores, m.LogicalCores)
+		counts := bench.DefaultCounts(m.PhysicalCores, m.LogicalCores, m.UsableCPUs)
 		w.do(func() {
+			p.machine.SetText("This machine: " + m.String())
 			if p.counts.Text == "" {
 				p.counts.SetText(countsText(counts))
 			}
@@ -310,6 +320,12 @@ func (p *benchPanel) showReport(rep bench.Report) {
 	p.report = rep
 	p.table.Refresh()
 	p.verdict.SetText(rep.Verdict())
+	if warn := rep.Warning(); warn != "" {
+		p.warning.SetText(warn)
+		p.warning.Show()
+	} else {
+		p.warning.Hide()
+	}
 	p.refreshApply()
 	if len(rep.Rows) > 0 {
 		p.saveChart.Enable()
@@ -373,16 +389,25 @@ func (p *benchPanel) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	if l.TextStyle.Bold {
 		l.Importance = widget.HighImportance
 	}
-	speed, eff := "–", "–"
+	speed, eff, others := "–", "–", "–"
 	if r.SpeedUp > 0 {
 		speed, eff = fmt.Sprintf("%.2f×", r.SpeedUp), fmt.Sprintf("%.0f%%", r.Efficiency*100)
+	}
+	if r.Busy >= 0 {
+		others = fmt.Sprintf("%.0f%%", r.OtherCPUPercent)
+	}
+	if p.report.RowBusy(r) {
+		others += " !"
+		if id.Col == 9 {
+			l.Importance = widget.DangerImportance
+		}
 	}
 	mode := bench.ModeShort(r.Mode)
 	l.SetText([]string{
 		strings.ToUpper(mode[:1]) + mode[1:], strconv.Itoa(r.Workers), fmt.Sprintf("%.2f s", r.Wall.Seconds()),
 		fmt.Sprintf("%.2f–%.2f s", r.WallMin.Seconds(), r.WallMax.Seconds()),
 		fmt.Sprintf("%.2f", r.ImagesPerSec), fmt.Sprintf("%.1f", r.MPPerSec), speed, eff,
-		fmt.Sprintf("%.0f%%", r.CPUPercent), bytesText(int64(r.PeakRSS)),
+		fmt.Sprintf("%.0f%%", r.CPUPercent), others, bytesText(int64(r.PeakRSS)),
 	}[id.Col])
 }
 
