@@ -33,7 +33,7 @@ type runFlags struct {
 	// does not offer them: goroutines, no budget, no limits.
 	isolation, memoryBudget, workerMemory string
 	timeout                               time.Duration
-	resume                                bool
+	resume, keepJournal                   bool
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
@@ -140,7 +140,7 @@ func runCmd(env *Env, args []string) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	s.Journal, s.Resume = true, f.resume // every run can be resumed
+	s.Journal, s.Resume, s.KeepJournal = true, f.resume, f.keepJournal // every run can be resumed
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -163,7 +163,7 @@ func runCmd(env *Env, args []string) int {
 	}
 	sum, records := watch(env, run, f.quiet)
 	printSummary(env.Stderr, sum, len(batch.Skipped))
-	printResume(env.Stderr, sum)
+	printResume(env.Stderr, sum, f.keepJournal)
 	if f.report != "" {
 		if err := writeReport(f.report, batch, sum, records); err != nil {
 			fmt.Fprintf(env.Stderr, "picpool run: cannot write the report: %v\n", err)
@@ -171,7 +171,7 @@ func runCmd(env *Env, args []string) int {
 	}
 	switch {
 	case sum.Interrupted:
-		fmt.Fprintln(env.Stderr, "canceled: finished files are complete; files in progress were abandoned and left no partial output")
+		printCanceled(env.Stderr, sum)
 		return ExitCanceled
 	case sum.Failed > 0:
 		return ExitFailures

@@ -6,15 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/isolation"
-	"github.com/picpool/picpool/journal"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -166,53 +163,6 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 	if !IsCommand([]string{"run"}) || IsCommand([]string{"photos/"}) || IsCommand(nil) {
 		t.Error("IsCommand")
-	}
-}
-
-// TestInterruptLeavesNoPartialFiles runs this test binary as picpool, sends
-// it SIGINT in the middle of a batch and checks what is left.
-func TestInterruptLeavesNoPartialFiles(t *testing.T) {
-	out := t.TempDir()
-	args, _ := json.Marshal([]string{"run", "-out", out, "-workers", "2", "-filters", "blur=6,sharpen=2", filepath.Join(testdata, "photos")})
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(args))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Wait for the first output, then interrupt.
-	deadline := time.Now().Add(2 * time.Minute)
-	for time.Now().Before(deadline) {
-		if m, _ := filepath.Glob(filepath.Join(out, "*.jpg")); len(m) > 0 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	err := cmd.Wait()
-	var ee *exec.ExitError
-	if err == nil || !errorsAs(err, &ee) || ee.ExitCode() != ExitCanceled {
-		t.Fatalf("exit: %v, want %d\n%s", err, ExitCanceled, stderr.String())
-	}
-	if !strings.Contains(stderr.String(), "canceled: finished files are complete") {
-		t.Errorf("no cancel message:\n%s", stderr.String())
-	}
-	entries, _ := os.ReadDir(out)
-	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == journal.FileName }) // the resume journal
-	if len(entries) == 0 || len(entries) >= 18 {
-		t.Errorf("%d outputs: the interrupt should land mid-batch", len(entries))
-	}
-	for _, e := range entries {
-		if processing.IsTemp(e.Name()) {
-			t.Errorf("temporary file left: %s", e.Name())
-			continue
-		}
-		if _, err := codec.Decode(filepath.Join(out, e.Name()), codec.DecodeOptions{}); err != nil {
-			t.Errorf("partial output %s: %v", e.Name(), err)
-		}
 	}
 }
 

@@ -209,7 +209,8 @@ func resumeWithRename(t *testing.T, isolation string) {
 	ref, out := t.TempDir(), t.TempDir()
 	for _, dir := range []string{ref, out} {
 		var stderr bytes.Buffer
-		if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(dir)); code != ExitOK {
+		// -keep-journal: the finished run's journal is what gets cut below.
+		if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(dir, "-keep-journal")); code != ExitOK {
 			t.Fatalf("run: exit %d\n%s", code, stderr.String())
 		}
 	}
