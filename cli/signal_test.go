@@ -22,14 +22,14 @@ import (
 )
 
 // stopMidBatch runs "picpool run" (this test binary as picpool, see
-// TestMain) on the photos, sends it sig once its first output is on disk,
-// and checks what it leaves: exit 130, the message, no temporary file, no
-// partial output. It returns the output folder, stderr, and how many outputs
-// were on disk when the signal went.
-func stopMidBatch(t *testing.T, sig syscall.Signal, args ...string) (out, stderr string, atSignal int) {
+// TestMain) on the total photos in src, sends it sig once its first output
+// is on disk, and checks what it leaves: exit 130, the message, no
+// temporary file, no partial output. It returns the output folder, stderr,
+// and how many outputs were on disk when the signal went.
+func stopMidBatch(t *testing.T, sig syscall.Signal, src string, total int) (out, stderr string, atSignal int) {
 	t.Helper()
 	out = t.TempDir()
-	raw, _ := json.Marshal(append([]string{"run", "-out", out, "-workers", "2", "-filters", "blur=6,sharpen=2"}, append(args, filepath.Join(testdata, "photos"))...))
+	raw, _ := json.Marshal(append(signalRunArgs(out), src))
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(raw))
 	var errb bytes.Buffer
@@ -60,7 +60,7 @@ func stopMidBatch(t *testing.T, sig syscall.Signal, args ...string) (out, stderr
 	}
 	entries, _ := os.ReadDir(out)
 	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == journal.FileName })
-	if len(entries) == 0 || len(entries) >= 18 {
+	if len(entries) == 0 || len(entries) >= total {
 		t.Errorf("%v: %d outputs: the signal should land mid-batch", sig, len(entries))
 	}
 	for _, e := range entries {
@@ -75,9 +75,15 @@ func stopMidBatch(t *testing.T, sig syscall.Signal, args ...string) (out, stderr
 	return out, stderr, atSignal
 }
 
+// signalRunArgs are the run the signal tests stop: slow filters, so that
+// a signal lands mid-batch.
+func signalRunArgs(out string) []string {
+	return []string{"run", "-out", out, "-workers", "2", "-filters", "blur=6,sharpen=2"}
+}
+
 // TestInterruptLeavesNoPartialFiles: Ctrl-C in the middle of a batch.
 func TestInterruptLeavesNoPartialFiles(t *testing.T) {
-	stopMidBatch(t, syscall.SIGINT)
+	stopMidBatch(t, syscall.SIGINT, filepath.Join(testdata, "photos"), 18)
 }
 
 // TestSIGTERMStopsCleanlyAndResumes: SIGTERM, which batch systems send
@@ -86,7 +92,18 @@ func TestInterruptLeavesNoPartialFiles(t *testing.T) {
 // flushes its journal with a line for every output on disk and stays
 // unfinished; -resume then does only the rest.
 func TestSIGTERMStopsCleanlyAndResumes(t *testing.T) {
-	out, stderr, atSignal := stopMidBatch(t, syscall.SIGTERM)
+	// 6 photos: the resumed run is in this process, and costs 10 times as
+	// much under the race detector.
+	src := t.TempDir()
+	photos, _ := filepath.Glob(filepath.Join(testdata, "photos", "*.jpg"))
+	for _, p := range photos[:6] {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(src, filepath.Base(p)), data, 0o644)
+	}
+	out, stderr, atSignal := stopMidBatch(t, syscall.SIGTERM, src, 6)
 	done, _ := filepath.Glob(filepath.Join(out, "*.jpg"))
 	if len(done) > atSignal+2 {
 		t.Errorf("%d outputs at SIGTERM, %d after: it went on taking files", atSignal, len(done))
@@ -97,12 +114,12 @@ func TestSIGTERMStopsCleanlyAndResumes(t *testing.T) {
 	if run, unfinished := engine.Unfinished(out); !unfinished || run.Done != len(done) {
 		t.Errorf("journal: unfinished %v, %d done; %d outputs on disk", unfinished, run.Done, len(done))
 	}
-	code, _, resumed := run(t, "run", "-out", out, "-workers", "2", "-filters", "blur=6,sharpen=2", "-resume", filepath.Join(testdata, "photos"))
+	code, _, resumed := run(t, append(signalRunArgs(out), "-resume", src)...)
 	if code != ExitOK || !strings.Contains(resumed, "resumed: "+strconv.Itoa(len(done))+" of the skipped inputs were done by an earlier run") {
 		t.Fatalf("resume: exit %d\n%s", code, resumed)
 	}
-	if all, _ := filepath.Glob(filepath.Join(out, "*.jpg")); len(all) != 18 {
-		t.Errorf("%d outputs after resuming, want 18", len(all))
+	if all, _ := filepath.Glob(filepath.Join(out, "*.jpg")); len(all) != 6 {
+		t.Errorf("%d outputs after resuming, want 6", len(all))
 	}
 	if names := folderNames(t, out); slices.Contains(names, journal.FileName) {
 		t.Errorf("the finished resume left its journal: %v", names)
