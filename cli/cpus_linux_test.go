@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -20,10 +18,8 @@ func TestRunFitsTaskset(t *testing.T) {
 	}
 	out := t.TempDir()
 	reportPath := filepath.Join(t.TempDir(), "report.json")
-	args, _ := json.Marshal([]string{"run", "-out", out, "-workers", "0", "-filters", "resize=160x0", "-report", reportPath,
-		filepath.Join(testdata, "photos")})
-	cmd := exec.Command("taskset", "-c", "0", os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(args))
+	cmd := picpoolCommand([]string{"run", "-out", out, "-workers", "0", "-filters", "resize=160x0", "-report", reportPath,
+		filepath.Join(testdata, "photos")}, "taskset", "-c", "0")
 	stderr, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("picpool run under taskset: %v\n%s", err, stderr)
@@ -36,14 +32,7 @@ func TestRunFitsTaskset(t *testing.T) {
 	if !strings.Contains(string(stderr), want) {
 		t.Errorf("want %q in:\n%s", want, stderr)
 	}
-	var rep report
-	raw, err := os.ReadFile(reportPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := readReport(t, reportPath)
 	if rep.Summary.Done != 18 {
 		t.Errorf("summary %+v", rep.Summary)
 	}

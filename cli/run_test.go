@@ -35,6 +35,30 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// picpoolCommand is this test binary as "picpool args…" (see TestMain),
+// started through wrap (taskset …) when given.
+func picpoolCommand(args []string, wrap ...string) *exec.Cmd {
+	raw, _ := json.Marshal(args)
+	argv := append(wrap, os.Args[0], "-test.run=^$")
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(raw))
+	return cmd
+}
+
+// readReport reads a -report file.
+func readReport(t *testing.T, path string) report {
+	t.Helper()
+	var rep report
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -56,14 +80,7 @@ func TestRunConvertsAndReports(t *testing.T) {
 	if !strings.Contains(stderr, "processed 18, skipped 0, failed 1 of 19 in ") {
 		t.Errorf("summary missing:\n%s", stderr)
 	}
-	var rep report
-	data, err := os.ReadFile(reportPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := readReport(t, reportPath)
 	// The photos folder also holds a LICENSE and a README: ignored, with a record each.
 	if rep.Summary.Total != 19 || rep.Summary.Done != 18 || rep.Summary.Failed != 1 || rep.Summary.Ignored != 2 || len(rep.Records) != 21 {
 		t.Fatalf("summary %+v, %d records", rep.Summary, len(rep.Records))
@@ -199,9 +216,7 @@ func TestReportCountsSkippedInputs(t *testing.T) {
 	if !strings.Contains(stderr, "notes.txt: not an image") {
 		t.Errorf("skipped input not shown:\n%s", stderr)
 	}
-	var rep report
-	raw, _ := os.ReadFile(reportPath)
-	json.Unmarshal(raw, &rep)
+	rep := readReport(t, reportPath)
 	if rep.Summary.Total != 1 || rep.Summary.Ignored != 1 || rep.Summary.Done != 1 || len(rep.Records) != 2 {
 		t.Errorf("%+v", rep.Summary)
 	}

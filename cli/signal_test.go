@@ -4,7 +4,6 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,9 +28,7 @@ import (
 func stopMidBatch(t *testing.T, sig syscall.Signal, src string, total int) (out, stderr string, atSignal int) {
 	t.Helper()
 	out = t.TempDir()
-	raw, _ := json.Marshal(append(signalRunArgs(out), src))
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(raw))
+	cmd := picpoolCommand(append(signalRunArgs(out), src))
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {

@@ -5,12 +5,10 @@ package cli
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -56,9 +54,7 @@ func TestKilledRunResumesToTheSameOutputs(t *testing.T) {
 	}
 
 	out := t.TempDir()
-	raw, _ := json.Marshal(args(out))
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(raw))
+	cmd := picpoolCommand(args(out))
 	var killedErr bytes.Buffer
 	cmd.Stderr = &killedErr
 	if err := cmd.Start(); err != nil {
