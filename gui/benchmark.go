@@ -77,6 +77,7 @@ type benchPanel struct {
 	bar                *widget.ProgressBar
 	status, verdict    *widget.Label
 	warning, machine   *widget.Label // why the figures cannot be trusted; the CPUs measured on
+	results            *fyne.Container // the warning, the verdict, the buttons and the table
 	apply              *widget.Button
 	saveChart, saveCSV *widget.Button
 	chart              *chartView
@@ -146,8 +147,8 @@ func newBenchPanel(w *Window, host benchHost) *benchPanel {
 	controls := container.NewBorder(nil, nil, form, container.NewHBox(p.start, p.cancel))
 	top := container.NewVBox(controls, p.bar, p.status, p.machine)
 	actions := container.NewHBox(p.apply, p.saveChart, p.saveCSV)
-	bottom := container.NewBorder(container.NewVBox(p.warning, p.verdict, actions), nil, nil, nil, p.table)
-	split := container.NewVSplit(p.chart, bottom)
+	p.results = container.NewBorder(container.NewVBox(p.warning, p.verdict, actions), nil, nil, nil, p.table)
+	split := container.NewVSplit(p.chart, p.results)
 	split.Offset = 0.62
 	p.obj = container.NewBorder(top, nil, nil, nil, split)
 
@@ -320,11 +321,14 @@ func (p *benchPanel) showReport(rep bench.Report) {
 	p.report = rep
 	p.table.Refresh()
 	p.verdict.SetText(rep.Verdict())
-	if warn := rep.Warning(); warn != "" {
+	if warn := rep.Warning(); warn != p.warning.Text || (warn != "") != p.warning.Visible() {
 		p.warning.SetText(warn)
-		p.warning.Show()
-	} else {
-		p.warning.Hide()
+		if warn != "" {
+			p.warning.Show()
+		} else {
+			p.warning.Hide()
+		}
+		p.results.Refresh() // lay the verdict out below the warning, or in its place
 	}
 	p.refreshApply()
 	if len(rep.Rows) > 0 {
