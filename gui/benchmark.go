@@ -77,7 +77,6 @@ type benchPanel struct {
 	bar                *widget.ProgressBar
 	status, verdict    *widget.Label
 	warning, machine   *widget.Label // why the figures cannot be trusted; the CPUs measured on
-	results            *fyne.Container // the warning, the verdict, the buttons and the table
 	apply              *widget.Button
 	saveChart, saveCSV *widget.Button
 	chart              *chartView
@@ -145,10 +144,12 @@ func newBenchPanel(w *Window, host benchHost) *benchPanel {
 		widget.NewLabel("Sample"), sized(p.sample, 60, 0), widget.NewLabel("images · workers"), sized(p.counts, 160, 0),
 		widget.NewLabel("as"), p.threads, p.processes, widget.NewLabel("· runs each"), p.repeat)
 	controls := container.NewBorder(nil, nil, form, container.NewHBox(p.start, p.cancel))
-	top := container.NewVBox(controls, p.bar, p.status, p.machine)
+	// The warning goes with the machine line, above the chart, whose title
+	// says it too: the table below keeps its room.
+	top := container.NewVBox(controls, p.bar, p.status, p.machine, p.warning)
 	actions := container.NewHBox(p.apply, p.saveChart, p.saveCSV)
-	p.results = container.NewBorder(container.NewVBox(p.warning, p.verdict, actions), nil, nil, nil, p.table)
-	split := container.NewVSplit(p.chart, p.results)
+	bottom := container.NewBorder(container.NewVBox(p.verdict, actions), nil, nil, nil, p.table)
+	split := container.NewVSplit(p.chart, bottom)
 	split.Offset = 0.62
 	p.obj = container.NewBorder(top, nil, nil, nil, split)
 
@@ -328,7 +329,7 @@ func (p *benchPanel) showReport(rep bench.Report) {
 		} else {
 			p.warning.Hide()
 		}
-		p.results.Refresh() // lay the verdict out below the warning, or in its place
+		p.obj.Refresh() // lay the chart out below the warning, or in its place
 	}
 	p.refreshApply()
 	if len(rep.Rows) > 0 {

@@ -30,6 +30,7 @@ func measuredReport(share float64) bench.Report {
 // quiet figures with neither. The tab names the usable CPUs it measures on.
 func TestBenchmarkTabSaysWhenBusy(t *testing.T) {
 	h := newHarness(t)
+	h.w.tabs.SelectIndex(1)
 	p := h.w.bench
 	cell := func(row, col int) *widget.Label {
 		l := widget.NewLabel("")
