@@ -61,7 +61,7 @@ func TestKillBetweenOutputsRedoesOnlyTheSecond(t *testing.T) {
 
 	reportPath := filepath.Join(t.TempDir(), "r.json")
 	var stderr bytes.Buffer
-	if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(out, "-resume", "-report", reportPath)); code != ExitOK {
+	if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(out, "-resume", "-keep-journal", "-report", reportPath)); code != ExitOK {
 		t.Fatalf("resumed run: exit %d\n%s", code, stderr.String())
 	}
 	after, _ := os.ReadFile(jpath)

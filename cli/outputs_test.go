@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,20 +9,6 @@ import (
 	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/processing"
 )
-
-// readReport reads a -report file.
-func readReport(t *testing.T, path string) report {
-	t.Helper()
-	var rep report
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
-	return rep
-}
 
 // A web copy and a thumbnail of every photo in one run: -filters is the
 // shared head, each -output its own tail, format, folder and name; the

@@ -5,7 +5,6 @@ package cli
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -115,10 +114,7 @@ func startToKill(t *testing.T, args func(out string, extra ...string) []string) 
 		t.Fatalf("uninterrupted run: exit %d\n%s", code, stderr.String())
 	}
 	out = t.TempDir()
-	raw, _ := json.Marshal(args(out))
-	cmd = exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(raw))
-	return ref, out, cmd
+	return ref, out, picpoolCommand(args(out))
 }
 
 // journalFiles counts the file lines of out's journal.
@@ -218,7 +214,8 @@ func resumeWithRename(t *testing.T, isolation string) {
 	ref, out := t.TempDir(), t.TempDir()
 	for _, dir := range []string{ref, out} {
 		var stderr bytes.Buffer
-		if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(dir)); code != ExitOK {
+		// -keep-journal: the finished run's journal is what gets cut below.
+		if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(dir, "-keep-journal")); code != ExitOK {
 			t.Fatalf("run: exit %d\n%s", code, stderr.String())
 		}
 	}

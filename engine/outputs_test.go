@@ -61,7 +61,7 @@ func TestBatchRecordsAndJournalsEachOutput(t *testing.T) {
 		{Label: "big", Format: codec.JPEG},
 		{Chain: mustParse(t, "resize=50x50:mode=fill"), Format: codec.PNG, Naming: processing.Naming{Dir: "small"}},
 	}
-	s.Journal = true
+	s.Journal, s.KeepJournal = true, true
 	photos := filepath.Join(testdata, "photos")
 	sum, recs := runBatch(t, []string{photos}, s)
 	if sum.Done != 18 || len(recs) != 36 {
