@@ -2,6 +2,7 @@ package codec
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"image"
 	"io"
@@ -36,6 +37,9 @@ type Decoded struct {
 	// Meta is what the file carries besides its pixels, for decoders that
 	// read it (see Metadata).
 	Meta Metadata
+	// Warnings are problems that did not stop the decoding, one sentence
+	// each ("EXIF dropped: …"), for the file's report.
+	Warnings []string
 }
 
 // Decode reads, checks and decodes an image file. The header is checked
@@ -130,7 +134,9 @@ func (m *File) decode(w, h int, fast bool) (*Decoded, error) {
 	if !opts.NoOrientation {
 		img = Orient(img, info.Orientation)
 	}
-	return &Decoded{Image: img, Info: info, Scale: 1}, nil
+	d := &Decoded{Image: img, Info: info, Scale: 1}
+	d.Meta, d.Warnings = readMetadata(info.Format, f, m.size)
+	return d, nil
 }
 
 // decodeTurbo decodes a JPEG with libjpeg-turbo, at the smallest of 1/8,
@@ -170,7 +176,9 @@ func decodeTurbo(f *os.File, size int64, info Info, w, h int) *Decoded {
 	}
 	// Orientation is 1 when DecodeOptions.NoOrientation is set (probe
 	// reads it only otherwise).
-	return &Decoded{Image: Orient(img, info.Orientation), Info: info, Scale: denom}
+	d := &Decoded{Image: Orient(img, info.Orientation), Info: info, Scale: denom}
+	d.Meta, d.Warnings = readMetadata("jpeg", bytes.NewReader(data), size)
+	return d
 }
 
 // endsWith reports whether the file's last bytes are tail (a complete JPEG

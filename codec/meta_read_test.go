@@ -1,0 +1,105 @@
+package codec
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/picpool/picpool/internal/imgtest"
+)
+
+// blockTags reads an EXIF block's tags with exiftool (a bare TIFF
+// structure is a file exiftool reads), the groups of the EXIF directories
+// only.
+func blockTags(t *testing.T, exif []byte) map[string]any {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "block.tif")
+	if err := os.WriteFile(path, exif, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return exifGroups(imgtest.Tags(t, path)[0])
+}
+
+// exifGroups keeps the tags of IFD0, the Exif, GPS and Interop IFDs, less
+// those that describe a TIFF file's pixels (a TIFF source holds them beside
+// its EXIF tags) and the offsets and counts that change with the layout.
+func exifGroups(tags map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range tags {
+		group, name, _ := strings.Cut(k, ":")
+		switch group {
+		case "IFD0", "ExifIFD", "GPS", "InteropIFD":
+		default:
+			continue
+		}
+		switch name {
+		case "ImageWidth", "ImageHeight", "BitsPerSample", "Compression", "PhotometricInterpretation",
+			"StripOffsets", "StripByteCounts", "RowsPerStrip", "SamplesPerPixel", "PlanarConfiguration",
+			"Predictor", "ExtraSamples", "SampleFormat":
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// TestReadMetadata reads files exiftool tagged, in every container that
+// holds metadata, and checks each block against what exiftool extracts from
+// the same file: EXIF by its tags, XMP and ICC byte for byte, IPTC by its
+// datasets.
+func TestReadMetadata(t *testing.T) {
+	icc, err := os.ReadFile(imgtest.ICCProfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"jpeg", "png", "tiff", "webp"} {
+		t.Run(format, func(t *testing.T) {
+			path := imgtest.Tagged(t, t.TempDir(), format)
+			d, err := Decode(path, DecodeOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Warnings) > 0 {
+				t.Errorf("warnings: %q", d.Warnings)
+			}
+			m := d.Meta
+			want := exifGroups(imgtest.Tags(t, path)[0])
+			if len(want) < 10 {
+				t.Fatalf("exiftool sees only %v in the source", want)
+			}
+			got := blockTags(t, m.EXIF)
+			for k, v := range want {
+				if got[k] != v {
+					t.Errorf("EXIF %s = %v, want %v", k, got[k], v)
+				}
+			}
+			for k := range got {
+				if _, ok := want[k]; !ok {
+					t.Errorf("EXIF %s = %v, not in the source", k, got[k])
+				}
+			}
+			if x := imgtest.Exiftool(t, "-b", "-XMP", path); !bytes.Equal(m.XMP, x) || len(x) == 0 {
+				t.Errorf("XMP: read %d bytes, exiftool %d", len(m.XMP), len(x))
+			}
+			if !bytes.Equal(m.ICC, icc) {
+				t.Errorf("ICC: read %d bytes, the profile has %d", len(m.ICC), len(icc))
+			}
+			if format == "webp" {
+				if m.IPTC != nil {
+					t.Errorf("IPTC read from a WebP: %q", m.IPTC)
+				}
+				return
+			}
+			for _, s := range []string{"paris", "Paris", "Ann Example"} {
+				if !bytes.Contains(m.IPTC, []byte(s)) {
+					t.Errorf("IPTC %q lacks %q", m.IPTC, s)
+				}
+			}
+			if n, err := iptcLen(m.IPTC); err != nil || n != len(m.IPTC) {
+				t.Errorf("IPTC of %d bytes: datasets end at %d (%v)", len(m.IPTC), n, err)
+			}
+		})
+	}
+}
