@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/disintegration/imaging"
 
@@ -79,11 +80,12 @@ func decodeFile(path string, opts DecodeOptions, w, h int, fast bool) (*Decoded,
 // caller can decide from the header (output name, size limits, shrink-on-load)
 // and then decode the same file without opening or reading the header again.
 type File struct {
-	path string
-	f    *os.File
-	size int64
-	info Info
-	opts DecodeOptions
+	path  string
+	f     *os.File
+	size  int64
+	mtime time.Time
+	info  Info
+	opts  DecodeOptions
 }
 
 // Open opens a regular file and checks its header (see Probe). On a
@@ -99,11 +101,14 @@ func Open(path string, opts DecodeOptions) (*File, Info, error) {
 		f.Close()
 		return nil, info, err
 	}
-	return &File{path: path, f: f, size: st.Size(), info: info, opts: opts}, info, nil
+	return &File{path: path, f: f, size: st.Size(), mtime: st.ModTime(), info: info, opts: opts}, info, nil
 }
 
 // Close closes the file (the decoded pixels stay valid).
 func (m *File) Close() error { return m.f.Close() }
+
+// ModTime is the file's modification time when it was opened.
+func (m *File) ModTime() time.Time { return m.mtime }
 
 // Decode decodes the file, at a reduced JPEG scale no smaller than w x h when
 // the build has libjpeg-turbo (see DecodeAtLeast); 0, 0 decodes at full size.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/picpool/picpool/codec"
 )
@@ -38,6 +39,11 @@ type Settings struct {
 	// place just before a kill, but not yet in the journal, is then found
 	// again rather than duplicated.
 	AdoptIdentical bool `json:",omitempty"`
+	// Metadata is what outputs keep of their source's metadata ("" is
+	// KeepNoLocation).
+	Metadata MetadataPolicy `json:",omitempty"`
+	// KeepDates gives each output its source's modification time.
+	KeepDates bool `json:",omitempty"`
 }
 
 // Processor runs the settings on one file at a time. It is immutable and
@@ -60,6 +66,9 @@ func NewProcessor(s Settings) (*Processor, error) {
 	if s.OnExists == "" {
 		s.OnExists = Skip
 	}
+	if _, err := ParseMetadataPolicy(string(s.Metadata)); err != nil {
+		return nil, err
+	}
 	return &Processor{s: s, pipeline: p}, nil
 }
 
@@ -75,6 +84,11 @@ type Result struct {
 	Info          codec.Info // the input's header
 	Width, Height int        // the output's size
 	BytesOut      int64
+	// Metadata says what the output kept of the source's metadata.
+	Metadata *MetadataReport `json:",omitempty"`
+	// Warnings are problems that did not stop the file, one sentence each
+	// (metadata dropped as unreadable, …).
+	Warnings []string `json:",omitempty"`
 }
 
 // StageFunc is told when a file enters a stage; an error (cancellation)
@@ -132,6 +146,7 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 		minW, minH = tw, th
 	}
 	dec, err := file.Decode(minW, minH)
+	mtime := file.ModTime()
 	file.Close() // the pixels are in memory: no need to hold the file through the filters
 	if err != nil {
 		return res, err
@@ -150,15 +165,24 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	if err := step(StageEncoding); err != nil {
 		return res, err
 	}
+	// The profile of the pixels, which are the source's: the colour side
+	// decides it (issue 11b).
+	icc := dec.Meta.ICC
+	upright := dec.Info.Orientation > 1 && !p.s.Decode.NoOrientation
+	meta, rep, warn := outputMetadata(dec.Meta, p.s.Metadata, format, upright, res.Width, res.Height, icc)
+	res.Metadata, res.Warnings = rep, append(dec.Warnings, warn...)
 	var buf bytes.Buffer
-	if err := codec.Encode(&buf, img, codec.EncodeOptions{Format: format, Quality: p.s.Quality, PNGCompression: p.s.PNGLevel}); err != nil {
+	if err := codec.Encode(&buf, img, codec.EncodeOptions{Format: format, Quality: p.s.Quality, PNGCompression: p.s.PNGLevel, Meta: &meta}); err != nil {
 		return res, fileErr(src.Path, ErrWrite, err, "cannot encode %s: %v", format, err)
 	}
 	img, dec = nil, nil // let the pixels go before the write
 	if err := step(StageWriting); err != nil {
 		return res, err
 	}
-	final, err := writeAtomic(ctx, target, p.s.OnExists, p.s.AdoptIdentical, func(w io.Writer) error {
+	if !p.s.KeepDates {
+		mtime = time.Time{}
+	}
+	final, err := writeAtomic(ctx, target, p.s.OnExists, p.s.AdoptIdentical, mtime, func(w io.Writer) error {
 		_, err := w.Write(buf.Bytes())
 		return err
 	})

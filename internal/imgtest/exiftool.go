@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/disintegration/imaging"
@@ -62,17 +63,51 @@ func Exiftool(tb testing.TB, args ...string) []byte {
 
 // Tagged makes a file of the given format ("jpeg", "png", "tiff" or
 // "webp") in dir with TagArgs' metadata and returns its path. The JPEG is
-// the shared photo Landscape_6.jpg (EXIF orientation 6, 1800x1200 stored),
-// the PNG and TIFF that photo upright at 120 px wide, the WebP a shared
-// lossy sample. extra are more exiftool arguments.
-func Tagged(tb testing.TB, dir, format string, extra ...string) string {
+// the shared photo Landscape_6.jpg (EXIF orientation 6, 1800x1200 stored)
+// with an EXIF thumbnail, the PNG and TIFF that photo upright at 120 px
+// wide, the WebP a shared lossy sample. Each file is made once per test
+// binary and copied from then on.
+func Tagged(tb testing.TB, dir, format string) string {
+	tb.Helper()
+	tagged.Lock()
+	defer tagged.Unlock()
+	data, ok := tagged.files[format]
+	if !ok {
+		made := tagFile(tb, tb.TempDir(), format)
+		var err error
+		if data, err = os.ReadFile(made); err != nil {
+			tb.Fatal(err)
+		}
+		tagged.files[format] = data
+	}
+	path := filepath.Join(dir, "tagged"+map[string]string{"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "webp": ".webp"}[format])
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+var tagged = struct {
+	sync.Mutex
+	files map[string][]byte
+}{files: map[string][]byte{}}
+
+func tagFile(tb testing.TB, dir, format string) string {
 	tb.Helper()
 	photo := Path(tb, "photos", "Landscape_6.jpg")
 	var path string
+	var extra []string
 	switch format {
 	case "jpeg":
 		path = filepath.Join(dir, "tagged.jpg")
 		copyFile(tb, photo, path)
+		img, err := imaging.Open(photo)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		thumb := filepath.Join(dir, "thumb.jpg")
+		writeImage(tb, thumb, imaging.Resize(img, 160, 0, imaging.Box), "jpeg")
+		extra = append(extra, "-ThumbnailImage<="+thumb)
 	case "png", "tiff":
 		path = filepath.Join(dir, "tagged."+map[string]string{"png": "png", "tiff": "tif"}[format])
 		img, err := imaging.Open(photo, imaging.AutoOrientation(true))
@@ -86,11 +121,11 @@ func Tagged(tb testing.TB, dir, format string, extra ...string) string {
 	default:
 		tb.Fatalf("Tagged: no format %q", format)
 	}
-	args := append([]string{"-q", "-q", "-overwrite_original"}, TagArgs...)
+	args := append(append([]string{"-q", "-q", "-overwrite_original"}, TagArgs...), extra...)
 	if format == "webp" {
 		args = slicesWithout(args, "-IPTC:") // WebP holds no IPTC
 	}
-	Exiftool(tb, append(append(args, extra...), path)...)
+	Exiftool(tb, append(args, path)...)
 	return path
 }
 
