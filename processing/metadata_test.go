@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/internal/imgtest"
@@ -161,6 +162,103 @@ func TestMetadataPolicies(t *testing.T) {
 		}
 		if r := j.res.Metadata; !slices.Equal(r.Kept, want.Kept) || !slices.Equal(r.Removed, want.Removed) {
 			t.Errorf("%s: report %+v, want %+v", name, r, want)
+		}
+	}
+}
+
+// TestMetadataOfPhotos: the shared camera photos, one per EXIF orientation,
+// resized with the default policy: each comes out upright, its EXIF says
+// orientation 1, and every other tag is the source's.
+func TestMetadataOfPhotos(t *testing.T) {
+	srcs, _ := filepath.Glob(filepath.Join(imgtest.Testdata(t), "photos", "*.jpg"))
+	srcs = imgtest.Sample(srcs)
+	if len(srcs) < 4 {
+		t.Fatalf("only %d photos", len(srcs))
+	}
+	out := t.TempDir()
+	var paths []string
+	for _, src := range srcs {
+		res := processOne(t, src, Settings{Chain: mustChain(t, "resize=300x0"), Format: codec.JPEG, Naming: Naming{Dir: out}})
+		if len(res.Warnings) > 0 {
+			t.Errorf("%s: %q", src, res.Warnings)
+		}
+		paths = append(paths, src, res.Output)
+	}
+	tags := imgtest.Tags(t, paths...)
+	for i := 0; i < len(tags); i += 2 {
+		name := filepath.Base(paths[i])
+		in, got := imgtest.MetaTags(tags[i]), imgtest.MetaTags(tags[i+1])
+		if diffs := imgtest.DiffTags(in, got, changedByFilters); len(diffs) > 0 {
+			t.Errorf("%s: %s", name, strings.Join(diffs, "; "))
+		}
+		// Turned upright (2..8): 1; otherwise (1, none, the invalid 0 of
+		// the _0 photos) as it was.
+		o, had := in["IFD0:Orientation"]
+		want := o
+		if f, _ := o.(float64); f >= 2 && f <= 8 {
+			want = 1.0
+		}
+		if g, ok := got["IFD0:Orientation"]; ok != had || g != want {
+			t.Errorf("%s: orientation %v in the output (%v in the source)", name, g, o)
+		}
+		w, h := tags[i+1]["File:ImageWidth"].(float64), tags[i+1]["File:ImageHeight"].(float64)
+		if strings.HasPrefix(name, "Landscape") != (w > h) {
+			t.Errorf("%s: written %vx%v, not upright", name, w, h)
+		}
+	}
+}
+
+// TestUnreadableMetadata: a file whose EXIF or XMP cannot be read is still
+// written, without that block, with a warning that says why.
+func TestUnreadableMetadata(t *testing.T) {
+	photo, err := os.ReadFile(filepath.Join(imgtest.Testdata(t), "photos", "Landscape_1.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notXML := []byte("http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta><rdf:RDF>unclosed")
+	seg := append([]byte{0xFF, 0xE1, byte((len(notXML) + 2) >> 8), byte(len(notXML) + 2)}, notXML...)
+	dir := t.TempDir()
+	badXMP := filepath.Join(dir, "bad-xmp.jpg")
+	os.WriteFile(badXMP, slices.Concat(photo[:2], seg, photo[2:]), 0o644)
+	for src, want := range map[string]string{
+		filepath.Join(imgtest.Testdata(t), "hostile", "exif_ifd_count_65535.jpg"): "EXIF dropped: IFD0 claims 65535 entries",
+		badXMP: "XMP dropped: not well-formed XML",
+	} {
+		res := processOne(t, src, Settings{Naming: Naming{Dir: t.TempDir()}})
+		if len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], want) {
+			t.Errorf("%s: warnings %q, want %q", filepath.Base(src), res.Warnings, want)
+		}
+		if _, err := codec.Probe(res.Output, codec.DecodeOptions{}); err != nil {
+			t.Errorf("%s: output %v", filepath.Base(src), err)
+		}
+		d, err := codec.Decode(res.Output, codec.DecodeOptions{})
+		if err != nil || len(d.Warnings) > 0 || (strings.Contains(want, "EXIF") && d.Meta.EXIF != nil) || d.Meta.XMP != nil {
+			t.Errorf("%s: output %v, %q, EXIF %d bytes, XMP %d bytes", filepath.Base(src), err, d.Warnings, len(d.Meta.EXIF), len(d.Meta.XMP))
+		}
+	}
+}
+
+// TestKeepDates: with KeepDates the output has its source's modification
+// time; without, the time it was written.
+func TestKeepDates(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "old.jpg")
+	data, err := os.ReadFile(filepath.Join(imgtest.Testdata(t), "photos", "Portrait_3.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(src, data, 0o644)
+	old := time.Date(2009, 7, 14, 18, 30, 5, 123456789, time.UTC)
+	if err := os.Chtimes(src, old, old); err != nil {
+		t.Fatal(err)
+	}
+	for _, keep := range []bool{true, false} {
+		res := processOne(t, src, Settings{Chain: mustChain(t, "resize=100x0"), Naming: Naming{Dir: t.TempDir()}, KeepDates: keep})
+		st, err := os.Stat(res.Output)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.ModTime(); got.Equal(old) != keep || (!keep && time.Since(got) > time.Hour) {
+			t.Errorf("KeepDates %v: output dated %v, source %v", keep, got, old)
 		}
 	}
 }
