@@ -237,34 +237,29 @@ func (j *jpegMeta) setXMP() string {
 	if j.xmp == nil {
 		return ""
 	}
-	if err := checkXMP(j.xmp); err != nil {
-		return "XMP dropped: " + err.Error()
+	if len(j.xmp) > MaxXMP {
+		return j.m.Set(BlockXMP, j.xmp) // refused, with the reason
 	}
-	guid := extendedGUID(j.xmp)
+	toks, err := tokenizeXML(bytes.TrimPrefix(j.xmp, []byte("\xEF\xBB\xBF")))
+	if err != nil {
+		return "XMP dropped: not well-formed XML: " + err.Error()
+	}
+	guid := xmpValue(toks, xml.Name{Space: nsXMPNote, Local: "HasExtendedXMP"})
 	x := j.ext[guid]
 	switch {
 	case guid == "":
-		return j.m.Set(BlockXMP, j.xmp)
+		j.m.XMP = j.xmp // checked above: Set would tokenise it again
+		return ""
 	case x == nil || x.got < len(x.data):
-		j.m.Set(BlockXMP, j.xmp)
+		j.m.XMP = j.xmp
 		return "extended XMP dropped: some of its APP1 chunks are missing"
 	}
 	merged, err := mergeExtendedXMP(j.xmp, x.data)
 	if err != nil {
-		j.m.Set(BlockXMP, j.xmp)
+		j.m.XMP = j.xmp
 		return "extended XMP dropped: " + err.Error()
 	}
 	return j.m.Set(BlockXMP, merged)
-}
-
-// extendedGUID is the xmpNote:HasExtendedXMP of a standard packet: 32 hex
-// digits, or "".
-func extendedGUID(xmp []byte) string {
-	toks, err := tokenizeXML(xmp)
-	if err != nil {
-		return ""
-	}
-	return xmpValue(toks, xml.Name{Space: nsXMPNote, Local: "HasExtendedXMP"})
 }
 
 // photoshopIPTC finds resource 0x0404 (IPTC-IIM) among Photoshop image

@@ -99,6 +99,10 @@ func applySplices(b []byte, sp []splice) []byte {
 // editXMP returns an edited copy of a packet, and whether it held GPS
 // properties (removed when asked).
 func editXMP(b []byte, e xmpEdit) ([]byte, bool, error) {
+	if !bytes.Contains(b, []byte("GPS")) && !bytes.Contains(b, []byte("Orientation")) &&
+		!bytes.Contains(b, []byte("Dimension")) && !bytes.Contains(b, []byte("Image")) {
+		return b, false, nil // none of the properties the edits touch: read when the block was
+	}
 	toks, err := tokenizeXML(b)
 	if err != nil {
 		return nil, false, fmt.Errorf("not well-formed XML: %v", err)
@@ -156,6 +160,9 @@ func editXMP(b []byte, e xmpEdit) ([]byte, bool, error) {
 				sp = append(sp, splice{t.end, toks[end].start, v})
 			}
 		}
+	}
+	if len(sp) == 0 {
+		return b, hadGPS, nil
 	}
 	out := applySplices(b, sp)
 	if _, err := tokenizeXML(out); err != nil {

@@ -121,12 +121,26 @@ func tagFile(tb testing.TB, dir, format string) string {
 	default:
 		tb.Fatalf("Tagged: no format %q", format)
 	}
-	args := append(append([]string{"-q", "-q", "-overwrite_original"}, TagArgs...), extra...)
 	if format == "webp" {
-		args = slicesWithout(args, "-IPTC:") // WebP holds no IPTC
+		extra = append(extra, "--IPTC") // WebP holds no IPTC
+	}
+	Tag(tb, path, extra...)
+	return path
+}
+
+// Tag writes TagArgs' metadata into a file with exiftool; extra are more
+// exiftool arguments ("--IPTC" leaves out the IPTC assignments).
+func Tag(tb testing.TB, path string, extra ...string) {
+	tb.Helper()
+	args := append([]string{"-q", "-q", "-overwrite_original"}, TagArgs...)
+	for _, e := range extra {
+		if e == "--IPTC" {
+			args = slicesWithout(args, "-IPTC:")
+		} else {
+			args = append(args, e)
+		}
 	}
 	Exiftool(tb, append(args, path)...)
-	return path
 }
 
 func slicesWithout(args []string, prefix string) []string {
