@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -35,14 +34,7 @@ func TestRunMetadata(t *testing.T) {
 		!strings.Contains(stderr, "; 1 with warnings") {
 		t.Errorf("no WARN line or count:\n%s", stderr)
 	}
-	var rep report
-	data, err := os.ReadFile(reportPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep, data := readReport(t, reportPath)
 	if rep.Summary.Warned != 1 || !bytes.Contains(data, []byte(`"with_warnings": 1`)) {
 		t.Errorf("summary %+v", rep.Summary)
 	}

@@ -45,6 +45,20 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// readReport reads a -report file: as JSON, and as it is.
+func readReport(t *testing.T, path string) (report, []byte) {
+	t.Helper()
+	var rep report
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	return rep, data
+}
+
 func TestRunConvertsAndReports(t *testing.T) {
 	out := t.TempDir()
 	reportPath := filepath.Join(out, "report.json")
@@ -59,14 +73,7 @@ func TestRunConvertsAndReports(t *testing.T) {
 	if !strings.Contains(stderr, "processed 18, skipped 0, failed 1 of 19 in ") {
 		t.Errorf("summary missing:\n%s", stderr)
 	}
-	var rep report
-	data, err := os.ReadFile(reportPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep, _ := readReport(t, reportPath)
 	// The photos folder also holds a LICENSE and a README: ignored, with a record each.
 	if rep.Summary.Total != 19 || rep.Summary.Done != 18 || rep.Summary.Failed != 1 || rep.Summary.Ignored != 2 || len(rep.Records) != 21 {
 		t.Fatalf("summary %+v, %d records", rep.Summary, len(rep.Records))

@@ -111,7 +111,7 @@ func readOrientation(r io.Reader) int {
 // jpegMeta gathers a JPEG's blocks while its segments are scanned.
 type jpegMeta struct {
 	m        Metadata
-	warn     []string
+	warn     warnings
 	exif     []byte
 	xmp      []byte
 	ext      map[string]*xmpExtension // by GUID
@@ -133,7 +133,7 @@ func readJPEGMeta(r io.ReaderAt, size int64) (Metadata, []string) {
 	j := &jpegMeta{ext: map[string]*xmpExtension{}}
 	want := func(m byte) bool { return m == mAPP1 || m == mAPP2 || m == mAPP13 }
 	if err := scanJPEG(io.NewSectionReader(r, 0, size), want, j.segment); err != nil {
-		j.warn = append(j.warn, "metadata after a malformed segment not read: "+err.Error())
+		j.warn.add("metadata after a malformed segment not read: " + err.Error())
 	}
 	return j.finish()
 }
@@ -205,11 +205,7 @@ func (j *jpegMeta) iccChunk(seg []byte) {
 }
 
 func (j *jpegMeta) finish() (Metadata, []string) {
-	warn := func(w string) {
-		if w != "" {
-			j.warn = append(j.warn, w)
-		}
-	}
+	warn := j.warn.add
 	warn(j.m.Set(BlockEXIF, j.exif))
 	warn(j.setXMP())
 	switch {

@@ -25,12 +25,7 @@ const pngSignature = "\x89PNG\r\n\x1a\n"
 // readPNGMeta reads a PNG's metadata chunks.
 func readPNGMeta(r io.ReaderAt, size int64) (Metadata, []string) {
 	var m Metadata
-	var warn []string
-	add := func(w string) {
-		if w != "" {
-			warn = append(warn, w)
-		}
-	}
+	var warn warnings
 	var head [8]byte
 	for pos := int64(8); pos+12 <= size; {
 		if _, err := r.ReadAt(head[:], pos); err != nil {
@@ -47,7 +42,7 @@ func readPNGMeta(r io.ReaderAt, size int64) (Metadata, []string) {
 			continue
 		}
 		if n > MaxXMP+1<<20 {
-			add(fmt.Sprintf("metadata dropped: a %d-byte %s chunk", n, typ))
+			warn.add(fmt.Sprintf("metadata dropped: a %d-byte %s chunk", n, typ))
 			continue
 		}
 		chunk := make([]byte, 4+n+4)
@@ -56,10 +51,10 @@ func readPNGMeta(r io.ReaderAt, size int64) (Metadata, []string) {
 		}
 		data := chunk[4 : 4+n]
 		if crc32.ChecksumIEEE(chunk[:4+n]) != binary.BigEndian.Uint32(chunk[4+n:]) {
-			add(fmt.Sprintf("metadata dropped: a %s chunk fails its checksum", typ))
+			warn.add(fmt.Sprintf("metadata dropped: a %s chunk fails its checksum", typ))
 			continue
 		}
-		add(pngChunk(&m, typ, data))
+		warn.add(pngChunk(&m, typ, data))
 	}
 	return m, warn
 }

@@ -36,12 +36,7 @@ var tiffMetaTags = []struct {
 // readTIFFMeta reads a TIFF file's metadata fields (first directory).
 func readTIFFMeta(r io.ReaderAt, size int64) (Metadata, []string) {
 	var m Metadata
-	var warn []string
-	add := func(w string) {
-		if w != "" {
-			warn = append(warn, w)
-		}
-	}
+	var warn warnings
 	t, off, err := newTIFFReader(r, size, MaxEXIF)
 	if err != nil {
 		return m, []string{"metadata not read: " + err.Error()}
@@ -60,24 +55,24 @@ func readTIFFMeta(r io.ReaderAt, size int64) (Metadata, []string) {
 		n := e.size()
 		switch {
 		case n < 0 || n > int64(maxSize(f.kind)):
-			add(fmt.Sprintf("%s dropped: %d bytes of type %d", f.kind, n, e.Type))
+			warn.add(fmt.Sprintf("%s dropped: %d bytes of type %d", f.kind, n, e.Type))
 			continue
 		case e.ValPos < 0 || e.ValPos > size-n:
-			add(fmt.Sprintf("%s dropped: its value lies past the end of the file", f.kind))
+			warn.add(fmt.Sprintf("%s dropped: its value lies past the end of the file", f.kind))
 			continue
 		}
 		b := make([]byte, n)
 		if _, err := r.ReadAt(b, e.ValPos); err != nil {
-			add(fmt.Sprintf("%s dropped: %v", f.kind, err))
+			warn.add(fmt.Sprintf("%s dropped: %v", f.kind, err))
 			continue
 		}
-		add(m.Set(f.kind, b))
+		warn.add(m.Set(f.kind, b))
 	}
 	exif, err := tiffEXIF(t, ifd0)
 	if err != nil {
-		add("EXIF dropped: " + err.Error())
+		warn.add("EXIF dropped: " + err.Error())
 	} else {
-		add(m.Set(BlockEXIF, exif))
+		warn.add(m.Set(BlockEXIF, exif))
 	}
 	return m, warn
 }

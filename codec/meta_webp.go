@@ -50,10 +50,10 @@ var webpMetaChunks = map[string]Block{"ICCP": BlockICC, "EXIF": BlockEXIF, "XMP 
 // readWebPMeta reads a WebP's ICCP, EXIF and XMP chunks.
 func readWebPMeta(r io.ReaderAt, size int64) (Metadata, []string) {
 	var m Metadata
-	var warn []string
+	var warn warnings
 	chunks, err := webpChunks(r, size)
 	if err != nil {
-		warn = append(warn, "metadata after a malformed chunk not read: "+err.Error())
+		warn.add("metadata after a malformed chunk not read: " + err.Error())
 	}
 	for _, c := range chunks {
 		kind, ok := webpMetaChunks[c.FourCC]
@@ -61,16 +61,14 @@ func readWebPMeta(r io.ReaderAt, size int64) (Metadata, []string) {
 			continue
 		}
 		if c.N > int64(maxSize(kind)) {
-			warn = append(warn, fmt.Sprintf("%s dropped: %d bytes", kind, c.N))
+			warn.add(fmt.Sprintf("%s dropped: %d bytes", kind, c.N))
 			continue
 		}
 		b := make([]byte, c.N)
 		if _, err := r.ReadAt(b, c.Off); err != nil {
 			continue
 		}
-		if w := m.Set(kind, b); w != "" {
-			warn = append(warn, w)
-		}
+		warn.add(m.Set(kind, b))
 	}
 	return m, warn
 }

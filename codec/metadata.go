@@ -184,6 +184,16 @@ func checkICC(b []byte) ([]byte, error) {
 	return b[:n], nil
 }
 
+// warnings collects the sentences that Set and the readers return, ""
+// meaning none.
+type warnings []string
+
+func (w *warnings) add(s string) {
+	if s != "" {
+		*w = append(*w, s)
+	}
+}
+
 // readMetadata reads the metadata blocks of a file in the given format
 // (as the decoders name it), with warnings for what it drops.
 func readMetadata(format string, r io.ReaderAt, size int64) (Metadata, []string) {

@@ -24,10 +24,12 @@ const (
 	nsXMPNote = "http://ns.adobe.com/xmp/note/"
 )
 
-// xmlTok is a token with the byte range it came from.
+// xmlTok is a token with the byte range it came from, and for a start
+// element the index of its end element.
 type xmlTok struct {
 	tok        xml.Token
 	start, end int
+	close      int
 }
 
 // tokenizeXML reads a packet into tokens with their offsets. It fails on
@@ -38,6 +40,7 @@ func tokenizeXML(b []byte) ([]xmlTok, error) {
 		return nil, fmt.Errorf("encoding %q (XMP is UTF-8)", label)
 	}
 	var toks []xmlTok
+	var open []int // start elements not yet closed
 	elements := 0
 	for {
 		start := int(d.InputOffset())
@@ -48,15 +51,76 @@ func tokenizeXML(b []byte) ([]xmlTok, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, ok := t.(xml.StartElement); ok {
+		switch t.(type) {
+		case xml.StartElement:
 			elements++
+			open = append(open, len(toks))
+		case xml.EndElement: // the decoder checks that it matches
+			toks[open[len(open)-1]].close = len(toks)
+			open = open[:len(open)-1]
 		}
-		toks = append(toks, xmlTok{xml.CopyToken(t), start, int(d.InputOffset())})
+		toks = append(toks, xmlTok{xml.CopyToken(t), start, int(d.InputOffset()), -1})
 	}
 	if elements == 0 {
 		return nil, errors.New("no XML element")
 	}
 	return toks, nil
+}
+
+// eachStart calls f for each start element with its attributes' spans,
+// until f returns false.
+func eachStart(b []byte, toks []xmlTok, f func(i int, se xml.StartElement, attrs []attrSpan) bool) error {
+	for i, t := range toks {
+		se, ok := t.tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		attrs, err := scanAttrs(b[t.start:t.end], se)
+		if err != nil {
+			return err
+		}
+		if !f(i, se, attrs) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// propSplices returns the splices that cut every property (attribute or
+// element) match accepts when remove is set, and that give the simple
+// properties named in values their new value; and whether match accepted
+// any.
+func propSplices(b []byte, toks []xmlTok, match func(xml.Name) bool, remove bool, values map[xml.Name]string) ([]splice, bool, error) {
+	var sp []splice
+	found := false
+	err := eachStart(b, toks, func(i int, se xml.StartElement, attrs []attrSpan) bool {
+		t := toks[i]
+		for j, a := range se.Attr {
+			switch v, set := values[a.Name]; {
+			case match(a.Name):
+				found = true
+				if remove {
+					sp = append(sp, splice{t.start + attrs[j].start, t.start + attrs[j].end, ""})
+				}
+			case set:
+				sp = append(sp, splice{t.start + attrs[j].valStart, t.start + attrs[j].valEnd, v})
+			}
+		}
+		v, set := values[se.Name]
+		switch end := t.close; {
+		case match(se.Name):
+			found = true
+			if remove {
+				sp = append(sp, splice{t.start, toks[end].end, ""})
+			}
+		case set && end == i+2:
+			if _, text := toks[i+1].tok.(xml.CharData); text {
+				sp = append(sp, splice{t.end, toks[end].start, v})
+			}
+		}
+		return true
+	})
+	return sp, found, err
 }
 
 // checkXMP checks that a packet is well-formed XML.
@@ -119,47 +183,9 @@ func editXMP(b []byte, e xmpEdit) ([]byte, bool, error) {
 		values[xml.Name{Space: nsTIFF, Local: "ImageLength"}] = h
 	}
 	isGPS := func(n xml.Name) bool { return n.Space == nsEXIF && strings.HasPrefix(n.Local, "GPS") }
-	var sp []splice
-	hadGPS := false
-	for i, t := range toks {
-		se, ok := t.tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		attrs, err := scanAttrs(b[t.start:t.end], se)
-		if err != nil {
-			return nil, false, err
-		}
-		for j, a := range se.Attr {
-			switch v, set := values[a.Name]; {
-			case isGPS(a.Name):
-				hadGPS = true
-				if e.RemoveGPS {
-					sp = append(sp, splice{t.start + attrs[j].start, t.start + attrs[j].end, ""})
-				}
-			case set:
-				sp = append(sp, splice{t.start + attrs[j].valStart, t.start + attrs[j].valEnd, v})
-			}
-		}
-		v, set := values[se.Name]
-		if !isGPS(se.Name) && !set {
-			continue
-		}
-		end := matchingEnd(toks, i)
-		if end < 0 {
-			return nil, false, fmt.Errorf("no end tag for %s", se.Name.Local)
-		}
-		switch {
-		case isGPS(se.Name):
-			hadGPS = true
-			if e.RemoveGPS {
-				sp = append(sp, splice{t.start, toks[end].end, ""})
-			}
-		case end == i+2:
-			if _, text := toks[i+1].tok.(xml.CharData); text {
-				sp = append(sp, splice{t.end, toks[end].start, v})
-			}
-		}
+	sp, hadGPS, err := propSplices(b, toks, isGPS, e.RemoveGPS, values)
+	if err != nil {
+		return nil, false, err
 	}
 	if len(sp) == 0 {
 		return b, hadGPS, nil
@@ -169,24 +195,6 @@ func editXMP(b []byte, e xmpEdit) ([]byte, bool, error) {
 		return nil, false, fmt.Errorf("the edited packet is not well-formed: %v", err)
 	}
 	return out, hadGPS, nil
-}
-
-// matchingEnd returns the index of the end tag of the element starting at
-// toks[i], or -1.
-func matchingEnd(toks []xmlTok, i int) int {
-	depth := 0
-	for j := i; j < len(toks); j++ {
-		switch toks[j].tok.(type) {
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			depth--
-			if depth == 0 {
-				return j
-			}
-		}
-	}
-	return -1
 }
 
 // attrSpan is where one attribute of a start tag lies: start (the white
@@ -253,30 +261,24 @@ func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c ==
 // element, and the namespace declarations (raw attribute text) of it and
 // the elements around it.
 func rdfBody(b []byte, toks []xmlTok) (start, end int, decls []string, err error) {
-	var outer []string
-	for i, t := range toks {
-		se, ok := t.tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		attrs, err := scanAttrs(b[t.start:t.end], se)
-		if err != nil {
-			return 0, 0, nil, err
-		}
+	start = -1
+	err = eachStart(b, toks, func(i int, se xml.StartElement, attrs []attrSpan) bool {
+		t := toks[i]
 		for j, a := range se.Attr {
 			if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
-				outer = append(outer, string(b[t.start+attrs[j].start:t.start+attrs[j].end]))
+				decls = append(decls, string(b[t.start+attrs[j].start:t.start+attrs[j].end]))
 			}
 		}
 		if se.Name.Space == nsRDF && se.Name.Local == "RDF" {
-			e := matchingEnd(toks, i)
-			if e < 0 {
-				return 0, 0, nil, errors.New("no end tag for rdf:RDF")
-			}
-			return t.end, toks[e].start, outer, nil
+			start, end = t.end, toks[t.close].start
+			return false
 		}
+		return true
+	})
+	if err == nil && start < 0 {
+		err = errors.New("no rdf:RDF element")
 	}
-	return 0, 0, nil, errors.New("no rdf:RDF element")
+	return start, end, decls, err
 }
 
 // mergeExtendedXMP returns the standard packet with the extended one's
@@ -334,8 +336,7 @@ func mergeExtendedXMP(std, ext []byte) ([]byte, error) {
 	}
 	body := applySplices(ext[es:ee], shift(sp, -es))
 	merged := slices.Concat(std[:stdEnd], body, std[stdEnd:])
-	out, _, err := removeProperty(merged, xml.Name{Space: nsXMPNote, Local: "HasExtendedXMP"})
-	return out, err
+	return removeProperty(merged, xml.Name{Space: nsXMPNote, Local: "HasExtendedXMP"})
 }
 
 func rawName(b []byte) []byte {
@@ -355,33 +356,13 @@ func shift(sp []splice, by int) []splice {
 }
 
 // removeProperty cuts every attribute and element with the given name.
-func removeProperty(b []byte, name xml.Name) ([]byte, bool, error) {
+func removeProperty(b []byte, name xml.Name) ([]byte, error) {
 	toks, err := tokenizeXML(b)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	var sp []splice
-	for i, t := range toks {
-		se, ok := t.tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		attrs, err := scanAttrs(b[t.start:t.end], se)
-		if err != nil {
-			return nil, false, err
-		}
-		for j, a := range se.Attr {
-			if a.Name == name {
-				sp = append(sp, splice{t.start + attrs[j].start, t.start + attrs[j].end, ""})
-			}
-		}
-		if se.Name == name {
-			if e := matchingEnd(toks, i); e >= 0 {
-				sp = append(sp, splice{t.start, toks[e].end, ""})
-			}
-		}
-	}
-	return applySplices(b, sp), len(sp) > 0, nil
+	sp, _, err := propSplices(b, toks, func(n xml.Name) bool { return n == name }, true, nil)
+	return applySplices(b, sp), err
 }
 
 // xmpValue returns a simple property's value, in attribute or element
