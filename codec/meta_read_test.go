@@ -3,6 +3,7 @@ package codec
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -101,5 +102,36 @@ func TestReadMetadata(t *testing.T) {
 				t.Errorf("IPTC of %d bytes: datasets end at %d (%v)", len(m.IPTC), n, err)
 			}
 		})
+	}
+}
+
+// TestReadImageMagickPNG: ImageMagick writes XMP and IPTC into PNG as
+// zTXt "Raw profile type" chunks and EXIF after the image data: all are
+// read, and are those of the JPEG it was converted from.
+func TestReadImageMagickPNG(t *testing.T) {
+	dir := t.TempDir()
+	src := imgtest.Tagged(t, dir, "jpeg")
+	png := filepath.Join(dir, "im.png")
+	if out, err := exec.Command("convert", src, "-resize", "64x", png).CombinedOutput(); err != nil {
+		t.Fatalf("ImageMagick: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte("Raw profile type xmp")) || !bytes.Contains(data, []byte("Raw profile type iptc")) {
+		t.Fatal("ImageMagick wrote no raw profiles: the test tests nothing")
+	}
+	want, _ := Decode(src, DecodeOptions{})
+	got, warn := readPNGMeta(bytes.NewReader(data), int64(len(data)))
+	if len(warn) > 0 {
+		t.Errorf("warnings %q", warn)
+	}
+	if !bytes.Equal(got.XMP, want.Meta.XMP) || !bytes.Equal(got.IPTC, want.Meta.IPTC) || !bytes.Equal(got.ICC, want.Meta.ICC) {
+		t.Errorf("XMP %d bytes (want %d), IPTC %d (%d), ICC %d (%d)", len(got.XMP), len(want.Meta.XMP),
+			len(got.IPTC), len(want.Meta.IPTC), len(got.ICC), len(want.Meta.ICC))
+	}
+	if len(got.EXIF) == 0 || !bytes.Contains(got.EXIF, []byte("COOLPIX P7000")) {
+		t.Errorf("EXIF of %d bytes", len(got.EXIF))
 	}
 }
