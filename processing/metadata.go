@@ -1,6 +1,7 @@
 package processing
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -89,13 +90,15 @@ func outputMetadata(src codec.Metadata, policy MetadataPolicy, f codec.Format, u
 		src, out []byte
 	}{{codec.BlockEXIF, src.EXIF, fitted.EXIF}, {codec.BlockXMP, src.XMP, fitted.XMP}, {codec.BlockIPTC, src.IPTC, fitted.IPTC}, {codec.BlockICC, src.ICC, fitted.ICC}} {
 		switch {
+		case b.kind == codec.BlockICC && b.out != nil && !bytes.Equal(b.out, b.src):
+			rep.Converted = append(rep.Converted, string(b.kind)) // a profile the colour side chose
 		case b.out != nil:
 			rep.Kept = append(rep.Kept, string(b.kind))
 		case b.src != nil:
 			rep.Removed = append(rep.Removed, string(b.kind))
 		}
 	}
-	if len(rep.Kept)+len(rep.Removed) == 0 {
+	if len(rep.Kept)+len(rep.Converted)+len(rep.Removed) == 0 {
 		rep = nil
 	}
 	return fitted, rep, warn

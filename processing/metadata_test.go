@@ -262,3 +262,27 @@ func TestKeepDates(t *testing.T) {
 		}
 	}
 }
+
+// TestMetadataReport: what the report says for each policy and format,
+// and for a profile the colour side replaced.
+func TestMetadataReport(t *testing.T) {
+	src := codec.Metadata{EXIF: []byte("II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00"), XMP: []byte("<x/>"), ICC: []byte("profile")}
+	for _, c := range []struct {
+		policy MetadataPolicy
+		f      codec.Format
+		icc    []byte
+		want   MetadataReport
+	}{
+		{KeepNoLocation, codec.JPEG, src.ICC, MetadataReport{Kept: []string{"EXIF", "XMP", "ICC"}}},
+		{StripAll, codec.PNG, src.ICC, MetadataReport{Kept: []string{"ICC"}, Removed: []string{"EXIF", "XMP"}}},
+		{KeepAll, codec.GIF, src.ICC, MetadataReport{Removed: []string{"EXIF", "XMP", "ICC"}}},
+		{KeepAll, codec.TIFF, []byte("sRGB"), MetadataReport{Kept: []string{"EXIF", "XMP"}, Converted: []string{"ICC"}}},
+		{KeepAll, codec.JPEG, nil, MetadataReport{Kept: []string{"EXIF", "XMP"}, Removed: []string{"ICC"}}},
+	} {
+		_, rep, warn := outputMetadata(src, c.policy, c.f, false, 10, 10, c.icc)
+		if rep == nil || !slices.Equal(rep.Kept, c.want.Kept) || !slices.Equal(rep.Removed, c.want.Removed) ||
+			!slices.Equal(rep.Converted, c.want.Converted) || len(warn) > 0 {
+			t.Errorf("%s to %s: %+v, %q; want %+v", c.policy, c.f, rep, warn, c.want)
+		}
+	}
+}
