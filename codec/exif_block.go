@@ -95,7 +95,7 @@ func (t *exifTree) live(withGPS bool) []*tiffIFD {
 type exifEdit struct {
 	RemoveGPS     bool
 	Orientation   int // > 0: the value to set (an existing Orientation field only)
-	Width, Height int // > 0: PixelXDimension and PixelYDimension (existing fields only)
+	Width, Height int // > 0: PixelXDimension and PixelYDimension, IFD0's ImageWidth and ImageLength (existing fields only)
 }
 
 // exifEdited says what an edit removed.
@@ -148,9 +148,14 @@ func editEXIF(src []byte, e exifEdit) ([]byte, exifEdited, error) {
 	if e.Orientation > 0 {
 		t.setUint(b, t.ifd0, tagOrientation, uint32(e.Orientation))
 	}
-	if t.exif != nil && e.Width > 0 && e.Height > 0 {
-		t.setUint(b, t.exif, tagPixelX, uint32(e.Width))
-		t.setUint(b, t.exif, tagPixelY, uint32(e.Height))
+	if e.Width > 0 && e.Height > 0 {
+		// Some cameras also give the size in IFD0, as a TIFF would.
+		t.setUint(b, t.ifd0, tagImageWidth, uint32(e.Width))
+		t.setUint(b, t.ifd0, tagImageLength, uint32(e.Height))
+		if t.exif != nil {
+			t.setUint(b, t.exif, tagPixelX, uint32(e.Width))
+			t.setUint(b, t.exif, tagPixelY, uint32(e.Height))
+		}
 	}
 	b = b[:t.liveEnd(b, !done.GPS)]
 	if _, err := parseEXIF(b); err != nil {

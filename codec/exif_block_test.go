@@ -49,6 +49,7 @@ func testEXIF(t *testing.T, bo binary.ByteOrder) []byte {
 	root.set(ascii(0x010F, "NIKON"))
 	root.set(ascii(0x8298, "(c) Ann"))
 	root.set(short(bo, tagOrientation, 6))
+	root.set(short(bo, tagImageWidth, 1800))
 	root.set(outEntry{tag: tagExifIFD, sub: exif})
 	root.set(outEntry{tag: tagGPSIFD, sub: gps})
 	b := layoutTIFF(root, bo)
@@ -108,8 +109,9 @@ func TestEditEXIF(t *testing.T) {
 		}
 		w, _ := tr.exif.find(tagPixelX).uint(bo, 0)
 		h, _ := tr.exif.find(tagPixelY).uint(bo, 0)
-		if w != 70000 || h != 600 {
-			t.Errorf("%v: pixel dimensions %dx%d", bo, w, h)
+		iw, _ := tr.ifd0.find(tagImageWidth).uint(bo, 0)
+		if w != 70000 || h != 600 || iw != 70000 {
+			t.Errorf("%v: pixel dimensions %dx%d, IFD0 width %d", bo, w, h, iw)
 		}
 		// Keeping the location keeps every GPS byte.
 		kept, done, err := editEXIF(src, exifEdit{Orientation: 1})

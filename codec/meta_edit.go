@@ -9,8 +9,9 @@ type MetaEdit struct {
 	// fields where they exist (1 for pixels that were turned upright).
 	Orientation int
 	// Width and Height, when > 0, are written into EXIF's
-	// PixelXDimension/PixelYDimension and XMP's exif:PixelX/YDimension and
-	// tiff:ImageWidth/ImageLength where they exist.
+	// PixelXDimension/PixelYDimension (and IFD0's ImageWidth/ImageLength)
+	// and XMP's exif:PixelX/YDimension and tiff:ImageWidth/ImageLength
+	// where they exist.
 	Width, Height int
 }
 

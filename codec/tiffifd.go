@@ -38,6 +38,7 @@ func typeSize(t uint16) int {
 // Tags of the directory tree that the metadata code follows or edits.
 const (
 	tagImageWidth   = 0x0100
+	tagImageLength  = 0x0101
 	tagOrientation  = 0x0112
 	tagStripOffsets = 0x0111
 	tagStripCounts  = 0x0117
