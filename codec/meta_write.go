@@ -19,7 +19,9 @@ import (
 
 // Fit returns the blocks of m that format f can hold, and one sentence for
 // each block it cannot ("EXIF not written: GIF cannot hold metadata").
-// What Fit keeps, Encode writes.
+// What Fit keeps, Encode writes. A format added later that holds metadata
+// (WebP: EXIF, XMP and ICC through AddWebPMetadata) gets its case here and
+// in addMeta.
 func Fit(m Metadata, f Format) (Metadata, []string) {
 	var why []string
 	drop := func(kind Block, reason string) {
