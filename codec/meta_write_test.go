@@ -12,31 +12,29 @@ import (
 )
 
 // TestWriteMetadata writes the blocks read from exiftool-tagged files into
-// JPEG, PNG and TIFF outputs: exiftool finds every tag of the source in
-// each output, and PicPool reads the same blocks back.
+// JPEG, PNG and TIFF outputs (of a small image: the pixels do not matter
+// here): exiftool finds every tag of the source in each output, and
+// PicPool reads the same blocks back.
 func TestWriteMetadata(t *testing.T) {
 	dir := t.TempDir()
 	var paths []string
 	var pairs [][2]int // source, output index into paths
 	sources := []string{"jpeg", "png", "tiff", "webp"}
 	outputs := []Format{JPEG, PNG, TIFF}
-	decoded := map[string]*Decoded{}
+	read := map[string]Metadata{}
 	for _, sf := range sources {
 		src := imgtest.Tagged(t, filepath.Join(dir), sf)
 		renamed := filepath.Join(dir, "src-"+filepath.Base(src))
 		if err := os.Rename(src, renamed); err != nil {
 			t.Fatal(err)
 		}
-		d, err := Decode(renamed, DecodeOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		decoded[renamed] = d
+		m, _ := readFileMeta(t, renamed)
+		read[renamed] = m
 		si := len(paths)
 		paths = append(paths, renamed)
 		for _, of := range outputs {
 			var buf bytes.Buffer
-			if err := Encode(&buf, d.Image, EncodeOptions{Format: of, Meta: &d.Meta}); err != nil {
+			if err := Encode(&buf, testImage(), EncodeOptions{Format: of, Meta: &m}); err != nil {
 				t.Fatalf("%s as %s: %v", sf, of, err)
 			}
 			out := filepath.Join(dir, fmt.Sprintf("%s-to%s", sf, of.Ext()))
@@ -62,19 +60,65 @@ func TestWriteMetadata(t *testing.T) {
 		if w, ok := tags[p[1]]["ExifTool:Warning"]; ok {
 			t.Errorf("%s: exiftool warns %v", name, w)
 		}
-		d, err := Decode(out, DecodeOptions{})
+		got2, warn := readFileMeta(t, out)
+		want := read[src]
+		if len(warn) > 0 {
+			t.Errorf("%s: warnings %q", name, warn)
+		}
+		if !bytes.Equal(got2.XMP, want.XMP) || !bytes.Equal(got2.ICC, want.ICC) || !bytes.Equal(got2.IPTC, want.IPTC) {
+			t.Errorf("%s: XMP, ICC or IPTC read back differ", name)
+		}
+		if !strings.HasSuffix(out, ".tif") && !bytes.Equal(got2.EXIF, want.EXIF) {
+			t.Errorf("%s: the EXIF block read back differs (%d bytes, wrote %d)", name, len(got2.EXIF), len(want.EXIF))
+		}
+	}
+}
+
+// TestAddWebPMetadata: the chunk builder issue 12's WebP encoder will call,
+// on simple lossy (VP8) and lossless (VP8L, with alpha) files and on an
+// extended one (VP8X, from exiftool): exiftool reads the tags of the source
+// photo, the file still decodes to the same size, and PicPool reads the
+// same blocks back. (libwebp's webpmux and dwebp accept such files too.)
+func TestAddWebPMetadata(t *testing.T) {
+	dir := t.TempDir()
+	src := imgtest.Tagged(t, dir, "jpeg")
+	m, _ := readFileMeta(t, src)
+	m.IPTC = nil // WebP holds no IPTC
+	var paths []string
+	for _, name := range []string{"formats/x-image/video-001.lossy.webp", "formats/x-image/gopher-doc.with-alpha.lossless.webp", "extended"} {
+		in := filepath.Join(imgtest.Testdata(t), name)
+		if name == "extended" {
+			in = imgtest.Tagged(t, dir, "webp")
+		}
+		data, err := os.ReadFile(in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := decoded[src].Meta
-		if len(d.Warnings) > 0 {
-			t.Errorf("%s: warnings %q", name, d.Warnings)
+		out, err := AddWebPMetadata(data, &m)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
 		}
-		if !bytes.Equal(d.Meta.XMP, want.XMP) || !bytes.Equal(d.Meta.ICC, want.ICC) || !bytes.Equal(d.Meta.IPTC, want.IPTC) {
-			t.Errorf("%s: XMP, ICC or IPTC read back differ", name)
+		path := filepath.Join(dir, fmt.Sprintf("out-%d.webp", len(paths)))
+		os.WriteFile(path, out, 0o644)
+		paths = append(paths, path)
+		before, err1 := Decode(in, DecodeOptions{})
+		after, err2 := Decode(path, DecodeOptions{})
+		if err1 != nil || err2 != nil || before.Image.Bounds() != after.Image.Bounds() {
+			t.Fatalf("%s: decodes %v, %v", name, err1, err2)
 		}
-		if !strings.HasSuffix(out, ".tif") && !bytes.Equal(d.Meta.EXIF, want.EXIF) {
-			t.Errorf("%s: the EXIF block read back differs (%d bytes, wrote %d)", name, len(d.Meta.EXIF), len(want.EXIF))
+		if !bytes.Equal(after.Meta.EXIF, m.EXIF) || !bytes.Equal(after.Meta.XMP, m.XMP) || !bytes.Equal(after.Meta.ICC, m.ICC) || len(after.Warnings) > 0 {
+			t.Errorf("%s: blocks read back differ (%q)", name, after.Warnings)
+		}
+	}
+	tags := imgtest.Tags(t, append([]string{src}, paths...)...)
+	want := imgtest.MetaTags(tags[0])
+	for i, p := range paths {
+		got := imgtest.MetaTags(tags[i+1])
+		if diffs := imgtest.DiffTags(want, got, func(k string) bool { return strings.HasPrefix(k, "IPTC:") }); len(diffs) > 0 {
+			t.Errorf("%s: %s", filepath.Base(p), strings.Join(diffs, "; "))
+		}
+		if w, ok := tags[i+1]["ExifTool:Warning"]; ok {
+			t.Errorf("%s: exiftool warns %v", filepath.Base(p), w)
 		}
 	}
 }

@@ -63,7 +63,7 @@ func TestMetadataPolicies(t *testing.T) {
 		os.Rename(sources[f], filepath.Join(dir, "src-"+f+filepath.Ext(sources[f])))
 		sources[f] = filepath.Join(dir, "src-"+f+filepath.Ext(sources[f]))
 	}
-	chain := mustChain(t, "rotate=90,resize=200x0")
+	chain := mustChain(t, "resize=200x0,rotate=90")
 	type job struct {
 		src, policy string
 		format      codec.Format
