@@ -34,7 +34,11 @@ func TestRunMetadata(t *testing.T) {
 		!strings.Contains(stderr, "; 1 with warnings") {
 		t.Errorf("no WARN line or count:\n%s", stderr)
 	}
-	rep, data := readReport(t, reportPath)
+	rep := readReport(t, reportPath)
+	data, err := os.ReadFile(reportPath)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if rep.Summary.Warned != 1 || !bytes.Contains(data, []byte(`"with_warnings": 1`)) {
 		t.Errorf("summary %+v", rep.Summary)
 	}
