@@ -117,14 +117,39 @@ type jpegMeta struct {
 	ext      map[string]*xmpExtension // by GUID
 	icc      [][]byte                 // by sequence number - 1
 	iccCount int
-	iccBytes int
 	ps       []byte // Photoshop resources, segments concatenated
 	psOver   bool
 }
 
+// xmpExtension is the chunks of one extended XMP packet, as found; they
+// are put together only for the packet the standard one names, so a
+// hostile file cannot make the reader allocate more than it holds.
 type xmpExtension struct {
+	full   int
+	chunks []xmpChunk
+	bytes  int
+}
+
+type xmpChunk struct {
+	off  int
 	data []byte
-	got  int
+}
+
+// assemble puts the chunks together, or returns nil when they do not
+// cover the packet exactly.
+func (x *xmpExtension) assemble() []byte {
+	slices.SortFunc(x.chunks, func(a, b xmpChunk) int { return a.off - b.off })
+	out := make([]byte, 0, x.full)
+	for _, c := range x.chunks {
+		if c.off != len(out) {
+			return nil
+		}
+		out = append(out, c.data...)
+	}
+	if len(out) != x.full {
+		return nil
+	}
+	return out
 }
 
 // readJPEGMeta reads a JPEG's metadata blocks (the segments before the
@@ -176,14 +201,14 @@ func (j *jpegMeta) extension(seg []byte) {
 		if full > MaxXMP || len(j.ext) >= 4 {
 			return
 		}
-		x = &xmpExtension{data: make([]byte, full)}
+		x = &xmpExtension{full: full}
 		j.ext[guid] = x
 	}
-	if off < 0 || off > len(x.data) || len(data) > len(x.data)-off {
+	if off < 0 || off > x.full || len(data) > x.full-off || x.bytes+len(data) > x.full {
 		return
 	}
-	copy(x.data[off:], data)
-	x.got += len(data)
+	x.chunks = append(x.chunks, xmpChunk{off, data})
+	x.bytes += len(data)
 }
 
 // iccChunk keeps one chunk of the profile: its number (1-based), the count,
@@ -201,7 +226,6 @@ func (j *jpegMeta) iccChunk(seg []byte) {
 		return
 	}
 	j.icc[seg[0]-1] = seg[2:]
-	j.iccBytes += len(seg) - 2
 }
 
 func (j *jpegMeta) finish() (Metadata, []string) {
@@ -241,16 +265,19 @@ func (j *jpegMeta) setXMP() string {
 		return "XMP dropped: not well-formed XML: " + err.Error()
 	}
 	guid := xmpValue(toks, xml.Name{Space: nsXMPNote, Local: "HasExtendedXMP"})
-	x := j.ext[guid]
+	var ext []byte
+	if x := j.ext[guid]; x != nil {
+		ext = x.assemble()
+	}
 	switch {
 	case guid == "":
 		j.m.XMP = j.xmp // checked above: Set would tokenise it again
 		return ""
-	case x == nil || x.got < len(x.data):
+	case ext == nil:
 		j.m.XMP = j.xmp
 		return "extended XMP dropped: some of its APP1 chunks are missing"
 	}
-	merged, err := mergeExtendedXMP(j.xmp, x.data)
+	merged, err := mergeExtendedXMP(j.xmp, ext)
 	if err != nil {
 		j.m.XMP = j.xmp
 		return "extended XMP dropped: " + err.Error()

@@ -106,6 +106,14 @@ func TestExtendedXMP(t *testing.T) {
 		xmpValue(toks, xml.Name{Space: nsXMPNote, Local: "HasExtendedXMP"}) != "" {
 		t.Errorf("merged packet lacks properties or still points to an extension:\n%.2000s", d.Meta.XMP)
 	}
+	// One extension chunk missing: the standard packet alone, with a warning.
+	data := bytes.Clone(buf.Bytes())
+	at := bytes.LastIndex(data, []byte(xmpExtHeader))
+	copy(data[at:], "http://example.com/not/xmp")
+	m2, warn := readJPEGMeta(bytes.NewReader(data), int64(len(data)))
+	if len(warn) != 1 || !strings.HasPrefix(warn[0], "extended XMP dropped") || m2.XMP == nil || bytes.Contains(m2.XMP, []byte("long text")) {
+		t.Errorf("a chunk missing: %q, XMP of %d bytes", warn, len(m2.XMP))
+	}
 }
 
 // TestJPEGICCChunks: a profile over several APP2 segments reads back whole;
