@@ -22,13 +22,15 @@ import (
 
 const pngSignature = "\x89PNG\r\n\x1a\n"
 
-// readPNGMeta reads a PNG's metadata chunks.
+// readPNGMeta reads a PNG's metadata chunks. A chunk is read whole only
+// when its type, and for text chunks its keyword, say it holds a block not
+// yet found; at most 64 are read.
 func readPNGMeta(r io.ReaderAt, size int64) (Metadata, []string) {
 	var m Metadata
 	var warn warnings
-	var head [8]byte
-	for pos := int64(8); pos+12 <= size; {
-		if _, err := r.ReadAt(head[:], pos); err != nil {
+	var head [8 + 80]byte // length, type, and room for a keyword
+	for pos, reads := int64(8), 0; pos+12 <= size && reads < 64; {
+		if _, err := r.ReadAt(head[:8], pos); err != nil {
 			break
 		}
 		n := int64(binary.BigEndian.Uint32(head[:]))
@@ -36,22 +38,31 @@ func readPNGMeta(r io.ReaderAt, size int64) (Metadata, []string) {
 		if typ == "IEND" || n > 1<<31-1 || pos+12+n > size {
 			break
 		}
-		kind := pngChunkKind(typ)
+		at := pos
 		pos += 12 + n
-		if kind == "" {
+		if !pngMetaChunk(typ) {
+			continue
+		}
+		k := min(n, 80)
+		if _, err := r.ReadAt(head[8:8+k], at+8); err != nil {
+			break
+		}
+		kind := pngBlock(typ, head[8:8+k])
+		if kind == "" || len(*m.slot(kind)) > 0 {
 			continue
 		}
 		if n > MaxXMP+1<<20 {
-			warn.add(fmt.Sprintf("metadata dropped: a %d-byte %s chunk", n, typ))
+			warn.add(fmt.Sprintf("%s dropped: a %d-byte %s chunk", kind, n, typ))
 			continue
 		}
+		reads++
 		chunk := make([]byte, 4+n+4)
-		if _, err := r.ReadAt(chunk, pos-n-8); err != nil {
+		if _, err := r.ReadAt(chunk, at+4); err != nil {
 			break
 		}
 		data := chunk[4 : 4+n]
 		if crc32.ChecksumIEEE(chunk[:4+n]) != binary.BigEndian.Uint32(chunk[4+n:]) {
-			warn.add(fmt.Sprintf("metadata dropped: a %s chunk fails its checksum", typ))
+			warn.add(fmt.Sprintf("%s dropped: its %s chunk fails its checksum", kind, typ))
 			continue
 		}
 		warn.add(pngChunk(&m, typ, data))
@@ -59,11 +70,30 @@ func readPNGMeta(r io.ReaderAt, size int64) (Metadata, []string) {
 	return m, warn
 }
 
-// pngChunkKind says whether a chunk type can hold metadata.
-func pngChunkKind(typ string) string {
+// pngMetaChunk says whether a chunk type can hold metadata.
+func pngMetaChunk(typ string) bool {
 	switch typ {
 	case "eXIf", "iCCP", "iTXt", "zTXt", "tEXt":
-		return typ
+		return true
+	}
+	return false
+}
+
+// pngBlock says which block a metadata chunk holds, from its type and, for
+// text chunks, the keyword its first bytes hold; "" for none.
+func pngBlock(typ string, head []byte) Block {
+	switch typ {
+	case "eXIf":
+		return BlockEXIF
+	case "iCCP":
+		return BlockICC
+	}
+	key, _, _ := bytes.Cut(head, []byte{0})
+	if string(key) == "XML:com.adobe.xmp" {
+		return BlockXMP
+	}
+	if kind, ok := strings.CutPrefix(string(key), "Raw profile type "); ok {
+		return rawProfileBlock(strings.ToLower(kind))
 	}
 	return ""
 }
@@ -87,15 +117,13 @@ func pngChunk(m *Metadata, typ string, data []byte) string {
 	}
 	key, text, err := pngText(typ, data)
 	if err != nil {
-		return fmt.Sprintf("metadata dropped: a %s chunk: %v", typ, err)
+		return fmt.Sprintf("%s dropped: its %s chunk: %v", pngBlock(typ, data), typ, err)
 	}
 	if key == "XML:com.adobe.xmp" {
 		return m.Set(BlockXMP, text)
 	}
-	if kind, ok := strings.CutPrefix(key, "Raw profile type "); ok {
-		return rawProfile(m, strings.ToLower(kind), text)
-	}
-	return ""
+	kind, _ := strings.CutPrefix(key, "Raw profile type ")
+	return rawProfile(m, rawProfileBlock(strings.ToLower(kind)), text)
 }
 
 // pngText returns a text chunk's keyword and text, inflated when it is
@@ -104,9 +132,6 @@ func pngText(typ string, data []byte) (string, []byte, error) {
 	key, rest, ok := bytes.Cut(data, []byte{0})
 	if !ok {
 		return "", nil, fmt.Errorf("no keyword")
-	}
-	if !strings.HasPrefix(string(key), "XML:com.adobe.xmp") && !strings.HasPrefix(string(key), "Raw profile type ") {
-		return string(key), nil, nil // text metadata PicPool does not carry: not read further
 	}
 	switch typ {
 	case "tEXt":
@@ -152,23 +177,25 @@ func inflate(b []byte, max int) ([]byte, error) {
 	return out, nil
 }
 
+// rawProfileBlock is the block an ImageMagick "Raw profile type" holds.
+func rawProfileBlock(kind string) Block {
+	switch kind {
+	case "exif", "app1":
+		return BlockEXIF
+	case "xmp":
+		return BlockXMP
+	case "iptc", "8bim":
+		return BlockIPTC
+	case "icc", "icm":
+		return BlockICC
+	}
+	return ""
+}
+
 // rawProfile reads ImageMagick's "Raw profile type" text: a newline, a
 // name ("IPTC profile"), a newline, the length in decimal (space-padded), a
 // newline, and the bytes in hex over many lines.
-func rawProfile(m *Metadata, kind string, text []byte) string {
-	var block Block
-	switch kind {
-	case "exif", "app1":
-		block = BlockEXIF
-	case "xmp":
-		block = BlockXMP
-	case "iptc", "8bim":
-		block = BlockIPTC
-	case "icc", "icm":
-		block = BlockICC
-	default:
-		return ""
-	}
+func rawProfile(m *Metadata, block Block, text []byte) string {
 	lines := strings.SplitN(strings.TrimLeft(string(text), "\n"), "\n", 3)
 	if len(lines) < 3 {
 		return fmt.Sprintf("%s dropped: a malformed raw profile", block)

@@ -57,7 +57,7 @@ func readWebPMeta(r io.ReaderAt, size int64) (Metadata, []string) {
 	}
 	for _, c := range chunks {
 		kind, ok := webpMetaChunks[c.FourCC]
-		if !ok {
+		if !ok || len(*m.slot(kind)) > 0 {
 			continue
 		}
 		if c.N > int64(maxSize(kind)) {
