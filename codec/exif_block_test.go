@@ -86,7 +86,14 @@ func TestEditEXIF(t *testing.T) {
 		if !done.GPS || !done.Thumbnail {
 			t.Errorf("%v: removed %+v, want GPS and thumbnail", bo, done)
 		}
-		for _, gone := range []string{testSecret, "thumbnail-bytes"} {
+		lat := make([]byte, 24) // the latitude's three rationals, as stored
+		for i, v := range []uint32{48, 1, 51, 1, 3013, 100} {
+			bo.PutUint32(lat[4*i:], v)
+		}
+		if !bytes.Contains(src, lat) {
+			t.Fatal("the test block holds no latitude")
+		}
+		for _, gone := range []string{testSecret, "thumbnail-bytes", string(lat)} {
 			if bytes.Contains(out, []byte(gone)) {
 				t.Errorf("%v: %q is still in the block", bo, gone)
 			}
