@@ -27,12 +27,12 @@ func init() {
 
 // runFlags are the options of "picpool run" (and, in part, "bench").
 type runFlags struct {
-	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report string
-	name, maxSize, tooBig                                                    string
-	quality, workers, minQuality                                             int
-	maxPixels                                                                int64
-	flat, allowOverwrite, quiet, onlyIfSmaller                               bool
-	outputs                                                                  outputFlags
+	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report, metadata string
+	name, maxSize, tooBig                                                              string
+	quality, workers, minQuality                                                       int
+	maxPixels                                                                          int64
+	flat, allowOverwrite, quiet, onlyIfSmaller, keepDates                              bool
+	outputs                                                                            outputFlags
 	// Isolation, memory and resume (see worker.go); "" where a command
 	// does not offer them: goroutines, no budget, no limits.
 	isolation, memoryBudget, workerMemory string
@@ -59,6 +59,8 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.tooBig, "too-big", "scale", "when -max-size is not reached at -min-quality: scale (down until it fits) or fail")
 	fs.BoolVar(&f.onlyIfSmaller, "only-if-smaller", false, "write the source's bytes when an output in its format and size would not be smaller")
 	fs.Var(&f.outputs, "output", "add an output: `SPEC` is key=value pairs separated by ;, e.g. 'dir=thumbs;filters=resize=256x256:mode=fill;name={name}_t' (keys: "+strings.Join(specKeys(), ", ")+"); -filters is then the chain they share, the other flags their defaults")
+	fs.StringVar(&f.metadata, "metadata", string(processing.KeepNoLocation), "metadata outputs keep: all, no-location (all but GPS) or none (the colour profile stays when the pixels need it); GIF and BMP hold none")
+	fs.BoolVar(&f.keepDates, "keep-dates", false, "give each output its source's modification time")
 	fs.StringVar(&f.report, "report", "", "write a JSON report to this `file`: one record per input")
 	fs.BoolVar(&f.allowOverwrite, "allow-overwrite-sources", false, "allow outputs to replace their own sources (with -on-exists overwrite)")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only failures and the summary")
@@ -97,7 +99,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, OnExists: processing.OnExists(f.onExists),
 		Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat, NameTemplate: f.name, MaxSize: f.maxSize, MinQuality: f.minQuality,
-		TooBig: f.tooBig, OnlyIfSmaller: f.onlyIfSmaller}
+		TooBig: f.tooBig, OnlyIfSmaller: f.onlyIfSmaller, Metadata: f.metadata, KeepDates: f.keepDates}
 	if set["name"] && strings.TrimSpace(f.name) == "" {
 		return engine.Settings{}, errors.New("-name: the template is empty (the default is {name})")
 	}
@@ -126,6 +128,8 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 			{"only-if-smaller", func(t *processing.Preset, o *processing.OutputPreset) {
 				t.OnlyIfSmaller, o.OnlyIfSmaller = f.onlyIfSmaller, nil
 			}},
+			{"metadata", func(t *processing.Preset, _ *processing.OutputPreset) { t.Metadata = f.metadata }},
+			{"keep-dates", func(t *processing.Preset, _ *processing.OutputPreset) { t.KeepDates = f.keepDates }},
 		} {
 			if set[o.flag] {
 				var none processing.OutputPreset
@@ -257,16 +261,22 @@ func watch(env *Env, run *engine.Run, quiet bool) (engine.Summary, []engine.Reco
 	flush := func() {
 		for _, r := range run.Records(len(records)) {
 			records = append(records, r)
+			if r.Status != "failed" && len(r.Warnings) == 0 {
+				continue
+			}
+			if drawn {
+				fmt.Fprint(env.Stderr, "\r\033[K")
+				drawn = false
+			}
 			if r.Status == "failed" {
-				if drawn {
-					fmt.Fprint(env.Stderr, "\r\033[K")
-					drawn = false
-				}
 				where := r.Input
 				if r.OutputName != "" {
 					where += " (" + r.OutputName + ")"
 				}
 				fmt.Fprintf(env.Stderr, "FAIL   %s: %s\n", where, r.Error)
+			}
+			for _, w := range r.Warnings {
+				fmt.Fprintf(env.Stderr, "WARN   %s: %s\n", r.Input, w)
 			}
 		}
 	}
@@ -330,6 +340,9 @@ func printSummary(w io.Writer, s engine.Summary, ignored int) {
 	if ignored > 0 {
 		fmt.Fprintf(w, "; %d other files ignored", ignored)
 	}
+	if s.WithWarnings > 0 {
+		fmt.Fprintf(w, "; %d with warnings", s.WithWarnings)
+	}
 	fmt.Fprintln(w)
 }
 
@@ -342,6 +355,7 @@ type report struct {
 		Failed     int     `json:"failed"`
 		Canceled   int     `json:"canceled"`
 		Ignored    int     `json:"ignored"` // not images, unreadable, links to nowhere: see their records
+		Warned     int     `json:"with_warnings"`
 		WallMS     float64 `json:"wall_ms"`
 		PerSecond  float64 `json:"images_per_second"`
 		Megapixels float64 `json:"megapixels"`
@@ -354,7 +368,7 @@ type report struct {
 func writeReport(path string, b engine.Batch, s engine.Summary, records []engine.Record) error {
 	var r report
 	r.Summary.Total, r.Summary.Done, r.Summary.Skipped, r.Summary.Failed, r.Summary.Canceled = s.Total, s.Done, s.Skipped, s.Failed, s.Canceled
-	r.Summary.Ignored = len(b.Skipped)
+	r.Summary.Ignored, r.Summary.Warned = len(b.Skipped), s.WithWarnings
 	r.Summary.WallMS, r.Summary.PerSecond, r.Summary.Megapixels = float64(s.Wall.Microseconds())/1000, s.PerSecond(), s.Megapixels
 	r.Summary.BytesIn, r.Summary.BytesOut = s.BytesIn, s.BytesOut
 	for _, sk := range b.Skipped {

@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,7 +78,8 @@ func FuzzEXIFFields(f *testing.F) {
 	for _, p := range []string{"photos/Landscape_5.jpg", "hostile/exif_ifd_count_65535.jpg", "hostile/exif_orientation_9.jpg"} {
 		data, err := os.ReadFile(filepath.Join(imgtest.Dir, p))
 		if err == nil {
-			f.Add(jpegEXIF(strings.NewReader(string(data))))
+			meta, _ := readMetadata("jpeg", bytes.NewReader(data), int64(len(data)))
+			f.Add(meta.EXIF)
 		}
 	}
 	// A small hand-made block: IFD0 with Model inline and Artist by offset.

@@ -125,6 +125,7 @@ type Summary struct {
 	Wall                                   time.Duration
 	Interrupted                            bool // cancelled before the end
 	Resumed                                int  // of Skipped: done by an earlier run (Settings.Resume)
+	WithWarnings                           int  // files with warnings (see Record.Warnings)
 	// Warnings are problems that did not stop the batch (the journal could
 	// not be written: resuming may redo some files).
 	Warnings []string
@@ -157,6 +158,7 @@ type Run struct {
 	records []Record
 	summary Summary
 	resumed int
+	warned  int // records with warnings
 	warn    []string
 }
 
@@ -298,7 +300,7 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 		r.summary = Summary{
 			Total: t.Total, Done: t.Done, Skipped: t.Skipped, Failed: t.Failed, Canceled: t.Canceled,
 			BytesIn: t.BytesIn, BytesOut: t.BytesOut, Megapixels: t.Megapixels(), Wall: t.Elapsed,
-			Interrupted: err != nil, Resumed: r.resumed,
+			Interrupted: err != nil, Resumed: r.resumed, WithWarnings: r.warned,
 		}
 		r.mu.Unlock()
 		if r.journal != nil {

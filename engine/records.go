@@ -40,6 +40,12 @@ type Record struct {
 	CopiedSource bool               `json:"copied_source,omitempty"`
 	StageMS      map[string]float64 `json:"stage_ms,omitempty"` // milliseconds per stage, of the whole input
 	TotalMS      float64            `json:"total_ms"`
+	// Metadata says what the output kept, converted and removed of the
+	// source's metadata.
+	Metadata *processing.MetadataReport `json:"metadata,omitempty"`
+	// Warnings are problems that did not stop the file ("EXIF dropped: …"),
+	// on the input's first record.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // fileState is what the journal and the records need to know about a
@@ -188,7 +194,7 @@ func (r *Run) record(res pool.Result) {
 		case o != nil:
 			rec.Status, rec.Reason = describe(o.Err)
 			rec.Error, rec.Output, rec.Width, rec.Height = errText(o.Err), o.Output, o.Width, o.Height
-			rec.BytesOut, rec.Quality, rec.CopiedSource = o.BytesOut, o.Quality, o.Copied
+			rec.BytesOut, rec.Quality, rec.CopiedSource, rec.Metadata = o.BytesOut, o.Quality, o.Copied, o.Metadata
 		default:
 			rec.Status = res.Status.String()
 			if res.Err != nil {
@@ -201,7 +207,7 @@ func (r *Run) record(res pool.Result) {
 			}
 		}
 		if rec.Status != "done" {
-			rec.Width, rec.Height, rec.Quality = 0, 0, 0
+			rec.Width, rec.Height, rec.Quality, rec.Metadata = 0, 0, 0, nil
 			if rec.Status != "skipped" {
 				rec.Output = ""
 			}
@@ -209,8 +215,14 @@ func (r *Run) record(res pool.Result) {
 		r.journalOutput(res.Job.ID, j, rec)
 		recs = append(recs, rec)
 	}
+	if len(pr.Warnings) > 0 && len(recs) > 0 {
+		recs[0].Warnings = pr.Warnings
+	}
 	r.mu.Lock()
 	r.records = append(r.records, recs...)
+	if len(pr.Warnings) > 0 {
+		r.warned++
+	}
 	r.mu.Unlock()
 }
 

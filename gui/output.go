@@ -18,10 +18,11 @@ import (
 
 // outputPanel holds where and how outputs are written: the output folder,
 // what every output shares (prefix and suffix, folder structure, what to do
-// when an output exists), and the list of outputs (outputCard), each with
-// its own filters, format, quality, name and size target; Add output,
-// Duplicate and Remove edit the list. One output with no folder or
-// filters of its own is a batch as before outputs existed.
+// when an output exists, the metadata kept and the file dates), and the
+// list of outputs (outputCard), each with its own filters, format,
+// quality, name and size target; Add output, Duplicate and Remove edit the
+// list. One output with no folder or filters of its own is a batch as
+// before outputs existed.
 type outputPanel struct {
 	w        *Window
 	dir      *widget.Entry
@@ -30,6 +31,8 @@ type outputPanel struct {
 	suffix   *widget.Entry
 	keepTree *widget.Check
 	onExists *widget.Select
+	metadata *widget.Select
+	dates    *widget.Check
 	add      *widget.Button
 	cards    []*outputCard
 	list     *fyne.Container // the cards
@@ -41,7 +44,12 @@ type outputPanel struct {
 	names    context.CancelFunc
 }
 
-var onExistsList = []string{string(processing.Skip), string(processing.Overwrite), string(processing.Rename)}
+var (
+	onExistsList = []string{string(processing.Skip), string(processing.Overwrite), string(processing.Rename)}
+	// metadataChoices names the metadata policies in the window, in
+	// processing.MetadataPolicies' order (the default first).
+	metadataChoices = []string{"Keep all but location", "Keep all", "Strip all"}
+)
 
 func newOutputPanel(w *Window) *outputPanel {
 	o := &outputPanel{w: w}
@@ -60,6 +68,9 @@ func newOutputPanel(w *Window) *outputPanel {
 	o.keepTree.Checked = true
 	o.onExists = widget.NewSelect(onExistsList, func(string) { changed() })
 	o.onExists.Selected = string(processing.Skip)
+	o.metadata = widget.NewSelect(metadataChoices, func(string) { changed() })
+	o.metadata.Selected = metadataChoices[0]
+	o.dates = widget.NewCheck("Keep file dates", func(bool) { changed() })
 	o.add = widget.NewButtonWithIcon("Add output", theme.ContentAddIcon(), func() { o.addCard(nil) })
 	o.status = widget.NewLabel("")
 	o.status.Importance = widget.DangerImportance
@@ -71,6 +82,7 @@ func newOutputPanel(w *Window) *outputPanel {
 		widget.NewLabel("Folder"), container.NewBorder(nil, nil, nil, o.browse, o.dir),
 		widget.NewLabel("Names"), container.NewGridWithColumns(2, o.prefix, o.suffix),
 		widget.NewLabel("If exists"), container.NewGridWithColumns(2, o.onExists, o.keepTree),
+		widget.NewLabel("Metadata"), container.NewGridWithColumns(2, o.metadata, o.dates),
 	)
 	o.obj = container.NewVScroll(container.NewVBox(heading("Output"), form, o.list, o.status, container.NewHBox(o.add)))
 	o.building = true
@@ -146,6 +158,12 @@ func (o *outputPanel) preset() processing.Preset {
 	p.Name, p.Filters, p.Outputs = "", nil, nil
 	p.OnExists = processing.OnExists(o.onExists.Selected)
 	p.Prefix, p.Suffix, p.Flat = o.prefix.Text, o.suffix.Text, !o.keepTree.Checked
+	p.KeepDates, p.Metadata = o.dates.Checked, ""
+	for i, c := range metadataChoices {
+		if c == o.metadata.Selected && i > 0 {
+			p.Metadata = string(processing.MetadataPolicies()[i])
+		}
+	}
 	if len(o.cards) == 1 && o.cards[0].simple() {
 		c := o.cards[0].output()
 		p.Format, p.Quality, p.PNGLevel, p.NameTemplate, p.MaxSize = c.Format, c.Quality, c.PNGLevel, c.NameTemplate, c.MaxSize
@@ -211,6 +229,16 @@ func (o *outputPanel) setPreset(p processing.Preset) {
 	o.prefix.SetText(p.Prefix)
 	o.suffix.SetText(p.Suffix)
 	o.keepTree.SetChecked(!p.Flat)
+	o.dates.SetChecked(p.KeepDates)
+	policy, err := processing.ParseMetadataPolicy(p.Metadata)
+	if err != nil {
+		policy = processing.KeepNoLocation
+	}
+	for i, m := range processing.MetadataPolicies() {
+		if m == policy {
+			o.metadata.SetSelected(metadataChoices[i])
+		}
+	}
 	outs := p.Outputs
 	if len(outs) == 0 {
 		outs = []processing.OutputPreset{{}}

@@ -34,6 +34,7 @@ type outputCard struct {
 	name     *widget.Entry
 	names    *widget.Label // the first names, or the template's problem
 	maxSize  *widget.Entry
+	noMeta   *widget.Label // GIF and BMP hold no metadata
 	problem  *widget.Label // the filters' or the size's problem
 	obj      fyne.CanvasObject
 
@@ -77,6 +78,11 @@ func newOutputCard(panel *outputPanel) *outputCard {
 	c.maxSize = widget.NewEntry()
 	c.maxSize.SetPlaceHolder("none (300KB…)")
 	c.maxSize.OnChanged = func(text string) { c.sizeTyped(text); changed() }
+	c.noMeta = widget.NewLabel("GIF and BMP cannot hold metadata or a colour profile: outputs in them have none.")
+	c.noMeta.Wrapping = fyne.TextWrapWord
+	c.noMeta.Importance = widget.WarningImportance
+	c.noMeta.SizeName = theme.SizeNameCaptionText
+	c.noMeta.Hide()
 	c.problem = widget.NewLabel("")
 	c.problem.Importance = widget.DangerImportance
 	c.problem.Wrapping = fyne.TextWrapWord
@@ -94,7 +100,7 @@ func newOutputCard(panel *outputPanel) *outputCard {
 			container.NewBorder(nil, nil, widget.NewLabel("Max size"), nil, c.maxSize)),
 	)
 	head := container.NewBorder(nil, nil, nil, container.NewHBox(c.dup, c.remove), c.title)
-	c.obj = container.NewVBox(widget.NewSeparator(), head, form, c.problem)
+	c.obj = container.NewVBox(widget.NewSeparator(), head, form, c.noMeta, c.problem)
 	c.formatChanged()
 	return c
 }
@@ -113,6 +119,11 @@ func (c *outputCard) formatChanged() {
 		c.pngLevel.Enable()
 	} else {
 		c.pngLevel.Disable()
+	}
+	if f == "gif" || f == "bmp" {
+		c.noMeta.Show()
+	} else {
+		c.noMeta.Hide()
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/picpool/picpool/codec"
 )
@@ -25,6 +26,7 @@ type outputRun struct {
 	bytes         int64
 	quality       int
 	copied        bool
+	metadata      *MetadataReport
 	err           error
 	reported      bool
 }
@@ -138,9 +140,12 @@ func (o *outputRun) encode(img image.Image) ([]byte, error) {
 	if err := f.step(StageEncoding); err != nil {
 		return nil, err
 	}
+	meta := o.metadataFor()
 	enc := func(img image.Image, q int) ([]byte, error) {
+		b := img.Bounds()
+		m, _, _ := meta(b.Dx(), b.Dy())
 		var buf bytes.Buffer
-		if err := codec.Encode(&buf, img, codec.EncodeOptions{Format: o.format, Quality: q, PNGCompression: c.PNGLevel}); err != nil {
+		if err := codec.Encode(&buf, img, codec.EncodeOptions{Format: o.format, Quality: q, PNGCompression: c.PNGLevel, Meta: &m}); err != nil {
 			return nil, fileErr(src.Path, ErrWrite, err, "cannot encode %s: %v", o.format, err)
 		}
 		return buf.Bytes(), nil
@@ -169,6 +174,8 @@ func (o *outputRun) encode(img image.Image) ([]byte, error) {
 		}
 	}
 	o.quality = q
+	_, rep, warn := meta(img.Bounds().Dx(), img.Bounds().Dy())
+	o.metadata, f.warnings = rep, append(f.warnings, warn...)
 	if b := img.Bounds(); b.Dx() != o.width || b.Dy() != o.height {
 		o.width, o.height = b.Dx(), b.Dy()
 		o.fields.Width, o.fields.Height = o.width, o.height
@@ -176,7 +183,7 @@ func (o *outputRun) encode(img image.Image) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if c.OnlyIfSmaller && string(o.format) == f.info.Format && o.width == f.w && o.height == f.h &&
+	if c.OnlyIfSmaller && string(o.format) == f.info.Format && o.width == f.w && o.height == f.h && sourceMetadataFits(rep) &&
 		int64(len(data)) >= f.info.Size && (c.Size.Max == 0 || f.info.Size <= c.Size.Max) {
 		if orig, err := os.ReadFile(src.Path); err == nil && int64(len(orig)) == f.info.Size {
 			data, o.copied, o.quality = orig, true, 0
@@ -191,7 +198,11 @@ func (o *outputRun) write(data []byte) error {
 	if err := f.step(StageWriting); err != nil {
 		return err
 	}
-	final, err := writeAtomic(f.ctx, o.target, c.OnExists, f.p.s.AdoptIdentical, func(w io.Writer) error {
+	var mtime time.Time // the source's, with KeepDates
+	if f.p.s.KeepDates {
+		mtime = f.mtime
+	}
+	final, err := writeAtomic(f.ctx, o.target, c.OnExists, f.p.s.AdoptIdentical, mtime, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})
@@ -209,5 +220,44 @@ func (o *outputRun) write(data []byte) error {
 
 func (o *outputRun) result() OutputResult {
 	return OutputResult{Index: o.i, Output: o.final, Width: o.width, Height: o.height, BytesOut: o.bytes,
-		Quality: o.quality, Copied: o.copied, Err: o.err}
+		Quality: o.quality, Copied: o.copied, Metadata: o.metadata, Err: o.err}
+}
+
+// metadataFor returns what the output writes of its source's metadata for
+// an image of w x h (see outputMetadata), made once per size: a size
+// target encodes a few times at each.
+func (o *outputRun) metadataFor() func(w, h int) (codec.Metadata, *MetadataReport, []string) {
+	f, s := o.f, &o.f.p.s
+	// The profile of the pixels, which are the source's: the colour side
+	// decides it (issue 11b).
+	icc := f.dec.Meta.ICC
+	upright := f.dec.Info.Orientation > 1 && !s.Decode.NoOrientation
+	var lastW, lastH int
+	var m codec.Metadata
+	var rep *MetadataReport
+	var warn []string
+	return func(w, h int) (codec.Metadata, *MetadataReport, []string) {
+		if w != lastW || h != lastH {
+			lastW, lastH = w, h
+			m, rep, warn = outputMetadata(f.dec.Meta, s.Metadata, o.format, upright, w, h, icc)
+		}
+		return m, rep, warn
+	}
+}
+
+// sourceMetadataFits reports whether the source's own bytes may stand for
+// an output whose metadata is rep (OnlyIfSmaller): only when the policy
+// removed nothing from it but an EXIF thumbnail, and no profile was
+// converted; otherwise copying the source would bring back what the
+// policy took out (GPS, or everything with "none").
+func sourceMetadataFits(rep *MetadataReport) bool {
+	if rep == nil {
+		return true
+	}
+	for _, r := range rep.Removed {
+		if r != "thumbnail" {
+			return false
+		}
+	}
+	return len(rep.Converted) == 0
 }

@@ -17,21 +17,25 @@ import (
 // "filters" is the head every output shares and the other top-level fields
 // are the outputs' defaults, each output giving only what differs.
 type Preset struct {
-	Name          string         `json:"name,omitempty"`
-	Filters       Chain          `json:"filters"`
-	Format        string         `json:"format,omitempty"` // same, jpeg, png, gif, tiff, bmp
-	Quality       int            `json:"quality,omitempty"`
-	PNGLevel      string         `json:"png_compression,omitempty"`
-	OnExists      OnExists       `json:"on_exists,omitempty"`
-	Prefix        string         `json:"prefix,omitempty"`
-	Suffix        string         `json:"suffix,omitempty"`
-	Flat          bool           `json:"flat,omitempty"`
-	NameTemplate  string         `json:"name_template,omitempty"` // see Template; "" is {name}
-	MaxSize       string         `json:"max_size,omitempty"`      // a size target such as "300KB" (see SizeTarget)
-	MinQuality    int            `json:"min_quality,omitempty"`   // the size target's floor
-	TooBig        string         `json:"too_big,omitempty"`       // scale (the default) or fail
-	OnlyIfSmaller bool           `json:"only_if_smaller,omitempty"`
-	Outputs       []OutputPreset `json:"outputs,omitempty"`
+	Name          string   `json:"name,omitempty"`
+	Filters       Chain    `json:"filters"`
+	Format        string   `json:"format,omitempty"` // same, jpeg, png, gif, tiff, bmp
+	Quality       int      `json:"quality,omitempty"`
+	PNGLevel      string   `json:"png_compression,omitempty"`
+	OnExists      OnExists `json:"on_exists,omitempty"`
+	Prefix        string   `json:"prefix,omitempty"`
+	Suffix        string   `json:"suffix,omitempty"`
+	Flat          bool     `json:"flat,omitempty"`
+	NameTemplate  string   `json:"name_template,omitempty"` // see Template; "" is {name}
+	MaxSize       string   `json:"max_size,omitempty"`      // a size target such as "300KB" (see SizeTarget)
+	MinQuality    int      `json:"min_quality,omitempty"`   // the size target's floor
+	TooBig        string   `json:"too_big,omitempty"`       // scale (the default) or fail
+	OnlyIfSmaller bool     `json:"only_if_smaller,omitempty"`
+	// Metadata is all, no-location or none ("" is no-location): for every
+	// output.
+	Metadata  string         `json:"metadata,omitempty"`
+	KeepDates bool           `json:"keep_dates,omitempty"`
+	Outputs   []OutputPreset `json:"outputs,omitempty"`
 }
 
 // OutputPreset is one output of a preset: what it adds to the shared
@@ -59,7 +63,11 @@ type OutputPreset struct {
 // (Decode and the other per-run options are the caller's), checking every
 // field, every output, and that no two outputs write the same file.
 func (p Preset) Settings(outDir string) (Settings, error) {
-	s := Settings{Chain: p.Filters, Naming: Naming{Dir: outDir}}
+	s := Settings{Chain: p.Filters, Naming: Naming{Dir: outDir}, KeepDates: p.KeepDates}
+	var err error
+	if s.Metadata, err = ParseMetadataPolicy(p.Metadata); err != nil {
+		return Settings{}, err
+	}
 	top, err := p.output(OutputPreset{})
 	if err != nil {
 		return Settings{}, err

@@ -5,6 +5,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/picpool/picpool/codec"
 )
@@ -46,6 +47,11 @@ type Settings struct {
 	// place just before a kill, but not yet in the journal, is then found
 	// again rather than duplicated.
 	AdoptIdentical bool `json:",omitempty"`
+	// Metadata is what outputs keep of their source's metadata ("" is
+	// KeepNoLocation).
+	Metadata MetadataPolicy `json:",omitempty"`
+	// KeepDates gives each output its source's modification time.
+	KeepDates bool `json:",omitempty"`
 }
 
 // Processor runs the settings on one file at a time. It is immutable and
@@ -74,6 +80,9 @@ func NewProcessor(s Settings) (*Processor, error) {
 	for _, o := range outs {
 		uses |= o.name.t.Uses() | o.tail.Uses()
 	}
+	if _, err := ParseMetadataPolicy(string(s.Metadata)); err != nil {
+		return nil, err
+	}
 	return &Processor{s: s, pipeline: p, outs: outs, uses: uses}, nil
 }
 
@@ -90,6 +99,11 @@ type Result struct {
 	Info          codec.Info // the input's header
 	Width, Height int        // the first output's size
 	BytesOut      int64      // every output's bytes together
+	// Metadata says what the first output kept of the source's metadata.
+	Metadata *MetadataReport `json:",omitempty"`
+	// Warnings are problems that did not stop the file, one sentence each
+	// (metadata dropped as unreadable, …), of every output.
+	Warnings []string `json:",omitempty"`
 	// Outputs has one entry per output asked for, in the settings' order.
 	Outputs []OutputResult `json:",omitempty"`
 }
@@ -102,6 +116,8 @@ type OutputResult struct {
 	BytesOut      int64
 	Quality       int  `json:",omitempty"` // the quality written (searched with a size target); 0 for formats without one
 	Copied        bool `json:",omitempty"` // OnlyIfSmaller wrote the source's bytes
+	// Metadata says what the output kept of the source's metadata.
+	Metadata *MetadataReport `json:",omitempty"`
 	// Err is why the output was not made: ErrExists (skipped), ErrCanceled,
 	// or a failure. Worker processes carry it separately (it is an error).
 	Err error `json:"-"`
@@ -174,9 +190,11 @@ type fileRun struct {
 	info codec.Info
 
 	file      *codec.File // open between open and decode
+	mtime     time.Time   // the source's modification time
 	w, h      int         // the upright size, from the header
 	fields    Fields      // for templates and steps (see Processor.uses)
 	outs      []outputRun // the outputs asked for
+	warnings  []string    // the file's (decoding) and its outputs' (metadata)
 	dec       *codec.Decoded
 	img       image.Image // the decoded pixels, then the head's result
 	lastStage string
@@ -275,11 +293,13 @@ func (f *fileRun) decode() error {
 		}
 	}
 	dec, err := f.file.Decode(minW, minH)
+	f.mtime = f.file.ModTime()
 	f.close() // the pixels are in memory: no need to hold the file through the filters
 	if err != nil {
 		return err
 	}
 	f.dec, f.img = dec, dec.Image
+	f.warnings = append(f.warnings, dec.Warnings...)
 	return nil
 }
 
@@ -291,7 +311,7 @@ func (f *fileRun) head() error {
 	if pl := f.p.pipeline; pl.Len() > 0 {
 		f.img = pl.ApplyFromFile(f.img, f.w, f.h, &f.fields)
 	}
-	f.dec = nil
+	f.dec.Image = nil // the metadata stays for the outputs; the pixels go with the head's result
 	return nil
 }
 
@@ -315,7 +335,7 @@ func (f *fileRun) report(o *outputRun) {
 
 // result gathers the outputs into the file's Result and error (see Run).
 func (f *fileRun) result(err error) (Result, error) {
-	res := Result{Info: f.info}
+	res := Result{Info: f.info, Warnings: f.warnings}
 	var failed, skipped error
 	for i := range f.outs {
 		r := f.outs[i].result()
@@ -331,7 +351,7 @@ func (f *fileRun) result(err error) (Result, error) {
 	}
 	if len(res.Outputs) > 0 {
 		first := res.Outputs[0]
-		res.Output, res.Width, res.Height = first.Output, first.Width, first.Height
+		res.Output, res.Width, res.Height, res.Metadata = first.Output, first.Width, first.Height, first.Metadata
 	}
 	switch {
 	case err != nil:

@@ -142,3 +142,27 @@ func TestOnlyIfSmaller(t *testing.T) {
 		}
 	}
 }
+
+// Only if smaller never brings back what the metadata policy removed: a
+// photo with GPS, recompressed larger, keeps its re-encoded bytes without
+// the location (the default policy) and is copied only when all is kept.
+func TestOnlyIfSmallerKeepsThePolicy(t *testing.T) {
+	photo := imgtest.Tagged(t, t.TempDir(), "jpeg")
+	for _, c := range []struct {
+		policy MetadataPolicy
+		copied bool
+	}{{KeepNoLocation, false}, {StripAll, false}, {KeepAll, true}} {
+		p, err := NewProcessor(Settings{Quality: 100, Naming: Naming{Dir: t.TempDir()}, OnlyIfSmaller: true, Metadata: c.policy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := p.Process(context.Background(), Source{Path: photo, Rel: "a.jpg"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := os.ReadFile(res.Output)
+		if res.Outputs[0].Copied != c.copied || bytes.Contains(got, []byte(imgtest.Secret)) != c.copied {
+			t.Errorf("%s: copied %v, the GPS secret in the output %v", c.policy, res.Outputs[0].Copied, bytes.Contains(got, []byte(imgtest.Secret)))
+		}
+	}
+}
