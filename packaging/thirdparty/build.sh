@@ -13,7 +13,7 @@
 #   mingw64        Windows x86-64 with Debian's MinGW-w64 (POSIX threads)
 #   darwin-arm64   macOS on Apple Silicon (clang on a Mac)
 #   darwin-amd64   macOS on Intel (clang on a Mac)
-# A library is rebuilt only when its recipe or this script changed. Sources
+# A library is rebuilt only when its recipe or the way it is built changed. Sources
 # come from DEBIAN_MIRROR (default http://deb.debian.org/debian) into
 # build/thirdparty/src/ and must match the recipe's SHA-256 sums: the same
 # bytes whichever mirror served them. To move to a newer Debian revision:
@@ -74,11 +74,15 @@ setup_target() {
 
 # print_env prints what cgo needs to find the libraries of a target: headers,
 # static archives, and pkg-config files (only these: PKG_CONFIG_LIBDIR hides
-# the build machine's own .pc files, which are for another system).
+# the build machine's own .pc files, which are for another system). For
+# Windows the link is -static: libjpeg-turbo keeps thread-local state, which
+# MinGW's GCC implements with libwinpthread, and Windows has no
+# libwinpthread-1.dll (nor MinGW's other DLLs).
 print_env() {
-	local p=$root/build/thirdparty/$1
+	local p=$root/build/thirdparty/$1 static=''
+	[ "$1" != mingw64 ] || static=' -static'
 	printf 'export CGO_CFLAGS=%q CGO_LDFLAGS=%q PKG_CONFIG_LIBDIR=%q PKG_CONFIG_PATH=\n' \
-		"${CGO_CFLAGS:+$CGO_CFLAGS }-I$p/include" "${CGO_LDFLAGS:+$CGO_LDFLAGS }-L$p/lib" "$p/lib/pkgconfig"
+		"${CGO_CFLAGS:+$CGO_CFLAGS }-I$p/include" "${CGO_LDFLAGS:+$CGO_LDFLAGS }-L$p/lib$static" "$p/lib/pkgconfig"
 }
 
 fetch() { # file sha256 -> path of the verified download
@@ -122,7 +126,10 @@ build_one() { # target name
 	# shellcheck source=/dev/null
 	. "$here/$name.sh"
 	local stamp=$prefix/.built-$name want
-	want="$target $deb_version $(cat "$here/build.sh" "$here/$name.sh" | { if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi; } | cut -d' ' -f1)"
+	# The stamp: what the library is built from and how (the recipe, and
+	# this script's functions that build it; not the rest of the script).
+	want="$target $deb_version $({ cat "$here/$name.sh"; declare -f setup_target unpack build_lib; } |
+		{ if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi; } | cut -d' ' -f1)"
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 		echo "thirdparty: $name $deb_version for $target is up to date"
 		return
