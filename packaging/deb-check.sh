@@ -99,7 +99,7 @@ grep -q "$id" "$r/usr/share/icons/hicolor/icon-theme.cache" || fail "the hicolor
 echo "  MIME types in the desktop database (image/jpeg, png, tiff, webp, folders), icon in the hicolor cache"
 
 # 3. The command line, in the root.
-got=$(in_root picpool --version)
+got=$(in_root env LANG=en_US.UTF-8 picpool --version)
 [ "$(printf '%s\n' "$got" | head -n 1)" = "picpool $version" ] || fail "picpool --version printed '$got'"
 echo "picpool --version: $(printf '%s' "$got" | tr '\n' ';' | sed 's/;/; /g')"
 cp -r "$root/../shared/testdata/photos" "$r/tmp/photos"

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The reference job (scripts/bench-compare.sh: eight 12-megapixel JPEGs
+# resized to 1920 px wide, sharpened 0.75, written as JPEG quality 85, one
+# worker per core) run by the packaged Windows build under Wine and by the
+# packaged Linux build, side by side in one run: interleaved repetitions
+# (the order alternates) after one uncounted warm-up each, the median of
+# each. Prints a Markdown table (build/bench-wine/table.md).
+#
+#   make bench-wine          (builds both packages first)
+#   REPS=7 scripts/bench-wine.sh
+#
+# Two times per run: the whole command, Wine's start included (a wineserver
+# is kept running, as Windows is), and the batch's own wall time from its
+# JSON report (-report: from the first file started to the last written),
+# which leaves out what starting a process costs (under Wine about 0.3 s,
+# on Windows itself a few milliseconds). Starting picpool.exe --version
+# under Wine is timed alone too.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+REPS=${REPS:-5}
+GO=${GO:-go}
+version=$(sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' FyneApp.toml | head -n 1)
+exe=build/dist/PicPool-$version-windows-amd64.exe
+tarball=build/dist/PicPool-$version-linux-$($GO env GOARCH).tar.xz
+work=$root/build/bench-wine
+src=$work/ref
+chain="resize=1920x0,sharpen=0.75"
+for f in "$exe" "$tarball"; do [ -f "$f" ] || { echo "bench-wine: $f is missing: run make package" >&2; exit 1; }; done
+
+fail() { echo "bench-wine: $*" >&2; exit 1; }
+cleanup() { [ -z "${WINEPREFIX:-}" ] || wineserver -k 2>/dev/null || true; }
+trap cleanup EXIT
+mkdir -p "$work"
+rm -rf "$work/linux" && mkdir -p "$work/linux"
+tar -xJf "$tarball" -C "$work/linux"
+linux_bin=$(find "$work/linux" -path '*/bin/picpool' -type f)
+cp "$exe" "$work/picpool.exe"
+$GO run ./scripts/bench-compare gen "$src"
+# shellcheck source=packaging/lib/wine.sh
+. "$root/packaging/lib/wine.sh"
+wine_prefix "$work" >/dev/null
+wineserver -p # persistent: each run starts a process, not a Wine session
+
+winsrc=$(winpath "$src")
+run_linux() { "$linux_bin" run -out "$1" -report "$1.json" -filters "$chain" -format jpeg -quality 85 -on-exists overwrite -quiet "$src"; }
+run_windows() {
+	wine "$work/picpool.exe" run -out "$(winpath "$1")" -report "$(winpath "$1.json")" -filters "$chain" -format jpeg -quality 85 \
+		-on-exists overwrite -quiet "$winsrc"
+}
+# batch_secs REPORT: the batch's wall time in the JSON report, in seconds.
+batch_secs() { sed -n 's/.*"wall_ms": *\([0-9.]*\).*/\1/p' "$1" | head -n 1 | awk '{ printf "%.3f", $1 / 1000 }'; }
+
+secs() { # command... : wall seconds
+	local start end
+	start=$(date +%s.%N)
+	"$@" >"$work/out.log" 2>&1 || fail "$* failed: $(tr -d '\r' <"$work/out.log")"
+	end=$(date +%s.%N)
+	awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }'
+}
+
+{
+	echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) vCPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+	echo "# $(wine --version) (Debian $(dpkg-query -W -f='${Version}' wine 2>/dev/null)), PicPool $version"
+	echo "# Linux:   $(LANG=en_US.UTF-8 "$linux_bin" --version | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+	echo "# Windows: $(wine "$work/picpool.exe" --version | tr -d '\r' | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+} | tee "$work/env.txt"
+
+: >"$work/runs.tsv"
+for rep in $(seq 0 "$REPS"); do
+	if [ $((rep % 2)) = 0 ]; then order="linux windows"; else order="windows linux"; fi
+	for b in $order; do
+		dir=$work/out-$b
+		rm -rf "$dir" && mkdir -p "$dir"
+		load=$(cut -d' ' -f1 /proc/loadavg)
+		rm -f "$dir.json"
+		s=$(secs "run_$b" "$dir")
+		n=$(find "$dir" -name '*.jpg' | wc -l)
+		[ "$n" = 8 ] || fail "$b wrote $n images, not 8"
+		bs=$(batch_secs "$dir.json")
+		[ -n "$bs" ] || fail "$b: no wall_ms in $dir.json"
+		if [ "$rep" = 0 ]; then
+			printf '%-8s warm-up %6.2f s (batch %5.2f s)  load %s\n' "$b" "$s" "$bs" "$load"
+		else
+			printf '%s\t%s\t%s\n' "$b" "$s" "$bs" >>"$work/runs.tsv"
+			printf '%-8s rep %d   %6.2f s (batch %5.2f s)  load %s\n' "$b" "$rep" "$s" "$bs" "$load"
+		fi
+	done
+done
+start=$(for _ in 1 2 3 4 5; do secs wine "$work/picpool.exe" --version; echo; done | sort -n | sed -n 3p)
+
+median() { # build column
+	awk -v b="$1" -v c="$2" '$1 == b { print $c }' "$work/runs.tsv" | sort -n |
+		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+all() { awk -v b="$1" '$1 == b { printf "%s%.2f/%.2f", sep, $2, $3; sep = ", " }' "$work/runs.tsv"; }
+{
+	echo
+	echo "| build | command: median s | images/s | vs Linux | batch: median s | images/s | vs Linux | runs (command/batch s) |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+	awk -v l="$(median linux 2)" -v w="$(median windows 2)" -v lb="$(median linux 3)" -v wb="$(median windows 3)" \
+		-v rl="$(all linux)" -v rw="$(all windows)" 'BEGIN {
+		printf "| Linux (tarball/.deb binary) | %.2f | %.2f | 1.00x | %.2f | %.2f | 1.00x | %s |\n", l, 8 / l, lb, 8 / lb, rl
+		printf "| Windows .exe under Wine | %.2f | %.2f | **%.2fx** | %.2f | %.2f | **%.2fx** | %s |\n", w, 8 / w, l / w, wb, 8 / wb, lb / wb, rw
+	}'
+	echo
+	echo "Median of $REPS interleaved repetitions after a warm-up; 8 images of 12 MP (96 MP) each run."
+	echo "Starting a program under Wine (picpool.exe --version, median of 5): $start s."
+	echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+} | tee "$work/table.md"
