@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -79,7 +80,7 @@ func Run(env *Env, args []string) int {
 		return ExitOK
 	case "-version", "--version", "version":
 		fmt.Fprintln(env.Stdout, "picpool", Version)
-		fmt.Fprintf(env.Stdout, "JPEG codec: %s; filter kernels: %s\n", processing.JPEGCodec, processing.Kernels)
+		fmt.Fprintf(env.Stdout, "JPEG codec: %s; filter kernels: %s\n", codec.JPEGCodec, processing.Kernels)
 		return ExitOK
 	}
 	c, ok := commands[args[0]]

@@ -18,6 +18,7 @@ import (
 
 	"github.com/disintegration/imaging"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -195,7 +196,7 @@ func TestOneAndManyWorkersGiveIdenticalOutputs(t *testing.T) {
 		out := filepath.Join(root, fmt.Sprint(n))
 		s := settings(t, out, "resize=160x160,grayscale", n)
 		s.Processing.OnExists = processing.Rename
-		s.Processing.Format = processing.PNG
+		s.Processing.Format = codec.PNG
 		sum, records := runBatch(t, []string{testdata}, s)
 		sums = append(sums, sum)
 		trees = append(trees, files(t, out))
@@ -311,7 +312,7 @@ func TestSameOutputNameInOneBatchLosesNothing(t *testing.T) {
 	out := t.TempDir()
 	inputs := []string{filepath.Join(testdata, "hostile", "one_px.jpg"), filepath.Join(testdata, "hostile", "one_px.png")}
 	s := settings(t, out, "", 2)
-	s.Processing.Format = processing.PNG
+	s.Processing.Format = codec.PNG
 	sum, _ := runBatch(t, inputs, s)
 	if sum.Done != 2 {
 		t.Fatalf("%+v", sum)

@@ -4,20 +4,21 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/processing"
 )
 
 // guessFormat is the output format a source will most likely get: the
 // chosen one, or for "same" the one its extension names. (The header decides
 // in the end; a PNG named .jpg is written as PNG.)
-func guessFormat(src processing.Source, f processing.Format) processing.Format {
-	if f != processing.SameFormat {
+func guessFormat(src processing.Source, f codec.Format) codec.Format {
+	if f != codec.SameFormat {
 		return f
 	}
-	if parsed, err := processing.ParseFormat(filepath.Ext(src.Path)); err == nil && parsed != processing.SameFormat {
+	if parsed, err := codec.ParseFormat(filepath.Ext(src.Path)); err == nil && parsed != codec.SameFormat {
 		return parsed
 	}
-	return processing.PNG
+	return codec.PNG
 }
 
 // planNames gives every source of a batch its own output name: when two

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/journal"
 	"github.com/picpool/picpool/pool"
 	"github.com/picpool/picpool/processing"
@@ -90,7 +91,7 @@ func (r *Run) prepare(ctx context.Context, jobs []pool.Job, costs []int64, s Set
 					}
 				}
 				if needCost {
-					if info, err := processing.Probe(job.Name, s.Processing.Decode); err == nil {
+					if info, err := codec.Probe(job.Name, s.Processing.Decode); err == nil {
 						job.Cost = jobCost(info, steps, !s.Processing.Decode.NoOrientation)
 						costs[i] = job.Cost
 					}
@@ -111,7 +112,7 @@ func (r *Run) prepare(ctx context.Context, jobs []pool.Job, costs []int64, s Set
 // upright NRGBA copy when EXIF orientation turns it, and two NRGBA buffers
 // (4 bytes a pixel) of the largest image a filter step makes: its output
 // beside the step before's, or a blur's intermediate pass.
-func jobCost(info processing.Info, steps []*processing.Pipeline, orient bool) int64 {
+func jobCost(info codec.Info, steps []*processing.Pipeline, orient bool) int64 {
 	px := info.Pixels()
 	bpp := int64(4)
 	switch info.Format {

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -30,7 +31,7 @@ func aboutText(m fyne.AppMetadata) string {
 		build = fmt.Sprintf(", build %d", m.Build)
 	}
 	return fmt.Sprintf("%s %s%s\n\nBatch image processing on every core.\n%s, %s/%s, Go %s\nJPEG codec: %s\nFilter kernels: %s",
-		name, v, build, m.ID, runtime.GOOS, runtime.GOARCH, runtime.Version(), processing.JPEGCodec, processing.Kernels)
+		name, v, build, m.ID, runtime.GOOS, runtime.GOARCH, runtime.Version(), codec.JPEGCodec, processing.Kernels)
 }
 
 // newAboutButton is the small "About" button at the right of the preset bar.

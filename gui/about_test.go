@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/processing"
 	"github.com/picpool/picpool/version"
 )
@@ -43,7 +44,7 @@ func TestAboutShowsTheVersionFromFyneAppToml(t *testing.T) {
 			text += l.Text + "\n"
 		}
 	}
-	for _, want := range []string{info.Name + " " + info.Version, "JPEG codec: " + processing.JPEGCodec, "Filter kernels: " + processing.Kernels} {
+	for _, want := range []string{info.Name + " " + info.Version, "JPEG codec: " + codec.JPEGCodec, "Filter kernels: " + processing.Kernels} {
 		if !strings.Contains(text, want) {
 			t.Errorf("About says %q, want %q", text, want)
 		}

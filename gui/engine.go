@@ -7,9 +7,9 @@ import (
 
 	"github.com/disintegration/imaging"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/pool"
-	"github.com/picpool/picpool/processing"
 )
 
 // Engine is all the window needs from the batch engine. The window never
@@ -20,10 +20,10 @@ type Engine interface {
 	// Collect expands dropped or chosen files and folders into inputs.
 	Collect(ctx context.Context, paths []string) engine.Batch
 	// Probe reads an input's header (format, size, orientation).
-	Probe(path string) (processing.Info, error)
+	Probe(path string) (codec.Info, error)
 	// PreviewBase decodes an input upright and shrinks it so that its
 	// longest side is at most maxSide pixels.
-	PreviewBase(path string, maxSide int) (*image.NRGBA, processing.Info, error)
+	PreviewBase(path string, maxSide int) (*image.NRGBA, codec.Info, error)
 	// Start checks the settings and starts a batch.
 	Start(ctx context.Context, b engine.Batch, s engine.Settings) (Run, error)
 	// Machine reads the core counts and memory.
@@ -73,15 +73,15 @@ func (r *Real) Collect(ctx context.Context, paths []string) engine.Batch {
 }
 
 // Probe reads the header with the default pixel limit.
-func (r *Real) Probe(path string) (processing.Info, error) {
-	return processing.Probe(path, processing.DecodeOptions{})
+func (r *Real) Probe(path string) (codec.Info, error) {
+	return codec.Probe(path, codec.DecodeOptions{})
 }
 
 // PreviewBase decodes and shrinks one input.
-func (r *Real) PreviewBase(path string, maxSide int) (*image.NRGBA, processing.Info, error) {
-	d, err := processing.Decode(path, processing.DecodeOptions{MaxPixels: previewMaxPixels})
+func (r *Real) PreviewBase(path string, maxSide int) (*image.NRGBA, codec.Info, error) {
+	d, err := codec.Decode(path, codec.DecodeOptions{MaxPixels: previewMaxPixels})
 	if err != nil {
-		return nil, processing.Info{}, err
+		return nil, codec.Info{}, err
 	}
 	img := d.Image
 	b := img.Bounds()

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/processing"
 	"github.com/picpool/picpool/samples"
@@ -19,7 +20,7 @@ import (
 // inputItem is one input file and what its header says.
 type inputItem struct {
 	src    processing.Source
-	info   processing.Info
+	info   codec.Info
 	probed bool
 	err    string // the header could not be read: the batch will fail it
 }
@@ -169,7 +170,7 @@ func (p *inputsPanel) probe(paths []string) {
 	ctx, eng := p.w.ctx, p.w.eng
 	type result struct {
 		path string
-		info processing.Info
+		info codec.Info
 		err  error
 	}
 	p.w.goBackground(func() {

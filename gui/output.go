@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -46,7 +47,7 @@ func newOutputPanel(w *Window) *outputPanel {
 	o.dir.SetPlaceHolder("Output folder")
 	o.dir.OnChanged = func(string) { changed() }
 	o.browse = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), o.chooseFolder)
-	o.format = widget.NewSelect(processing.Formats(), func(string) { o.formatChanged(); changed() })
+	o.format = widget.NewSelect(codec.Formats(), func(string) { o.formatChanged(); changed() })
 	o.format.Selected = "same"
 	o.quality = newParamControl(qualityParam, "90",
 		func(v string) { o.qualityValue, _ = strconv.Atoi(v); changed() },
@@ -121,8 +122,8 @@ func (o *outputPanel) preset() processing.Preset {
 
 // setPreset shows a preset's output options.
 func (o *outputPanel) setPreset(p processing.Preset) {
-	f, err := processing.ParseFormat(p.Format)
-	if err != nil || f == processing.SameFormat {
+	f, err := codec.ParseFormat(p.Format)
+	if err != nil || f == codec.SameFormat {
 		o.format.SetSelected("same")
 	} else {
 		o.format.SetSelected(string(f))

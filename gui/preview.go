@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/disintegration/imaging"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -102,7 +103,7 @@ func (p *previewPanel) loop() {
 	var (
 		basePath string
 		base     *image.NRGBA
-		info     processing.Info
+		info     codec.Info
 		baseErr  error
 	)
 	for {

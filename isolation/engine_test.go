@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/isolation"
 	"github.com/picpool/picpool/journal"
@@ -66,7 +67,7 @@ func checkOutputs(t *testing.T, out string, records []engine.Record) {
 		if r.Status != "done" {
 			continue
 		}
-		if _, err := processing.Probe(r.Output, processing.DecodeOptions{}); err != nil {
+		if _, err := codec.Probe(r.Output, codec.DecodeOptions{}); err != nil {
 			t.Errorf("%s: output %s: %v", r.Input, r.Output, err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -109,7 +110,7 @@ func testHandler(real handler) handler {
 			if err := stage(processing.StageWriting); err != nil {
 				return processing.Result{}, err
 			}
-			dir := filepath.Dir(job.Settings.Naming.Target(job.Source, processing.PNG))
+			dir := filepath.Dir(job.Settings.Naming.Target(job.Source, codec.PNG))
 			os.MkdirAll(dir, 0o755)
 			f, err := os.CreateTemp(dir, ".picpool-*.tmp")
 			if err == nil {

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/pool"
 	"github.com/picpool/picpool/processing"
 )
@@ -182,7 +183,7 @@ func (s *Supervisor) Process(ctx context.Context, worker int, job Job, stage pro
 	sl.peak = max(sl.peak, c.peak())
 	sl.mu.Unlock()
 	if current == processing.StageWriting {
-		s.markDirty(filepath.Dir(job.Settings.Naming.Target(job.Source, processing.PNG)))
+		s.markDirty(filepath.Dir(job.Settings.Naming.Target(job.Source, codec.PNG)))
 	}
 	return res, c.deathError(job.Source.Path, current, s.opts)
 }

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -47,7 +48,7 @@ func testJob(t *testing.T, out, path string) Job {
 	}
 	return Job{
 		Source:   processing.Source{Path: path, Rel: filepath.Base(path)},
-		Settings: processing.Settings{Chain: chain, Format: processing.PNG, Naming: processing.Naming{Dir: out}, OnExists: processing.Rename},
+		Settings: processing.Settings{Chain: chain, Format: codec.PNG, Naming: processing.Naming{Dir: out}, OnExists: processing.Rename},
 	}
 }
 

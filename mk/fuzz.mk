@@ -1,29 +1,30 @@
-# Fuzzing (included by the Makefile): the header checks and decoders, the
-# fast filters against imaging (processing/resample_test.go), the
-# filter-chain text and the preset JSON (processing/fuzz_test.go).
+# Fuzzing (included by the Makefile): the header checks and decoders
+# (codec/fuzz_test.go), the fast filters against imaging
+# (processing/resample_test.go), the filter-chain text and the preset JSON
+# (processing/fuzz_chain_test.go).
 #   make fuzz         each target for FUZZTIME (1 minute)
 #   make fuzz-short   each target for FUZZTIME_SHORT (10 s); part of make test
-# An input that fails is written to processing/testdata/fuzz/<target>/:
+# An input that fails is written to <package>/testdata/fuzz/<target>/:
 # check it in with the fix, and every plain `go test` runs it from then on.
 # Minimising an interesting input may take 60 s by default, which stalls a
 # short run; 5 s is plenty for inputs of at most 64 KiB.
 
-FUZZ_PKG       := ./processing/
-FUZZ_TARGETS   := FuzzDecode FuzzParseChain FuzzParsePreset FuzzFastFilters
+# package:target, one per fuzz target.
+FUZZ_TARGETS   := codec:FuzzDecode processing:FuzzParseChain processing:FuzzParsePreset processing:FuzzFastFilters
 FUZZTIME       ?= 1m
 FUZZTIME_SHORT ?= 10s
 
 .PHONY: fuzz fuzz-short
 fuzz: deps
-	@for t in $(FUZZ_TARGETS); do \
-	  echo "== $$t for $(FUZZTIME)"; \
-	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $(FUZZ_PKG) || exit 1; \
+	@for pt in $(FUZZ_TARGETS); do \
+	  p=$${pt%%:*}; t=$${pt#*:}; echo "== $$p $$t for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./$$p/ || exit 1; \
 	done
 
 fuzz-short: deps
-	@for t in $(FUZZ_TARGETS); do \
-	  echo "== $$t for $(FUZZTIME_SHORT)"; \
-	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME_SHORT) -fuzzminimizetime 5s $(FUZZ_PKG) || exit 1; \
+	@for pt in $(FUZZ_TARGETS); do \
+	  p=$${pt%%:*}; t=$${pt#*:}; echo "== $$p $$t for $(FUZZTIME_SHORT)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME_SHORT) -fuzzminimizetime 5s ./$$p/ || exit 1; \
 	done
 
 test: fuzz-short

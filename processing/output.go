@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/picpool/picpool/codec"
 )
 
 // OnExists says what to do when an output file already exists.
@@ -46,7 +48,7 @@ type Naming struct {
 }
 
 // Target returns the output path for a source written in format f.
-func (n Naming) Target(src Source, f Format) string {
+func (n Naming) Target(src Source, f codec.Format) string {
 	rel := src.Rel
 	if rel == "" || n.Flat {
 		rel = filepath.Base(src.Path)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+
+	"github.com/picpool/picpool/codec"
 )
 
 // Preset is a named set of processing settings, saved as JSON. The command
@@ -26,13 +28,13 @@ func (p Preset) Validate() error {
 	if err := p.Filters.Validate(); err != nil {
 		return err
 	}
-	if _, err := ParseFormat(p.Format); err != nil {
+	if _, err := codec.ParseFormat(p.Format); err != nil {
 		return err
 	}
 	if _, err := ParseOnExists(string(p.OnExists)); err != nil {
 		return err
 	}
-	return EncodeOptions{Quality: p.Quality, PNGCompression: p.PNGLevel}.Validate()
+	return codec.EncodeOptions{Quality: p.Quality, PNGCompression: p.PNGLevel}.Validate()
 }
 
 // ParsePreset reads a preset from JSON, rejecting unknown fields and bad

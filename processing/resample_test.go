@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/disintegration/imaging"
+	"github.com/picpool/picpool/codec"
+	"github.com/picpool/picpool/internal/imgtest"
 )
 
 // noise is an opaque w x h image of seeded random pixels: the hardest case
@@ -163,13 +165,13 @@ var c0 = color.NRGBA{1, 2, 3, 255}
 // The kinds use the fast path: a resize and sharpen of a real photo through
 // the pipeline matches imaging's on the same pixels.
 func TestFastFiltersOnPhotos(t *testing.T) {
-	needTestdata(t)
+	imgtest.Testdata(t)
 	names := []string{"Landscape_0.jpg", "Portrait_3.jpg"}
-	if raceEnabled {
+	if imgtest.Race {
 		names = names[:1]
 	}
 	for _, name := range names {
-		d, err := Decode(filepath.Join(testdata, "photos", name), DecodeOptions{})
+		d, err := codec.Decode(filepath.Join(imgtest.Dir, "photos", name), codec.DecodeOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

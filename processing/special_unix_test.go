@@ -9,12 +9,15 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/picpool/picpool/codec"
+	"github.com/picpool/picpool/internal/imgtest"
 )
 
 func TestSpecialFilesAreRefusedNotHung(t *testing.T) {
-	needTestdata(t)
+	imgtest.Testdata(t)
 	dir := t.TempDir()
-	photo := filepath.Join(testdata, "photos", "Landscape_1.jpg")
+	photo := filepath.Join(imgtest.Dir, "photos", "Landscape_1.jpg")
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -65,7 +68,7 @@ func TestSpecialFilesAreRefusedNotHung(t *testing.T) {
 	for name, want := range map[string]ErrorKind{
 		"pipe.jpg": ErrNotRegular, "x.jpg": ErrNotRegular, "dangling.jpg": ErrNotFound, "loop-a.jpg": ErrNotFound,
 	} {
-		_, err := Decode(filepath.Join(dir, name), DecodeOptions{})
+		_, err := codec.Decode(filepath.Join(dir, name), codec.DecodeOptions{})
 		if KindOf(err) != want {
 			t.Errorf("%s: %v (%v), want %v", name, err, KindOf(err), want)
 		}
@@ -97,7 +100,7 @@ func TestUnreadableFile(t *testing.T) {
 	if err := os.WriteFile(f, []byte{0xFF, 0xD8}, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Decode(f, DecodeOptions{}); KindOf(err) != ErrPermission || !strings.Contains(err.Error(), "permission denied") {
+	if _, err := codec.Decode(f, codec.DecodeOptions{}); KindOf(err) != ErrPermission || !strings.Contains(err.Error(), "permission denied") {
 		t.Errorf("got %v", err)
 	}
 }

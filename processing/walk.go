@@ -6,7 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
+
+	"github.com/picpool/picpool/codec"
 )
 
 // Source is one input file.
@@ -27,16 +28,6 @@ type Skipped struct {
 	Path   string
 	Reason string
 }
-
-// imageExts are the extensions a folder walk picks up. Files given directly
-// are always taken: their content decides.
-var imageExts = map[string]bool{
-	".jpg": true, ".jpeg": true, ".jpe": true, ".jfif": true, ".png": true, ".gif": true,
-	".tif": true, ".tiff": true, ".bmp": true, ".webp": true,
-}
-
-// HasImageExt reports whether a name has an extension PicPool reads.
-func HasImageExt(name string) bool { return imageExts[strings.ToLower(filepath.Ext(name))] }
 
 // CollectOptions controls Collect.
 type CollectOptions struct {
@@ -64,14 +55,14 @@ func Collect(ctx context.Context, inputs []string, opts CollectOptions) ([]Sourc
 		}
 		st, err := os.Stat(in)
 		if err != nil {
-			c.skip(in, osError(in, err, "cannot read").Msg)
+			c.skip(in, codec.OSError(in, err, "cannot read").Msg)
 			continue
 		}
 		if st.IsDir() {
 			c.walk(in, "", []fs.FileInfo{st})
 			continue
 		}
-		if err := checkRegular(in, st); err != nil {
+		if err := codec.CheckRegular(in, st); err != nil {
 			c.skip(in, err.Error())
 			continue
 		}
@@ -118,7 +109,7 @@ func (c *collector) add(path, rel string, st fs.FileInfo) {
 func (c *collector) walk(dir, rel string, ancestors []fs.FileInfo) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		c.skip(dir, osError(dir, err, "cannot list the folder").Msg)
+		c.skip(dir, codec.OSError(dir, err, "cannot list the folder").Msg)
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	for _, e := range entries {
@@ -133,9 +124,9 @@ func (c *collector) walk(dir, rel string, ancestors []fs.FileInfo) {
 		st, err := os.Stat(path) // follows links
 		if err != nil {
 			if e.Type()&fs.ModeSymlink != 0 {
-				c.skip(path, osError(path, err, "broken link").Msg)
+				c.skip(path, codec.OSError(path, err, "broken link").Msg)
 			} else {
-				c.skip(path, osError(path, err, "cannot read").Msg)
+				c.skip(path, codec.OSError(path, err, "cannot read").Msg)
 			}
 			continue
 		}
@@ -150,11 +141,11 @@ func (c *collector) walk(dir, rel string, ancestors []fs.FileInfo) {
 			c.walk(path, childRel, append(ancestors[:len(ancestors):len(ancestors)], st))
 			continue
 		}
-		if !HasImageExt(e.Name()) {
+		if !codec.HasImageExt(e.Name()) {
 			c.skip(path, "not an image (by its extension)")
 			continue
 		}
-		if err := checkRegular(path, st); err != nil {
+		if err := codec.CheckRegular(path, st); err != nil {
 			c.skip(path, err.Error())
 			continue
 		}

@@ -22,7 +22,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/picpool/picpool/processing"
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/processing/photogen"
 )
 
@@ -113,7 +113,7 @@ func gen(dir string) error {
 }
 
 func genOne(photo, out string, seed uint64) error {
-	info, err := processing.Probe(photo, processing.DecodeOptions{})
+	info, err := codec.Probe(photo, codec.DecodeOptions{})
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func genOne(photo, out string, seed uint64) error {
 	if err != nil {
 		return err
 	}
-	data, err := photogen.Reference(processing.Orient(src, info.Orientation), seed)
+	data, err := photogen.Reference(codec.Orient(src, info.Orientation), seed)
 	if err != nil {
 		return fmt.Errorf("%s: %w", photo, err)
 	}

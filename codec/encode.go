@@ -1,4 +1,4 @@
-package processing
+package codec
 
 import (
 	"fmt"
@@ -78,6 +78,9 @@ type EncodeOptions struct {
 	Quality int    // JPEG quality 1..100; 0 means 90
 	// PNGCompression: "default", "fast", "best" or "none"; "" is default.
 	PNGCompression string
+	// Meta holds the blocks to write into the output, for encoders whose
+	// format can hold them (see Metadata); nil writes none.
+	Meta *Metadata
 }
 
 // Validate checks the options.

@@ -1,4 +1,4 @@
-package processing
+package codec
 
 import (
 	"encoding/binary"

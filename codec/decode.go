@@ -1,9 +1,8 @@
-package processing
+package codec
 
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"image"
 	"io"
 	"io/fs"
@@ -23,137 +22,6 @@ import (
 	_ "golang.org/x/image/webp"
 )
 
-// DefaultMaxPixels is the default pixel limit: Pillow's decompression-bomb
-// threshold (about 179 megapixels, 0.7 GB as 8-bit RGBA).
-const DefaultMaxPixels = 178956970
-
-// Info is what the header tells about an image, without decoding it.
-type Info struct {
-	Format string // "jpeg", "png", "gif", "tiff", "bmp", "webp"
-	// Width and Height are as stored; Orientation (EXIF, 1..8) says how to
-	// turn them upright: orientations 5 to 8 swap the sides.
-	Width, Height int
-	Orientation   int
-	Size          int64 // bytes on disk
-}
-
-// Upright returns the size once the EXIF orientation is applied.
-func (i Info) Upright() (int, int) {
-	if i.Orientation >= 5 && i.Orientation <= 8 {
-		return i.Height, i.Width
-	}
-	return i.Width, i.Height
-}
-
-// Pixels is Width*Height.
-func (i Info) Pixels() int64 { return int64(i.Width) * int64(i.Height) }
-
-// DecodeOptions controls Decode and Probe.
-type DecodeOptions struct {
-	// MaxPixels refuses images whose header declares more pixels, before
-	// any pixel memory is allocated. 0 means DefaultMaxPixels; < 0 disables.
-	MaxPixels int64
-	// NoOrientation keeps the stored orientation instead of applying EXIF's.
-	NoOrientation bool
-}
-
-func (o DecodeOptions) maxPixels() int64 {
-	if o.MaxPixels == 0 {
-		return DefaultMaxPixels
-	}
-	return o.MaxPixels
-}
-
-// openRegular opens path for reading only if it is a regular file (after
-// following links). Named pipes, devices, sockets and directories are
-// refused before open, so a FIFO can never block the caller.
-func openRegular(path string) (*os.File, fs.FileInfo, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, osError(path, err, "cannot read")
-	}
-	if err := checkRegular(path, st); err != nil {
-		return nil, nil, err
-	}
-	f, err := openNoBlock(path)
-	if err != nil {
-		return nil, nil, osError(path, err, "cannot open")
-	}
-	fst, err := f.Stat()
-	if err != nil || !os.SameFile(st, fst) {
-		f.Close()
-		return nil, nil, fileErr(path, ErrOther, err, "the file changed while being opened")
-	}
-	return f, st, nil
-}
-
-func checkRegular(path string, st fs.FileInfo) error {
-	m := st.Mode()
-	switch {
-	case m.IsRegular():
-		return nil
-	case m.IsDir():
-		return fileErr(path, ErrNotRegular, nil, "is a folder, not an image file")
-	case m&fs.ModeNamedPipe != 0:
-		return fileErr(path, ErrNotRegular, nil, "is a named pipe, not an image file")
-	case m&fs.ModeSocket != 0:
-		return fileErr(path, ErrNotRegular, nil, "is a socket, not an image file")
-	case m&fs.ModeDevice != 0:
-		return fileErr(path, ErrNotRegular, nil, "is a device, not an image file")
-	}
-	return fileErr(path, ErrNotRegular, nil, "is not a regular file")
-}
-
-// Probe reads only the header: format, size, orientation. It applies the
-// same checks as Decode (regular file, zero size, pixel limit).
-func Probe(path string, opts DecodeOptions) (Info, error) {
-	f, st, err := openRegular(path)
-	if err != nil {
-		return Info{}, err
-	}
-	defer f.Close()
-	return probe(path, f, st.Size(), opts)
-}
-
-func probe(path string, f io.ReadSeeker, size int64, opts DecodeOptions) (Info, error) {
-	if size == 0 {
-		return Info{}, fileErr(path, ErrNotImage, nil, "empty file (0 bytes), not an image")
-	}
-	br := bufio.NewReaderSize(f, 4096)
-	magic, _ := br.Peek(12)
-	sniffed := sniff(magic)
-	cfg, format, err := image.DecodeConfig(br)
-	if err != nil {
-		if sniffed == "png" && strings.Contains(err.Error(), "non-positive dimension") {
-			return Info{Format: sniffed, Size: size}, fileErr(path, ErrZeroSize, err, "PNG declares a zero width or height: no pixels to process")
-		}
-		return Info{}, decodeError(path, sniffed, err, true)
-	}
-	info := Info{Format: format, Width: cfg.Width, Height: cfg.Height, Orientation: 1, Size: size}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return info, fileErr(path, ErrZeroSize, nil, "%s declares a size of %dx%d: no pixels to process", strings.ToUpper(format), cfg.Width, cfg.Height)
-	}
-	if limit := opts.maxPixels(); limit > 0 && info.Pixels() > limit {
-		return info, fileErr(path, ErrTooLarge, nil, "%dx%d exceeds the %s limit", cfg.Width, cfg.Height, megapixels(limit))
-	}
-	if format == "jpeg" && !opts.NoOrientation {
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return info, osError(path, err, "cannot read")
-		}
-		info.Orientation = readOrientation(io.LimitReader(f, 1<<20))
-	}
-	return info, nil
-}
-
-// megapixels writes a pixel count the way people say it: "179 MP".
-func megapixels(n int64) string {
-	mp := float64(n) / 1e6
-	if mp >= 10 {
-		return fmt.Sprintf("%.0f MP", mp)
-	}
-	return fmt.Sprintf("%.1f MP", mp)
-}
-
 // Decoded is an image read from a file.
 type Decoded struct {
 	// Image is upright (EXIF orientation applied) and in the decoder's own
@@ -165,6 +33,9 @@ type Decoded struct {
 	// 1/Scale of its size (shrink-on-load): Image is then smaller than
 	// Info.Upright() by that factor, rounded up.
 	Scale int
+	// Meta is what the file carries besides its pixels, for decoders that
+	// read it (see Metadata).
+	Meta Metadata
 }
 
 // Decode reads, checks and decodes an image file. The header is checked
@@ -192,7 +63,7 @@ func DecodeAtLeast(path string, opts DecodeOptions, w, h int) (*Decoded, error) 
 // decodeFile is DecodeAtLeast; fast false keeps JPEGs on Go's decoder (tests
 // compare the two paths in one build).
 func decodeFile(path string, opts DecodeOptions, w, h int, fast bool) (*Decoded, error) {
-	m, _, err := openImage(path, opts)
+	m, _, err := Open(path, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -200,10 +71,10 @@ func decodeFile(path string, opts DecodeOptions, w, h int, fast bool) (*Decoded,
 	return m.decode(w, h, fast)
 }
 
-// imageFile is an open image file whose header has been read and checked,
-// so a caller can decide from the header and then decode the same file
-// without opening or reading the header again.
-type imageFile struct {
+// File is an open image file whose header has been read and checked, so a
+// caller can decide from the header (output name, size limits, shrink-on-load)
+// and then decode the same file without opening or reading the header again.
+type File struct {
 	path string
 	f    *os.File
 	size int64
@@ -211,9 +82,10 @@ type imageFile struct {
 	opts DecodeOptions
 }
 
-// openImage opens a regular file and checks its header (see Probe). On a
+// Open opens a regular file and checks its header (see Probe). On a
 // header error the file is closed and Info holds what the header told.
-func openImage(path string, opts DecodeOptions) (*imageFile, Info, error) {
+// Close the File when done; Decode may be called once.
+func Open(path string, opts DecodeOptions) (*File, Info, error) {
 	f, st, err := openRegular(path)
 	if err != nil {
 		return nil, Info{}, err
@@ -223,14 +95,19 @@ func openImage(path string, opts DecodeOptions) (*imageFile, Info, error) {
 		f.Close()
 		return nil, info, err
 	}
-	return &imageFile{path: path, f: f, size: st.Size(), info: info, opts: opts}, info, nil
+	return &File{path: path, f: f, size: st.Size(), info: info, opts: opts}, info, nil
 }
 
-func (m *imageFile) Close() error { return m.f.Close() }
+// Close closes the file (the decoded pixels stay valid).
+func (m *File) Close() error { return m.f.Close() }
+
+// Decode decodes the file, at a reduced JPEG scale no smaller than w x h when
+// the build has libjpeg-turbo (see DecodeAtLeast); 0, 0 decodes at full size.
+func (m *File) Decode(w, h int) (*Decoded, error) { return m.decode(w, h, turboJPEG) }
 
 // decode decodes the file, at a reduced JPEG scale no smaller than w x h
 // when fast (libjpeg-turbo) allows it.
-func (m *imageFile) decode(w, h int, fast bool) (*Decoded, error) {
+func (m *File) decode(w, h int, fast bool) (*Decoded, error) {
 	path, f, info, opts := m.path, m.f, m.info, m.opts
 	if info.Format == "jpeg" && fast {
 		if d := decodeTurbo(f, m.size, info, w, h); d != nil {
@@ -294,26 +171,6 @@ func decodeTurbo(f *os.File, size int64, info Info, w, h int) *Decoded {
 	// Orientation is 1 when DecodeOptions.NoOrientation is set (probe
 	// reads it only otherwise).
 	return &Decoded{Image: Orient(img, info.Orientation), Info: info, Scale: denom}
-}
-
-// sniff names the format from the first bytes, for messages about files
-// the decoders refuse.
-func sniff(b []byte) string {
-	switch {
-	case len(b) >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF:
-		return "jpeg"
-	case len(b) >= 8 && string(b[:8]) == "\x89PNG\r\n\x1a\n":
-		return "png"
-	case len(b) >= 6 && (string(b[:6]) == "GIF87a" || string(b[:6]) == "GIF89a"):
-		return "gif"
-	case len(b) >= 4 && (string(b[:4]) == "II*\x00" || string(b[:4]) == "MM\x00*"):
-		return "tiff"
-	case len(b) >= 2 && string(b[:2]) == "BM":
-		return "bmp"
-	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
-		return "webp"
-	}
-	return ""
 }
 
 // endsWith reports whether the file's last bytes are tail (a complete JPEG
@@ -381,3 +238,7 @@ func decodeError(path, format string, err error, header bool) error {
 	}
 	return fileErr(path, ErrCorrupt, err, "corrupt %s: %s", name, msg)
 }
+
+// TurboJPEG says whether this build has libjpeg-turbo: the fast JPEG codec and
+// shrink-on-load (see JPEGCodec).
+const TurboJPEG = turboJPEG

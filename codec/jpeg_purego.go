@@ -1,6 +1,6 @@
 //go:build !cgo || picpool_purego
 
-package processing
+package codec
 
 // The pure-Go JPEG path: image/jpeg decodes and encodes, at full size. It is
 // what builds without cgo (CGO_ENABLED=0) or with -tags picpool_purego get,

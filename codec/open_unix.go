@@ -1,6 +1,6 @@
 //go:build unix
 
-package processing
+package codec
 
 import (
 	"os"

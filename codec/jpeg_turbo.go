@@ -1,6 +1,6 @@
 //go:build cgo && !picpool_purego
 
-package processing
+package codec
 
 // The fast JPEG codec: libjpeg-turbo through its TurboJPEG 2.x API (Debian:
 // libturbojpeg0-dev), in one small cgo file of our own. The Go bindings that

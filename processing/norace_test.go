@@ -1,5 +1,0 @@
-//go:build !race
-
-package processing
-
-const raceEnabled = false
