@@ -61,7 +61,7 @@ package-check: package-linux package-windows deps-package-check $(ACTIONLINT)
 	@start=$$(date +%s); \
 	step() { echo; echo "=== $$1"; shift; "$$@" || { echo "=== FAILED: $$1"; exit 1; }; }; \
 	step "release workflow: actionlint (with shellcheck)" $(ACTIONLINT) -no-color && \
-	step "shellcheck packaging/ and scripts/" shellcheck -x packaging/*.sh packaging/lib/*.sh packaging/thirdparty/*.sh packaging/macos/*.sh scripts/bench-wine.sh && \
+	step "shellcheck packaging/ and scripts/" shellcheck -x packaging/*.sh packaging/lib/*.sh packaging/thirdparty/*.sh packaging/macos/*.sh packaging/windows/*.sh scripts/bench-wine.sh && \
 	step "artefacts: tarball, .deb, .exe, setup, macOS checks (go test ./packaging/)" env PICPOOL_REQUIRE_ARTEFACTS=1 $(GO) test -count=1 -v ./packaging/ && \
 	step "tarball: make install into a prefix, the window under Xvfb" bash packaging/linux-install-test.sh && \
 	step ".deb: apt install in a clean Debian root, batch, window, purge" bash packaging/deb-check.sh && \

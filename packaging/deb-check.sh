@@ -101,7 +101,7 @@ echo "  MIME types in the desktop database (image/jpeg, png, tiff, webp, folders
 # 3. The command line, in the root.
 got=$(in_root env LANG=en_US.UTF-8 picpool --version)
 [ "$(printf '%s\n' "$got" | head -n 1)" = "picpool $version" ] || fail "picpool --version printed '$got'"
-echo "picpool --version: $(printf '%s' "$got" | tr '\n' ';' | sed 's/;/; /g')"
+echo "picpool --version: $(printf '%s' "$got" | paste -sd '|' - | sed 's/|/ | /g')"
 cp -r "$root/../shared/testdata/photos" "$r/tmp/photos"
 in_root picpool run -out /tmp/out -filters "$filters" -format jpeg -quality 85 -quiet /tmp/photos >"$work/run.log" 2>&1 ||
 	fail "the batch failed: $(cat "$work/run.log")"

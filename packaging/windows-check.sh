@@ -105,7 +105,7 @@ echo "per-user: nothing in HKLM, no PicPool file outside the user's profile"
 got=$(wine "$instdir/picpool.exe" --version 2>&1 | tr -d '\r') || fail "picpool.exe --version failed: $got"
 [ "$(printf '%s\n' "$got" | head -n 1)" = "picpool $version" ] || fail "picpool.exe --version printed '$got'"
 case $got in *"JPEG codec: libjpeg-turbo"*) ;; *) fail "picpool.exe --version: '$got': libjpeg-turbo is not linked in" ;; esac
-echo "picpool.exe --version: $(printf '%s' "$got" | tr '\n' ';' | sed 's/;/; /g')"
+echo "picpool.exe --version: $(printf '%s' "$got" | paste -sd '|' - | sed 's/|/ | /g')"
 
 # 3. The same batch by the Windows and the Linux builds.
 mkdir -p "$work/linux" "$work/out-linux" "$work/out-windows"

@@ -62,8 +62,8 @@ secs() { # command... : wall seconds
 {
 	echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) vCPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 	echo "# $(wine --version) (Debian $(dpkg-query -W -f='${Version}' wine 2>/dev/null)), PicPool $version"
-	echo "# Linux:   $(LANG=en_US.UTF-8 "$linux_bin" --version | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
-	echo "# Windows: $(wine "$work/picpool.exe" --version | tr -d '\r' | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+	echo "# Linux:   $(LANG=en_US.UTF-8 "$linux_bin" --version | paste -sd '|' - | sed 's/|/ | /g')"
+	echo "# Windows: $(wine "$work/picpool.exe" --version | tr -d '\r' | paste -sd '|' - | sed 's/|/ | /g')"
 } | tee "$work/env.txt"
 
 : >"$work/runs.tsv"

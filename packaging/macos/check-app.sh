@@ -43,7 +43,7 @@ else
 fi
 if [ "$(uname -s)" = Darwin ] && [ "$(uname -m)" = "$machine" ]; then
 	out=$("$exe" --version)
-	echo "--version: $(printf '%s' "$out" | tr '\n' ';' | sed 's/;/; /g')"
+	echo "--version: $(printf '%s' "$out" | paste -sd '|' - | sed 's/|/ | /g')"
 	[ "$(printf '%s\n' "$out" | head -n 1)" = "picpool $version" ] || fail "--version printed '$out'"
 	case $out in *"JPEG codec: libjpeg-turbo"*) ;; *) fail "--version: libjpeg-turbo is not linked in" ;; esac
 else
