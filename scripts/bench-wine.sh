@@ -14,7 +14,9 @@
 # JSON report (-report: from the first file started to the last written),
 # which leaves out what starting a process costs (under Wine about 0.3 s,
 # on Windows itself a few milliseconds). Starting picpool.exe --version
-# under Wine is timed alone too.
+# under Wine is timed alone too. And the CPU time each run used (user +
+# system, /usr/bin/time; for Wine with its wineserver's share), which other
+# programs on the machine disturb less than wall times.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -41,22 +43,31 @@ $GO run ./scripts/bench-compare gen "$src"
 . "$root/packaging/lib/wine.sh"
 wine_prefix "$work" >/dev/null
 wineserver -p # persistent: each run starts a process, not a Wine session
+# The wineserver of this prefix (its environment names it), for its CPU time.
+server=''
+for p in $(ps -eo pid=,comm= | awk '$2 ~ /^wineserver/ { print $1 }'); do
+	tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "WINEPREFIX=$WINEPREFIX" && server=$p
+done
+[ -n "$server" ] || fail "no wineserver for $WINEPREFIX"
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$server/stat"; }
 
 winsrc=$(winpath "$src")
-run_linux() { "$linux_bin" run -out "$1" -report "$1.json" -filters "$chain" -format jpeg -quality 85 -on-exists overwrite -quiet "$src"; }
-run_windows() {
-	wine "$work/picpool.exe" run -out "$(winpath "$1")" -report "$(winpath "$1.json")" -filters "$chain" -format jpeg -quality 85 \
-		-on-exists overwrite -quiet "$winsrc"
+args=(-filters "$chain" -format jpeg -quality 85 -on-exists overwrite -quiet)
+run() { # build outdir: measure the reference job
+	case $1 in
+	linux) measure "$linux_bin" run -out "$2" -report "$2.json" "${args[@]}" "$src" ;;
+	windows) measure wine "$work/picpool.exe" run -out "$(winpath "$2")" -report "$(winpath "$2.json")" "${args[@]}" "$winsrc" ;;
+	esac
 }
 # batch_secs REPORT: the batch's wall time in the JSON report, in seconds.
 batch_secs() { sed -n 's/.*"wall_ms": *\([0-9.]*\).*/\1/p' "$1" | head -n 1 | awk '{ printf "%.3f", $1 / 1000 }'; }
 
-secs() { # command... : wall seconds
-	local start end
-	start=$(date +%s.%N)
-	"$@" >"$work/out.log" 2>&1 || fail "$* failed: $(tr -d '\r' <"$work/out.log")"
-	end=$(date +%s.%N)
-	awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }'
+measure() { # command... : wall seconds and CPU seconds (with the wineserver's)
+	local s0 s1
+	s0=$(server_cpu)
+	/usr/bin/time -f '%e %U %S' -o "$work/time.txt" "$@" >"$work/out.log" 2>&1 || fail "$* failed: $(tr -d '\r' <"$work/out.log")"
+	s1=$(server_cpu)
+	awk -v a="$s0" -v b="$s1" '{ printf "%.3f %.3f\n", $1, $2 + $3 + b - a }' "$work/time.txt"
 }
 
 {
@@ -74,37 +85,39 @@ for rep in $(seq 0 "$REPS"); do
 		rm -rf "$dir" && mkdir -p "$dir"
 		load=$(cut -d' ' -f1 /proc/loadavg)
 		rm -f "$dir.json"
-		s=$(secs "run_$b" "$dir")
+		read -r s cpu < <(run "$b" "$dir")
 		n=$(find "$dir" -name '*.jpg' | wc -l)
 		[ "$n" = 8 ] || fail "$b wrote $n images, not 8"
 		bs=$(batch_secs "$dir.json")
 		[ -n "$bs" ] || fail "$b: no wall_ms in $dir.json"
 		if [ "$rep" = 0 ]; then
-			printf '%-8s warm-up %6.2f s (batch %5.2f s)  load %s\n' "$b" "$s" "$bs" "$load"
+			printf '%-8s warm-up %6.2f s (batch %5.2f s, CPU %5.2f s)  load %s\n' "$b" "$s" "$bs" "$cpu" "$load"
 		else
-			printf '%s\t%s\t%s\n' "$b" "$s" "$bs" >>"$work/runs.tsv"
-			printf '%-8s rep %d   %6.2f s (batch %5.2f s)  load %s\n' "$b" "$rep" "$s" "$bs" "$load"
+			printf '%s\t%s\t%s\t%s\n' "$b" "$s" "$bs" "$cpu" >>"$work/runs.tsv"
+			printf '%-8s rep %d   %6.2f s (batch %5.2f s, CPU %5.2f s)  load %s\n' "$b" "$rep" "$s" "$bs" "$cpu" "$load"
 		fi
 	done
 done
-start=$(for _ in 1 2 3 4 5; do secs wine "$work/picpool.exe" --version; echo; done | sort -n | sed -n 3p)
+for _ in 1 2 3 4 5; do measure wine "$work/picpool.exe" --version; done >"$work/start.txt"
+start=$(cut -d' ' -f1 "$work/start.txt" | sort -n | sed -n 3p) start_cpu=$(cut -d' ' -f2 "$work/start.txt" | sort -n | sed -n 3p)
 
 median() { # build column
 	awk -v b="$1" -v c="$2" '$1 == b { print $c }' "$work/runs.tsv" | sort -n |
 		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-all() { awk -v b="$1" '$1 == b { printf "%s%.2f/%.2f", sep, $2, $3; sep = ", " }' "$work/runs.tsv"; }
+all() { awk -v b="$1" '$1 == b { printf "%s%.2f/%.2f/%.2f", sep, $2, $3, $4; sep = ", " }' "$work/runs.tsv"; }
 {
 	echo
-	echo "| build | command: median s | images/s | vs Linux | batch: median s | images/s | vs Linux | runs (command/batch s) |"
-	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+	echo "| build | command: median s | images/s | vs Linux | batch: median s | images/s | vs Linux | CPU: median s | vs Linux | runs (command/batch/CPU s) |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 	awk -v l="$(median linux 2)" -v w="$(median windows 2)" -v lb="$(median linux 3)" -v wb="$(median windows 3)" \
-		-v rl="$(all linux)" -v rw="$(all windows)" 'BEGIN {
-		printf "| Linux (tarball/.deb binary) | %.2f | %.2f | 1.00x | %.2f | %.2f | 1.00x | %s |\n", l, 8 / l, lb, 8 / lb, rl
-		printf "| Windows .exe under Wine | %.2f | %.2f | **%.2fx** | %.2f | %.2f | **%.2fx** | %s |\n", w, 8 / w, l / w, wb, 8 / wb, lb / wb, rw
+		-v lc="$(median linux 4)" -v wc="$(median windows 4)" -v rl="$(all linux)" -v rw="$(all windows)" 'BEGIN {
+		printf "| Linux (tarball/.deb binary) | %.2f | %.2f | 1.00x | %.2f | %.2f | 1.00x | %.2f | 1.00x | %s |\n", l, 8 / l, lb, 8 / lb, lc, rl
+		printf "| Windows .exe under Wine | %.2f | %.2f | **%.2fx** | %.2f | %.2f | **%.2fx** | %.2f | **%.2fx** | %s |\n", w, 8 / w, l / w, wb, 8 / wb, lb / wb, wc, lc / wc, rw
 	}'
 	echo
-	echo "Median of $REPS interleaved repetitions after a warm-up; 8 images of 12 MP (96 MP) each run."
-	echo "Starting a program under Wine (picpool.exe --version, median of 5): $start s."
+	echo "Median of $REPS interleaved repetitions after a warm-up; 8 images of 12 MP (96 MP) each run;"
+	echo "CPU: user + system seconds of the run (under Wine with its wineserver's), lower is better."
+	echo "Starting a program under Wine (picpool.exe --version, median of 5): $start s, $start_cpu s of CPU."
 	echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 } | tee "$work/table.md"
