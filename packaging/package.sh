@@ -115,6 +115,7 @@ darwin)
 	arch=$(go env GOARCH)
 	thirdparty "darwin-$arch"
 	"$fyne" package -os darwin -release ${tagflags[@]+"${tagflags[@]}"}
+	python3 "$root/packaging/macos/info-plist.py" fix PicPool.app
 	mkdir -p PicPool.app/Contents/Resources/licenses
 	cp -R "$licences/." PicPool.app/Contents/Resources/licenses/
 	# Ad-hoc signature (no Apple identity): arm64 Macs refuse to run unsigned

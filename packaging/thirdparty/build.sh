@@ -147,7 +147,7 @@ build_one() { # target name
 	put "$work/src/debian/copyright" "$prefix/share/licenses/$name/copyright"
 	echo "$deb_version" >"$prefix/share/licenses/$name/DEBIAN-VERSION"
 	echo "$want" >"$stamp"
-	find "$prefix/lib" -name '*.a' -printf '  %f %s bytes\n' 2>/dev/null || true
+	for a in "$prefix"/lib/*.a; do echo "  $(basename "$a") $(wc -c <"$a" | tr -d ' ') bytes"; done
 }
 
 case ${1:-} in
