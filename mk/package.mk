@@ -64,7 +64,7 @@ package-check: package-linux package-windows deps-package-check $(ACTIONLINT)
 	step "shellcheck packaging/ and scripts/" shellcheck -x packaging/*.sh packaging/lib/*.sh packaging/thirdparty/*.sh packaging/macos/*.sh packaging/windows/*.sh scripts/bench-wine.sh && \
 	step "artefacts: tarball, .deb, .exe, setup, macOS checks (go test ./packaging/)" env PICPOOL_REQUIRE_ARTEFACTS=1 $(GO) test -count=1 -v ./packaging/ && \
 	step "tarball: make install into a prefix, the window under Xvfb" bash packaging/linux-install-test.sh && \
-	step ".deb: apt install in a clean Debian root, batch, window, purge" bash packaging/deb-check.sh && \
+	step ".deb: apt install in a clean Debian root, batch, window, purge" $(SUDO) bash packaging/deb-check.sh && \
 	step "Windows installer under Wine: install, batch vs Linux, window, uninstall" bash packaging/windows-check.sh && \
 	echo && echo "package-check: all checks passed in $$(( $$(date +%s) - start )) s; artefacts:" && ls -l build/dist/
 
