@@ -59,7 +59,7 @@ package-windows: deps-package-windows $(FYNE)
 # Each check prints what it checked; the summary at the end says which ran.
 package-check: package-linux package-windows deps-package-check $(ACTIONLINT)
 	@start=$$(date +%s); \
-	step() { echo; echo "=== $$1"; shift; "$$@" || { echo "=== FAILED: $$1"; exit 1; }; }; \
+	step() { name=$$1; shift; echo; echo "=== $$name"; "$$@" || { echo "=== FAILED: $$name"; exit 1; }; }; \
 	step "release workflow: actionlint (with shellcheck)" $(ACTIONLINT) -no-color && \
 	step "shellcheck packaging/ and scripts/" shellcheck -x packaging/*.sh packaging/lib/*.sh packaging/thirdparty/*.sh packaging/macos/*.sh packaging/windows/*.sh scripts/bench-wine.sh && \
 	step "artefacts: tarball, .deb, .exe, setup, macOS checks (go test ./packaging/)" env PICPOOL_REQUIRE_ARTEFACTS=1 $(GO) test -count=1 -v ./packaging/ && \
