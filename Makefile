@@ -7,8 +7,7 @@ GO ?= go
 # Debian packages: cgo + GLFW for the window; Xvfb, xdotool, ImageMagick and
 # GTK for Python for the real-window test (xdnd drag source); exiftool (the
 # metadata tests' oracle, what makes their tagged files and the naming
-# tests' EXIF tags) and colord-data
-# (the ICC profiles those files embed).
+# tests' EXIF tags) and colord-data (the ICC profiles those files embed).
 APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev
 APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0 \
