@@ -122,7 +122,8 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	}
 	w, h := info.Upright()
 	ow, oh, peak := p.pipeline.OutputSize(w, h)
-	if limit := p.s.Decode.Limit(); limit > 0 && peak > limit {
+	limit := p.s.Decode.Limit()
+	if limit > 0 && peak > limit && p.pipeline.SizeKnown() {
 		return res, fileErr(src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", codec.Megapixels(peak), codec.Megapixels(limit))
 	}
 	// Shrink-on-load: when the chain starts by shrinking the image, a JPEG
@@ -141,10 +142,16 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	}
 	img := dec.Image
 	if p.pipeline.Len() > 0 {
-		img = p.pipeline.ApplyFrom(img, w, h)
+		// A pipeline whose sizes depend on the content (trim) checks each
+		// step against the limit as it goes; others were checked above.
+		out, err := p.pipeline.applyFrom(img, w, h, p.env(src), limit)
+		if err != nil {
+			return res, fileErr(src.Path, ErrTooLarge, err, "%v", err)
+		}
+		img = out
 	}
 	res.Width, res.Height = img.Bounds().Dx(), img.Bounds().Dy()
-	if res.Width != ow || res.Height != oh {
+	if p.pipeline.SizeKnown() && (res.Width != ow || res.Height != oh) {
 		return res, fileErr(src.Path, ErrOther, nil, "internal error: the filters made %dx%d, expected %dx%d", res.Width, res.Height, ow, oh)
 	}
 	if err := step(StageEncoding); err != nil {
@@ -173,6 +180,9 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	res.BytesOut = int64(buf.Len())
 	return res, nil
 }
+
+// env is what src brings to the steps besides its pixels.
+func (p *Processor) env(src Source) *applyEnv { return nil }
 
 // sameFile reports whether two paths name the same existing file.
 func sameFile(a, b string) (bool, error) {

@@ -134,8 +134,10 @@ func TestNewStepDefaultsAreValid(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = Chain{s}.Validate()
-		// resize and crop need a size: their defaults are deliberately empty.
-		if (k.Name == "resize" || k.Name == "crop") != (err != nil) {
+		// Some kinds need a size, a text or a file: their defaults are
+		// deliberately empty.
+		needInput := map[string]bool{"resize": true, "crop": true, "canvas": true, "smartcrop": true, "watermark": true, "overlay": true}
+		if needInput[k.Name] != (err != nil) {
 			t.Errorf("%s defaults: %v", k.Name, err)
 		}
 		for _, p := range k.Params {
