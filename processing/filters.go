@@ -406,6 +406,8 @@ var kinds = []kind{
 		size:  same,
 		apply: func(_ values, img image.Image) *image.NRGBA { return imaging.Invert(img) },
 	},
+	watermarkKind(),
+	overlayKind(),
 }
 
 var kindByName = map[string]*kind{}

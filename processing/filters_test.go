@@ -3,6 +3,7 @@ package processing
 import (
 	"image"
 	"image/color"
+	"path/filepath"
 	"testing"
 )
 
@@ -49,6 +50,23 @@ func framed(w, h int, bg color.NRGBA, r image.Rectangle, fg color.NRGBA) *image.
 		}
 	}
 	return img
+}
+
+// pixels is a w x h image of the colours given row by row.
+func pixels(w, h int, cs ...color.NRGBA) *image.NRGBA {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for i, c := range cs {
+		img.SetNRGBA(i%w, i/w, c)
+	}
+	return img
+}
+
+// writeImage writes img as a PNG file in a temporary folder.
+func writeImage(t testing.TB, name string, img image.Image) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	writePNG(t, path, img)
+	return path
 }
 
 // ramp is a 2x1 image of two greys.
@@ -107,6 +125,8 @@ func TestEveryKindOnTinyImages(t *testing.T) {
 		want color.NRGBA
 		tol  int
 	}
+	// A 2x2 logo: opaque red, transparent, blue at half opacity, transparent.
+	logo := writeImage(t, "logo.png", pixels(2, 2, red, color.NRGBA{}, color.NRGBA{0, 0, 255, 128}, color.NRGBA{}))
 	cases := []struct {
 		spec   string
 		in     *image.NRGBA
@@ -157,6 +177,9 @@ func TestEveryKindOnTinyImages(t *testing.T) {
 		{"trim", framed(6, 5, white, image.Rect(2, 1, 4, 3), red), 2, 2, []probe{{0, 0, red, 0}, {1, 1, red, 0}}},
 		{"trim=0", tiny(), 4, 2, []probe{{0, 0, red, 0}}},
 		{"autolevel=0%", ramp(50, 150), 2, 1, []probe{{0, 0, black, 0}, {1, 0, white, 0}}},
+		{"watermark=I:size=20:anchor=top-left:margin=0:effect=none", flat(60, 30, gray), 60, 30, []probe{{59, 29, gray, 0}}},
+		{"overlay=" + Quote(logo) + ":size=0:anchor=top-left:margin=0", flat(4, 4, white), 4, 4,
+			[]probe{{0, 0, red, 0}, {1, 0, white, 0}, {0, 1, color.NRGBA{127, 127, 255, 255}, 0}, {1, 1, white, 0}, {3, 3, white, 0}}},
 	}
 	seen := map[string]bool{}
 	for _, tc := range cases {
