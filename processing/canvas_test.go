@@ -19,7 +19,7 @@ func TestCanvasSizesAndPlaces(t *testing.T) {
 	}{
 		{"canvas=10x6:background=black", image.Pt(4, 2), image.Pt(10, 6), image.Rect(3, 2, 7, 4)},
 		{"canvas=10x6:anchor=bottom-right:background=black", image.Pt(4, 2), image.Pt(10, 6), image.Rect(6, 4, 10, 6)},
-		{"canvas=2x2:background=black", image.Pt(4, 2), image.Pt(4, 2), image.Rect(0, 0, 4, 2)},     // never crops
+		{"canvas=2x2:background=black", image.Pt(4, 2), image.Pt(4, 2), image.Rect(0, 0, 4, 2)},            // never crops
 		{"canvas=0x5:anchor=top:background=black", image.Pt(4, 2), image.Pt(4, 5), image.Rect(0, 0, 4, 2)}, // 0 keeps the width
 		{"canvas=1/1:anchor=left:background=black", image.Pt(4, 2), image.Pt(4, 4), image.Rect(0, 1, 4, 3)},
 		{"canvas=16/9:background=black", image.Pt(10, 10), image.Pt(18, 10), image.Rect(4, 0, 14, 10)},

@@ -93,11 +93,11 @@ func TestOverlayRefusesBadFilesBeforeTheBatch(t *testing.T) {
 	text := filepath.Join(dir, "notes.png")
 	os.WriteFile(text, []byte("not an image"), 0o644)
 	for spec, want := range map[string]string{
-		"overlay":                                         `step 1 (overlay): parameter "file": an overlay needs an image file`,
+		"overlay": `step 1 (overlay): parameter "file": an overlay needs an image file`,
 		"grayscale,overlay=" + Quote(dir+"/missing.png"): `step 2 (overlay): parameter "file": ` + dir + `/missing.png: cannot read the file: no such file`,
-		"overlay=" + Quote(text):                          `parameter "file": ` + text + `: not an image`,
-		"overlay=" + Quote(dir):                           `parameter "file": ` + dir + `: is a folder`,
-		"overlay=x.png:opacity=150":                       `parameter "opacity": 150 is outside 0..100`,
+		"overlay=" + Quote(text):                         `parameter "file": ` + text + `: not an image`,
+		"overlay=" + Quote(dir):                          `parameter "file": ` + dir + `: is a folder`,
+		"overlay=x.png:opacity=150":                      `parameter "opacity": 150 is outside 0..100`,
 	} {
 		_, err := ParseChain(spec)
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -208,18 +208,18 @@ func TestWatermarkErrorsNameTheParameter(t *testing.T) {
 	dir := t.TempDir()
 	notFont := writeImage(t, "logo.png", flat(2, 2, red))
 	for spec, want := range map[string]string{
-		"watermark":                                   `step 1 (watermark): parameter "text": a watermark needs a text`,
-		"watermark=hi:font=" + Quote(dir+"/no.ttf"):   `step 1 (watermark): parameter "font": ` + dir + `/no.ttf: cannot read the file: no such file`,
-		"watermark=hi:font=" + Quote(dir):             `parameter "font": ` + dir + `: is a folder`,
-		"watermark=hi:font=" + Quote(notFont):         `parameter "font": ` + notFont + `: not a font file`,
-		"watermark=hi:size=0":                         `parameter "size": 0 is outside 1..4096`,
-		"watermark=hi:size=120%":                      `parameter "size": 120% is outside 0..100%`,
-		"watermark=hi:effect=glow":                    `parameter "effect": "glow" is not one of none, shadow, outline`,
-		"grayscale,watermark=hi:margin=3cm":           `step 2 (watermark): parameter "margin": "3cm" is not a length`,
-		"watermark=text='a\tb'":                       `parameter "text": "a\tb" holds a control character`,
-		"watermark='unterminated":                     `has no closing '`,
-		"watermark='a'b":                              `"b" follows the closing quote`,
-		"watermark=hi:font=/dev/null":                 `parameter "font": /dev/null: is a device`,
+		"watermark": `step 1 (watermark): parameter "text": a watermark needs a text`,
+		"watermark=hi:font=" + Quote(dir+"/no.ttf"): `step 1 (watermark): parameter "font": ` + dir + `/no.ttf: cannot read the file: no such file`,
+		"watermark=hi:font=" + Quote(dir):           `parameter "font": ` + dir + `: is a folder`,
+		"watermark=hi:font=" + Quote(notFont):       `parameter "font": ` + notFont + `: not a font file`,
+		"watermark=hi:size=0":                       `parameter "size": 0 is outside 1..4096`,
+		"watermark=hi:size=120%":                    `parameter "size": 120% is outside 0..100%`,
+		"watermark=hi:effect=glow":                  `parameter "effect": "glow" is not one of none, shadow, outline`,
+		"grayscale,watermark=hi:margin=3cm":         `step 2 (watermark): parameter "margin": "3cm" is not a length`,
+		"watermark=text='a\tb'":                     `parameter "text": "a\tb" holds a control character`,
+		"watermark='unterminated":                   `has no closing '`,
+		"watermark='a'b":                            `"b" follows the closing quote`,
+		"watermark=hi:font=/dev/null":               `parameter "font": /dev/null: is a device`,
 	} {
 		_, err := ParseChain(spec)
 		if err == nil || !strings.Contains(err.Error(), want) {
