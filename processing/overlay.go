@@ -21,7 +21,7 @@ func overlayKind() kind {
 		info: KindInfo{Name: "overlay", Title: "Overlay (logo)", Shorthand: "file",
 			Help: "draw an image with transparency (PNG, WebP) over every image, scaled to a share of its width",
 			Params: []ParamInfo{
-				{Name: "file", Label: "Logo file", Type: Path, Max: 4096, Help: "PNG or WebP, read once before the batch starts"},
+				{Name: "file", Label: "Logo file", Type: Path, Max: 4096, Exts: []string{".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".jpg", ".jpeg"}, Help: "PNG or WebP, read once before the batch starts"},
 				{Name: "size", Label: "Width", Type: Length, Default: "20%", Min: 0, Max: maxSide, Help: "the logo's width: N% of the image's width, or pixels; 0 = its own size"},
 				{Name: "opacity", Label: "Opacity (%)", Type: Float, Default: "100", Min: 0, Max: 100},
 				{Name: "anchor", Label: "Position", Type: Choice, Default: "bottom-right", Choices: anchors},

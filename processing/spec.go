@@ -48,9 +48,14 @@ type ParamInfo struct {
 	Type    ParamType
 	Default string
 	// Min and Max bound Int and Float values (inclusive) unless both are zero.
-	Min, Max float64 // for a Length: the range in pixels
+	// For a Length they bound its pixels; for a Text or a Path, Max > 0 is
+	// the most characters.
+	Min, Max float64
 	// Choices lists the values a Choice parameter accepts.
 	Choices []string
+	// Exts lists the file name extensions a Path parameter's file picker
+	// offers (".png"); the value itself is not checked against them.
+	Exts []string
 	Help    string
 }
 

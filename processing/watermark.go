@@ -21,7 +21,7 @@ func watermarkKind() kind {
 			Params: []ParamInfo{
 				{Name: "text", Label: "Text", Type: Text, Max: 500, Help: "e.g. © Ann Smith 2026"},
 				{Name: "size", Label: "Size", Type: Length, Default: "4%", Min: 1, Max: 4096, Help: "height of the letters (the font size): N% of the image's width, or pixels"},
-				{Name: "font", Label: "Font file", Type: Path, Max: 4096, Help: "a TrueType or OpenType file; empty: the Go font embedded in PicPool (other scripts from the system's fonts)"},
+				{Name: "font", Label: "Font file", Type: Path, Max: 4096, Exts: []string{".ttf", ".otf", ".ttc"}, Help: "a TrueType or OpenType file; empty: the Go font embedded in PicPool (other scripts from the system's fonts)"},
 				{Name: "bold", Label: "Bold", Type: Bool, Default: "false", Help: "the embedded font's bold face (a font file is used as it is)"},
 				{Name: "color", Label: "Colour", Type: Color, Default: "#ffffff"},
 				{Name: "opacity", Label: "Opacity (%)", Type: Float, Default: "80", Min: 0, Max: 100},
