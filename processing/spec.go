@@ -56,7 +56,7 @@ type ParamInfo struct {
 	// Exts lists the file name extensions a Path parameter's file picker
 	// offers (".png"); the value itself is not checked against them.
 	Exts []string
-	Help    string
+	Help string
 }
 
 // KindInfo describes a filter kind.
