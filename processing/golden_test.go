@@ -48,40 +48,60 @@ func TestGoldenImages(t *testing.T) {
 		{"smartcrop", "smartcrop=40x48", small},
 	}
 	for _, tc := range cases {
-		got := apply(t, tc.spec, tc.in)
-		path := filepath.Join("testdata", "golden", tc.kind+".png")
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			f, err := os.Create(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			enc := png.Encoder{CompressionLevel: png.BestCompression}
-			if err := enc.Encode(f, got); err != nil || f.Close() != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want := readPNG(t, path)
-		if got.Bounds().Size() != want.Bounds().Size() {
-			t.Errorf("%s: %v, golden %v", tc.kind, got.Bounds().Size(), want.Bounds().Size())
-			continue
-		}
-		// Rounding may differ by a level or two between builds (C or Go
-		// kernels); a drift moves many values or some by much.
-		off, worst := 0, 0
-		for i := range got.Pix {
-			d := int(got.Pix[i]) - int(want.Pix[i])
-			d = max(d, -d)
-			if d > 2 {
-				off++
-			}
-			worst = max(worst, d)
-		}
-		if off > len(got.Pix)/200 || worst > 40 {
-			t.Errorf("%s (%s) drifted from %s: %d values differ by more than 2, the most by %d", tc.kind, tc.spec, path, off, worst)
-		}
+		golden(t, tc.kind+" ("+tc.spec+")", apply(t, tc.spec, tc.in), filepath.Join("testdata", "golden", tc.kind+".png"))
 	}
+}
+
+// golden compares got with the PNG at path, or with -update writes it there.
+func golden(t *testing.T, what string, got *image.NRGBA, path string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc := png.Encoder{CompressionLevel: png.BestCompression}
+		if err := enc.Encode(f, got); err != nil || f.Close() != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want := readPNG(t, path)
+	if got.Bounds().Size() != want.Bounds().Size() {
+		t.Errorf("%s: %v, %s is %v", what, got.Bounds().Size(), path, want.Bounds().Size())
+		return
+	}
+	// Rounding may differ by a level or two between builds (C or Go
+	// kernels); a drift moves many values or some by much.
+	off, worst := 0, 0
+	for i := range got.Pix {
+		d := int(got.Pix[i]) - int(want.Pix[i])
+		d = max(d, -d)
+		if d > 2 {
+			off++
+		}
+		worst = max(worst, d)
+	}
+	if off > len(got.Pix)/200 || worst > 40 {
+		t.Errorf("%s drifted from %s: %d values differ by more than 2, the most by %d", what, path, off, worst)
+	}
+}
+
+// TestDocImages: docs/autolevel.png, the before and after in
+// docs/actions.md, is what the code makes of a hazy, tinted copy of a
+// shared photo (-update rewrites it too).
+func TestDocImages(t *testing.T) {
+	p := photo(t, "Landscape_1.jpg", 200) // 200x133
+	hazy := imaging.AdjustFunc(p, func(c color.NRGBA) color.NRGBA {
+		return color.NRGBA{90 + c.R/2, 70 + c.G/2, 40 + c.B/2, c.A}
+	})
+	panels := []*image.NRGBA{hazy, apply(t, "autolevel", hazy), apply(t, "autolevel=mode=channels:whitebalance=true", hazy)}
+	sheet := filled(3*200+2*4, 133, color.NRGBA{255, 255, 255, 255})
+	for i, panel := range panels {
+		drawOver(sheet, panel, image.Pt(i*204, 0), 1)
+	}
+	golden(t, "the autolevel example", sheet, filepath.Join("..", "docs", "autolevel.png"))
 }
