@@ -2,12 +2,17 @@ package processing
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/jpeg"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/disintegration/imaging"
+
+	"github.com/picpool/picpool/codec"
 )
 
 func TestTrimPixels(t *testing.T) {
@@ -92,5 +97,35 @@ func TestTrimLetterboxedPhoto(t *testing.T) {
 	}
 	if w, h, _ := pl.OutputSize(300, 300); w != 300 || h != 300 {
 		t.Errorf("OutputSize = %dx%d, want the upper bound 300x300", w, h)
+	}
+}
+
+// Process with a trim: the steps after it work from the trimmed size (a
+// resize to a width then makes the image taller than the header's
+// estimate, which is no error), and each of them is checked against the
+// pixel limit as it runs.
+func TestProcessWithTrim(t *testing.T) {
+	// A 10x100 strip in a 100x100 white square.
+	src := writeImage(t, "strip.png", framed(100, 100, white, image.Rect(45, 0, 55, 100), red))
+	run := func(chain string, maxPixels int64) (Result, error) {
+		p, err := NewProcessor(Settings{Chain: mustChain(t, chain), Format: codec.PNG,
+			Naming: Naming{Dir: t.TempDir()}, Decode: codec.DecodeOptions{MaxPixels: maxPixels}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Process(context.Background(), Source{Path: src, Rel: "strip.png"}, nil)
+	}
+	res, err := run("trim,resize=30x0", 0)
+	if err != nil || res.Width != 30 || res.Height != 300 {
+		t.Errorf("trim,resize=30x0: %dx%d, %v; want 30x300 (the estimate from the header was 30x30)", res.Width, res.Height, err)
+	}
+	if _, err := os.Stat(res.Output); err != nil {
+		t.Errorf("no output: %v", err)
+	}
+	// The header's estimate (300x300) is within 200,000 pixels, the real
+	// resize (300x3000) is not.
+	_, err = run("trim,resize=300x0", 200000)
+	if KindOf(err) != ErrTooLarge || !strings.Contains(err.Error(), "step 2 (resize) would make a 300x3000 image") {
+		t.Errorf("over the limit after the trim: %v", err)
 	}
 }
