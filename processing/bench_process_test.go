@@ -61,7 +61,6 @@ func BenchmarkSharpen(b *testing.B) {
 			for b.Loop() {
 				f.sharpen(img, imgtest.RefSharpen)
 			}
-			imgtest.PerSecond(b, img.Bounds().Dx()*img.Bounds().Dy())
 		})
 	}
 }
@@ -170,4 +169,26 @@ func roundLogo(tb testing.TB, side int) *image.NRGBA {
 		}
 	}
 	return img
+}
+
+// BenchmarkMarkSteps is the watermark and the overlay alone, on an image of
+// the reference job's output size, drawn in place as they are inside a
+// pipeline: what BenchmarkMarks measures them adding, without the noise of
+// the rest of the job.
+func BenchmarkMarkSteps(b *testing.B) {
+	logo := filepath.Join(b.TempDir(), "logo.png")
+	writePNG(b, logo, roundLogo(b, 400))
+	img := photo(b, "Landscape_1.jpg", imgtest.RefWidth) // 1920x1280
+	for _, spec := range []string{"watermark='© Ann Smith 2026'", "overlay=" + Quote(logo)} {
+		p, err := mustChain(b, spec).Compile()
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := p.steps[0]
+		b.Run(s.k.info.Name, func(b *testing.B) {
+			for b.Loop() {
+				s.run(img, true, nil)
+			}
+		})
+	}
 }
