@@ -5,10 +5,14 @@ export LANG := C.UTF-8
 GO ?= go
 
 # Debian packages: cgo + GLFW for the window; Xvfb, xdotool, ImageMagick and
-# GTK for Python for the real-window test (xdnd drag source).
+# GTK for Python for the real-window test (xdnd drag source). For the Go
+# tests: libvips's vipsthumbnail, the smart crop's reference
+# (processing/smartcrop_test.go), and DejaVu Sans, a font with Arabic for the
+# watermark's shaping tests.
 APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev
 APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0
+APT_TEST_GO := libvips-tools fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps deps-test build run test test-go test-window vet fmt-check bench clean
@@ -51,6 +55,7 @@ vet: deps
 test: deps-test fmt-check vet test-go test-window
 
 test-go: deps
+	$(call apt_install,$(APT_TEST_GO))
 	$(GO) test -race -timeout 20m ./...
 	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad|FastFilters' ./codec/ ./processing/ ./engine/ ./isolation/
 	CGO_ENABLED=0 $(GO) test -count=1 ./codec/ ./processing/
