@@ -3,6 +3,7 @@ package processing
 import (
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -179,5 +180,70 @@ func TestPresetRoundTrip(t *testing.T) {
 		if _, err := ParsePreset([]byte(bad)); err == nil {
 			t.Errorf("ParsePreset accepted %s", bad)
 		}
+	}
+}
+
+// The newer kinds, with quoted values, survive the text form, JSON and a
+// preset file unchanged.
+func TestNewKindsRoundTrip(t *testing.T) {
+	logo := writeImage(t, "my logo, v2.png", flat(4, 4, red))
+	specs := []string{
+		"watermark='© Ann Smith, 2026':size=3%:anchor=top-left:margin=12",
+		`watermark="it's: mine":angle=-30:effect=outline:effectcolor=#ff000080`,
+		"watermark=Ann's photos:bold=true:opacity=50",
+		`watermark=say 'hi' "now"`,
+		`watermark='say ''hi'', "now"'`,
+		"watermark=' padded '",
+		"overlay=" + Quote(logo) + ":size=15%:opacity=70:tile=true",
+		"canvas=1080x1080:background=transparent,canvas=1/1:anchor=top,canvas=border=3%",
+		"trim=5,autolevel=1%:mode=channels:whitebalance=true,smartcrop=400x300:filter=linear",
+	}
+	for _, s := range specs {
+		c, err := ParseChain(s)
+		if err != nil {
+			t.Fatalf("ParseChain(%q): %v", s, err)
+		}
+		if got := c.String(); got != s {
+			t.Errorf("String() = %q, want %q", got, s)
+		}
+		p := Preset{Name: "marks", Filters: c}
+		path := filepath.Join(t.TempDir(), "p.json")
+		if err := SavePreset(path, p); err != nil {
+			t.Fatal(err)
+		}
+		back, err := LoadPreset(path)
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		if !reflect.DeepEqual(back, p) {
+			t.Errorf("preset round trip of %q: %+v", s, back.Filters)
+		}
+	}
+	c, _ := ParseChain("watermark='a, b':size=3%")
+	if got := c[0].Params["text"]; got != "a, b" {
+		t.Errorf("the quoted text reads as %q", got)
+	}
+	if c, _ := ParseChain("watermark='it''s, ok'"); c[0].Params["text"] != "it's, ok" || c.String() != `watermark="it's, ok"` {
+		t.Errorf("a doubled quote: %q, written %s", c[0].Params["text"], c)
+	}
+	data, _ := json.Marshal(c)
+	if want := `[{"kind":"watermark","params":{"size":"3%","text":"a, b"}}]`; string(data) != want {
+		t.Errorf("JSON %s, want %s", data, want)
+	}
+}
+
+func TestQuoting(t *testing.T) {
+	for _, v := range []string{"", "plain", "a,b", "a:b", "a;b", "a=b", " lead", "trail ", "'", `"`, "it's", `say "x"`, `'both" '`, "©\u00a0x"} {
+		q := Quote(v)
+		back, err := Unquote(q)
+		if err != nil || back != v {
+			t.Errorf("Quote(%q) = %s reads back as %q, %v", v, q, back, err)
+		}
+		if parts, err := SplitOutsideQuotes("filters="+q+";format=webp", ';'); err != nil || len(parts) != 2 {
+			t.Errorf("%s in a ;-list splits into %q, %v", q, parts, err)
+		}
+	}
+	if parts, _ := SplitOutsideQuotes("dir=web;filters=watermark='a;b':size=3%,grayscale;format=webp", ';'); len(parts) != 3 || parts[1] != "filters=watermark='a;b':size=3%,grayscale" {
+		t.Errorf("outer split: %q", parts)
 	}
 }
