@@ -25,20 +25,39 @@ type cropScene struct {
 }
 
 // photo decodes a shared photo with Go's decoder (the same pixels in every
-// build) and shrinks it to width w.
+// build) and shrinks it to width w, once per test binary: callers must not
+// modify it.
 func photo(t testing.TB, name string, w int) *image.NRGBA {
 	t.Helper()
-	f, err := os.Open(imgtest.Path(t, "photos", name))
-	if err != nil {
-		t.Fatal(err)
+	photos.Lock()
+	defer photos.Unlock()
+	key := name + "@" + strconv.Itoa(w)
+	if img, ok := photos.m[key]; ok {
+		return img
 	}
-	defer f.Close()
-	img, _, err := image.Decode(f)
-	if err != nil {
-		t.Fatal(err)
+	full, ok := photos.m[name]
+	if !ok {
+		f, err := os.Open(imgtest.Path(t, "photos", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		img, _, err := image.Decode(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full = imaging.Clone(img)
+		photos.m[name] = full
 	}
-	return imaging.Resize(img, w, 0, imaging.Lanczos)
+	img := imaging.Resize(full, w, 0, imaging.Lanczos)
+	photos.m[key] = img
+	return img
 }
+
+var photos = struct {
+	sync.Mutex
+	m map[string]*image.NRGBA
+}{m: map[string]*image.NRGBA{}}
 
 // cropScenes are images with an off-centre subject: a sharp square of a
 // photo (the waterfall, the child) pasted on a flat or a blurred background
@@ -46,6 +65,12 @@ func photo(t testing.TB, name string, w int) *image.NRGBA {
 // whose interesting part is off-centre. Crops to S x S keep the subject's
 // side, so subject coordinates are those of the pasted square.
 func cropScenes(t testing.TB) []cropScene {
+	if imgtest.Race {
+		// Pure arithmetic on pictures, no goroutines: the race detector
+		// finds nothing here and makes it minutes; make test-go runs these
+		// without it.
+		t.Skip("runs without -race (make test-go)")
+	}
 	scenes.once.Do(func() { scenes.list = makeCropScenes(t) })
 	if scenes.list == nil {
 		t.Fatal("the scenes could not be made")
