@@ -20,10 +20,9 @@ const sliderMaxRange = 1000
 // paramControl edits one parameter, chosen from its metadata alone: a
 // slider with a typed value for bounded numbers, an entry for other numbers,
 // colours, ratios, lengths and text, an entry with a "…" button that opens
-// a file picker for file paths, a select for choices, a check for
-// booleans. Typed
-// values are checked as they are typed with processing.ValidateParam; an
-// invalid one is shown at the control, never clamped, and reported with
+// a file picker for file paths, a select for choices, a check for booleans.
+// Typed values are checked as they are typed with processing.ValidateParam;
+// an invalid one is shown at the control, never clamped, and reported with
 // onInvalid so the owner can refuse to run with it.
 type paramControl struct {
 	info processing.ParamInfo
