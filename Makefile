@@ -5,14 +5,15 @@ export LANG := C.UTF-8
 GO ?= go
 
 # Debian packages: cgo + GLFW for the window; Xvfb, xdotool, ImageMagick and
-# GTK for Python for the real-window test (xdnd drag source). For the Go
-# tests: libvips's vipsthumbnail, the smart crop's reference
-# (processing/smartcrop_test.go), and DejaVu Sans, a font with Arabic for the
-# watermark's shaping tests.
+# GTK for Python for the real-window test (xdnd drag source); exiftool (the
+# metadata tests' oracle, and what makes their tagged files) and colord-data
+# (the ICC profiles those files embed); libvips's vipsthumbnail (the smart
+# crop's reference, processing/smartcrop_test.go) and DejaVu Sans (a font
+# with Arabic, for the watermark's shaping tests).
 APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev
-APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0
-APT_TEST_GO := libvips-tools fonts-dejavu-core
+APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0 \
+             libimage-exiftool-perl colord-data libvips-tools fonts-dejavu-core
 # A one-node Slurm cluster for scripts/slurm-test.sh (started without
 # systemd, from a throw-away configuration).
 APT_SLURM := slurmctld slurmd slurm-client munge
@@ -59,8 +60,7 @@ vet: deps
 # picpool as a job array (docs/cluster.md; about 20 s, 60 s with the install).
 test: deps-test fmt-check vet test-go test-window test-slurm
 
-test-go: deps
-	$(call apt_install,$(APT_TEST_GO))
+test-go: deps-test
 	$(GO) test -race -timeout 20m ./...
 	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad|FastFilters|Smartcrop' ./codec/ ./processing/ ./engine/ ./isolation/
 	CGO_ENABLED=0 $(GO) test -count=1 ./codec/ ./processing/

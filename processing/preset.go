@@ -21,6 +21,9 @@ type Preset struct {
 	Prefix   string   `json:"prefix,omitempty"`
 	Suffix   string   `json:"suffix,omitempty"`
 	Flat     bool     `json:"flat,omitempty"`
+	// Metadata is all, no-location or none ("" is no-location).
+	Metadata  string `json:"metadata,omitempty"`
+	KeepDates bool   `json:"keep_dates,omitempty"`
 }
 
 // Validate checks every field.
@@ -32,6 +35,9 @@ func (p Preset) Validate() error {
 		return err
 	}
 	if _, err := ParseOnExists(string(p.OnExists)); err != nil {
+		return err
+	}
+	if _, err := ParseMetadataPolicy(p.Metadata); err != nil {
 		return err
 	}
 	return codec.EncodeOptions{Quality: p.Quality, PNGCompression: p.PNGLevel}.Validate()
