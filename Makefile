@@ -7,11 +7,14 @@ GO ?= go
 # Debian packages: cgo + GLFW for the window; Xvfb, xdotool, ImageMagick and
 # GTK for Python for the real-window test (xdnd drag source); exiftool (the
 # metadata tests' oracle, what makes their tagged files and the naming
-# tests' EXIF tags) and colord-data (the ICC profiles those files embed).
+# tests' EXIF tags) and colord-data (the ICC profiles those files embed);
+# libvips's vipsthumbnail (the smart crop's reference,
+# processing/smartcrop_test.go) and DejaVu Sans (a font with Arabic, for the
+# watermark's shaping tests).
 APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev
 APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0 \
-             libimage-exiftool-perl colord-data
+             libimage-exiftool-perl colord-data libvips-tools fonts-dejavu-core
 # A one-node Slurm cluster for scripts/slurm-test.sh (started without
 # systemd, from a throw-away configuration).
 APT_SLURM := slurmctld slurmd slurm-client munge
@@ -50,7 +53,8 @@ vet: deps
 	$(GO) vet ./...
 
 # Every test: format, vet, the race-checked suite, the memory checks that
-# the race detector's own overhead would distort, the pure-Go build's
+# the race detector's own overhead would distort (and the smart crop's
+# comparisons, single-threaded arithmetic it only slows), the pure-Go build's
 # codec and processing (CGO_ENABLED=0: image/jpeg and the Go filter kernels; packages
 # built with -tags picpool_purego keep cgo, so the C kernels the main run
 # tests), then the real window, then a real one-node Slurm cluster running
@@ -59,7 +63,7 @@ test: deps-test fmt-check vet test-go test-window test-slurm
 
 test-go: deps-test
 	$(GO) test -race -timeout 20m ./...
-	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad|FastFilters' ./codec/ ./processing/ ./engine/ ./isolation/
+	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad|FastFilters|Smartcrop' ./codec/ ./processing/ ./engine/ ./isolation/
 	CGO_ENABLED=0 $(GO) test -count=1 ./codec/ ./processing/
 
 test-window: deps-test build

@@ -16,10 +16,9 @@ import (
 // steps use (FieldSet) and nothing else, so a batch whose names need no
 // EXIF reads none.
 //
-// A filter step receives them through Pipeline.ApplyFile: a kind whose
-// text has fields parses it once with ParseTemplate when the chain is
-// compiled, declares what it uses (kind.uses), and expands it per file
-// with Template.Text(fields) in its applyFile.
+// A step that draws text receives them through applyEnv.expand (see
+// pipefields.go): every Text parameter is a template, expanded per file
+// with Template.Text; Pipeline.Uses tells Process which fields to read.
 type Fields struct {
 	Name   string // the source's name without its extension
 	Ext    string // the source's extension, without the dot
@@ -31,7 +30,8 @@ type Fields struct {
 	// modification time; DateFromEXIF says which.
 	Date         time.Time
 	DateFromEXIF bool
-	// Width and Height are the output's size in pixels (0 while unknown).
+	// Width and Height are the output's size in pixels (0 while unknown);
+	// for the shared head's steps, the size the head makes.
 	Width, Height int
 	// From EXIF, "" when absent; as the file holds them (templates make
 	// them safe: see SafeName).

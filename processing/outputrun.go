@@ -52,7 +52,9 @@ func (o *outputRun) open() error {
 			return fileErr(o.target, ErrExists, nil, "output exists: %s", o.target)
 		}
 	}
-	if limit := s.Decode.Limit(); limit > 0 && peak > limit {
+	// A chain whose sizes depend on the content (trim) is checked step by
+	// step as it runs instead (see tail).
+	if limit := s.Decode.Limit(); limit > 0 && peak > limit && c.full.SizeKnown() {
 		return fileErr(src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", codec.Megapixels(peak), codec.Megapixels(limit))
 	}
 	return nil
@@ -107,7 +109,9 @@ func (o *outputRun) produce() error {
 
 // tail runs the output's own filters on the head's result (which it never
 // modifies: the next output reads it too) and checks the size they made
-// against the one OutputSize predicted from the header.
+// against the one OutputSize predicted from the header; when the chain's
+// sizes depend on the content (trim), the prediction was an upper bound:
+// the name is made again from the real size.
 func (o *outputRun) tail() (image.Image, error) {
 	f := o.f
 	if f.lastStage != StageFiltering {
@@ -115,17 +119,27 @@ func (o *outputRun) tail() (image.Image, error) {
 			return nil, err
 		}
 	}
-	img := f.img
+	img, env, limit := f.img, envFor(&o.fields), f.p.s.Decode.Limit()
+	var err error
 	switch tail := o.c.tail; {
 	case tail.Len() == 0:
 	case f.p.pipeline.Len() > 0:
-		img = tail.ApplyFile(img, &o.fields)
+		img, err = tail.apply(img, env, limit)
 	default: // no head: the tail reads the decoded image, perhaps shrunk on load
-		img = tail.ApplyFromFile(img, f.w, f.h, &o.fields)
+		img, err = tail.applyFrom(img, f.w, f.h, env, limit)
+	}
+	if err != nil {
+		return nil, fileErr(f.job.Source.Path, ErrTooLarge, err, "%v", err)
 	}
 	o.width, o.height = img.Bounds().Dx(), img.Bounds().Dy()
 	if o.width != o.fields.Width || o.height != o.fields.Height {
-		return nil, fileErr(f.job.Source.Path, ErrOther, nil, "internal error: the filters made %dx%d, expected %dx%d", o.width, o.height, o.fields.Width, o.fields.Height)
+		if o.c.full.SizeKnown() {
+			return nil, fileErr(f.job.Source.Path, ErrOther, nil, "internal error: the filters made %dx%d, expected %dx%d", o.width, o.height, o.fields.Width, o.fields.Height)
+		}
+		o.fields.Width, o.fields.Height = o.width, o.height
+		if err := o.name(); err != nil {
+			return nil, err
+		}
 	}
 	return img, nil
 }

@@ -309,7 +309,13 @@ func (f *fileRun) head() error {
 		return err
 	}
 	if pl := f.p.pipeline; pl.Len() > 0 {
-		f.img = pl.ApplyFromFile(f.img, f.w, f.h, &f.fields)
+		// The head's steps see the size it makes (a batch's one output's).
+		f.fields.Width, f.fields.Height, _ = pl.OutputSize(f.w, f.h)
+		img, err := pl.applyFrom(f.img, f.w, f.h, envFor(&f.fields), f.p.s.Decode.Limit())
+		if err != nil {
+			return fileErr(f.job.Source.Path, ErrTooLarge, err, "%v", err)
+		}
+		f.img = img
 	}
 	f.dec.Image = nil // the metadata stays for the outputs; the pixels go with the head's result
 	return nil

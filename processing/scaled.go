@@ -11,15 +11,15 @@ import (
 // original, so the result is always OutputSize(w, h), whatever scale the
 // decoder picked and however it rounded. An img of w x h is simply Apply.
 func (p *Pipeline) ApplyFrom(img image.Image, w, h int) *image.NRGBA {
-	return p.ApplyFromFile(img, w, h, nil)
+	out, _ := p.applyFrom(img, w, h, nil, 0)
+	return out
 }
 
-// ApplyFromFile is ApplyFrom with the current file's fields, for steps
-// that use them (see ApplyFile).
-func (p *Pipeline) ApplyFromFile(img image.Image, w, h int, f *Fields) *image.NRGBA {
+// applyFrom is ApplyFrom with apply's env and limit.
+func (p *Pipeline) applyFrom(img image.Image, w, h int, env *applyEnv, limit int64) (*image.NRGBA, error) {
 	b := img.Bounds()
 	if len(p.steps) == 0 || (b.Dx() == w && b.Dy() == h) || p.steps[0].k.info.Name != "resize" {
-		return p.ApplyFile(img, f)
+		return p.apply(img, env, limit)
 	}
 	first := p.steps[0]
 	v := make(values, len(first.v))
@@ -33,5 +33,5 @@ func (p *Pipeline) ApplyFromFile(img image.Image, w, h int, f *Fields) *image.NR
 		v["mode"], v["width"], v["height"] = "exact", strconv.Itoa(tw), strconv.Itoa(th)
 	}
 	steps := append([]compiledStep{{index: first.index, k: first.k, v: v}}, p.steps[1:]...)
-	return (&Pipeline{steps: steps}).ApplyFile(img, f)
+	return (&Pipeline{steps: steps, bounded: p.bounded}).apply(img, env, limit)
 }
