@@ -2,6 +2,9 @@ package processing
 
 import (
 	"context"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,5 +80,36 @@ func TestFieldsReadOnlyWhenUsed(t *testing.T) {
 	}
 	if got := (Naming{Dir: "out", Template: "{folder}_{ext}"}).Target(src, codec.PNG); got != filepath.Join("out", "sub", "sub_JPG-2.png") {
 		t.Errorf("template without {name}, numbered: %s", got)
+	}
+}
+
+// An output whose size the content decides (trim) is named from the size
+// it really has, not the header's upper bound.
+func TestNameWithTheTrimmedSize(t *testing.T) {
+	img := image.NewNRGBA(image.Rect(0, 0, 100, 80))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for y := 20; y < 50; y++ {
+		for x := 30; x < 70; x++ {
+			img.SetNRGBA(x, y, color.NRGBA{200, 0, 0, 255})
+		}
+	}
+	path := filepath.Join(t.TempDir(), "box.png")
+	f, _ := os.Create(path)
+	png.Encode(f, img)
+	f.Close()
+	p, err := NewProcessor(Settings{Naming: Naming{Dir: t.TempDir()}, Outputs: []Output{
+		{Chain: mustChain(t, "trim"), Format: codec.PNG, Naming: Naming{Template: "{name}_{width}x{height}"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Process(context.Background(), Source{Path: path, Rel: "box.png"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(res.Output) != "box_40x30.png" || res.Width != 40 {
+		t.Errorf("%s, %dx%d", res.Output, res.Width, res.Height)
 	}
 }
