@@ -25,6 +25,7 @@ func init() {
 // runFlags are the options of "picpool run" (and, in part, "bench").
 type runFlags struct {
 	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report string
+	color                                                                    string
 	quality, workers                                                         int
 	maxPixels                                                                int64
 	flat, allowOverwrite, quiet                                              bool
@@ -44,6 +45,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.pngLevel, "png-compression", "default", "PNG compression: default, fast, best, none")
 	fs.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per logical core)")
 	fs.StringVar(&f.onExists, "on-exists", "skip", "when an output exists: skip, overwrite or rename")
+	fs.StringVar(&f.color, "color", "srgb", "images with a colour profile: srgb (convert to sRGB, tag the output sRGB) or keep (pixels and profile as they are)")
 	fs.Int64Var(&f.maxPixels, "max-pixels", codec.DefaultMaxPixels, "refuse images with more pixels than this (-1: no limit)")
 	fs.StringVar(&f.prefix, "prefix", "", "add this before each output name")
 	fs.StringVar(&f.suffix, "suffix", "", "add this after each output name, before the extension")
@@ -58,7 +60,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, OnExists: processing.OnExists(f.onExists), Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat}
+	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, OnExists: processing.OnExists(f.onExists), Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat, Color: f.color}
 	if f.preset != "" {
 		loaded, err := processing.LoadPreset(f.preset)
 		if err != nil {
@@ -76,6 +78,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		override("prefix", func() { loaded.Prefix = f.prefix })
 		override("suffix", func() { loaded.Suffix = f.suffix })
 		override("flat", func() { loaded.Flat = f.flat })
+		override("color", func() { loaded.Color = f.color })
 		p = loaded
 	}
 	if set["filters"] || f.preset == "" {
@@ -90,6 +93,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	}
 	format, _ := codec.ParseFormat(p.Format)
 	onExists, _ := processing.ParseOnExists(string(p.OnExists))
+	color, _ := codec.ParseColorMode(p.Color)
 	if f.workers < 0 {
 		return engine.Settings{}, fmt.Errorf("-workers %d: must be 0 (one per core) or more", f.workers)
 	}
@@ -104,7 +108,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		Processing: processing.Settings{
 			Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel, OnExists: onExists,
 			Naming: processing.Naming{Dir: f.out, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
-			Decode: codec.DecodeOptions{MaxPixels: f.maxPixels},
+			Decode: codec.DecodeOptions{MaxPixels: f.maxPixels}, Color: color,
 		},
 		Workers:              f.workers,
 		AllowSourceOverwrite: f.allowOverwrite,
@@ -192,6 +196,13 @@ func watch(env *Env, run *engine.Run, quiet bool) (engine.Summary, []engine.Reco
 					drawn = false
 				}
 				fmt.Fprintf(env.Stderr, "FAIL   %s: %s\n", r.Input, r.Error)
+			}
+			for _, w := range r.Warnings {
+				if drawn {
+					fmt.Fprint(env.Stderr, "\r\033[K")
+					drawn = false
+				}
+				fmt.Fprintf(env.Stderr, "WARN   %s: %s\n", r.Input, w)
 			}
 		}
 	}

@@ -128,6 +128,10 @@ type Record struct {
 	BytesOut int64              `json:"bytes_out,omitempty"`
 	StageMS  map[string]float64 `json:"stage_ms,omitempty"` // milliseconds per stage
 	TotalMS  float64            `json:"total_ms"`
+	// Color says what was done to the colours ("converted from … to sRGB").
+	Color string `json:"color,omitempty"`
+	// Warnings are problems that did not stop the file.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Summary is the end of a batch.
@@ -352,6 +356,7 @@ func (r *Run) record(res pool.Result) {
 	}
 	if pr, ok := res.Value.(processing.Result); ok {
 		rec.Output, rec.Width, rec.Height = pr.Output, pr.Width, pr.Height
+		rec.Color, rec.Warnings = pr.Color, pr.Warnings
 	}
 	if res.Err != nil {
 		rec.Error = res.Err.Error()

@@ -21,6 +21,7 @@ type Preset struct {
 	Prefix   string   `json:"prefix,omitempty"`
 	Suffix   string   `json:"suffix,omitempty"`
 	Flat     bool     `json:"flat,omitempty"`
+	Color    string   `json:"color,omitempty"` // srgb (or "") or keep: see Settings.Color
 }
 
 // Validate checks every field.
@@ -32,6 +33,9 @@ func (p Preset) Validate() error {
 		return err
 	}
 	if _, err := ParseOnExists(string(p.OnExists)); err != nil {
+		return err
+	}
+	if _, err := codec.ParseColorMode(p.Color); err != nil {
 		return err
 	}
 	return codec.EncodeOptions{Quality: p.Quality, PNGCompression: p.PNGLevel}.Validate()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
@@ -38,6 +39,9 @@ type Settings struct {
 	// place just before a kill, but not yet in the journal, is then found
 	// again rather than duplicated.
 	AdoptIdentical bool `json:",omitempty"`
+	// Color says what happens to images with a colour profile: converted
+	// to sRGB ("" or codec.ColorSRGB) or kept (see color.go).
+	Color codec.ColorMode `json:",omitempty"`
 }
 
 // Processor runs the settings on one file at a time. It is immutable and
@@ -45,6 +49,7 @@ type Settings struct {
 type Processor struct {
 	s        Settings
 	pipeline *Pipeline
+	colors   *codec.ColorConverter // the batch's colour transforms, one per profile
 }
 
 // NewProcessor checks the settings (every step of the chain, the encoder's
@@ -60,7 +65,10 @@ func NewProcessor(s Settings) (*Processor, error) {
 	if s.OnExists == "" {
 		s.OnExists = Skip
 	}
-	return &Processor{s: s, pipeline: p}, nil
+	if _, err := codec.ParseColorMode(string(s.Color)); err != nil {
+		return nil, err
+	}
+	return &Processor{s: s, pipeline: p, colors: codec.NewColorConverter()}, nil
 }
 
 // Settings returns the processor's settings.
@@ -75,6 +83,12 @@ type Result struct {
 	Info          codec.Info // the input's header
 	Width, Height int        // the output's size
 	BytesOut      int64
+	// Color says what was done to the colours ("converted from … to
+	// sRGB"), "" when nothing was.
+	Color string `json:",omitempty"`
+	// Warnings are problems that did not stop the file (a colour profile
+	// that could not be used).
+	Warnings []string `json:",omitempty"`
 }
 
 // StageFunc is told when a file enters a stage; an error (cancellation)
@@ -139,10 +153,13 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	if err := step(StageFiltering); err != nil {
 		return res, err
 	}
-	img := dec.Image
-	if p.pipeline.Len() > 0 {
-		img = p.pipeline.ApplyFrom(img, w, h)
-	}
+	img, colour := p.color(dec, format, func(img image.Image) image.Image {
+		if p.pipeline.Len() > 0 {
+			return p.pipeline.ApplyFrom(img, w, h)
+		}
+		return img
+	})
+	res.Color, res.Warnings = colour.note, colour.warnings
 	res.Width, res.Height = img.Bounds().Dx(), img.Bounds().Dy()
 	if res.Width != ow || res.Height != oh {
 		return res, fileErr(src.Path, ErrOther, nil, "internal error: the filters made %dx%d, expected %dx%d", res.Width, res.Height, ow, oh)
@@ -151,7 +168,7 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 		return res, err
 	}
 	var buf bytes.Buffer
-	if err := codec.Encode(&buf, img, codec.EncodeOptions{Format: format, Quality: p.s.Quality, PNGCompression: p.s.PNGLevel}); err != nil {
+	if err := codec.Encode(&buf, img, codec.EncodeOptions{Format: format, Quality: p.s.Quality, PNGCompression: p.s.PNGLevel, Meta: &codec.Metadata{ICC: colour.icc}}); err != nil {
 		return res, fileErr(src.Path, ErrWrite, err, "cannot encode %s: %v", format, err)
 	}
 	img, dec = nil, nil // let the pixels go before the write
