@@ -4,11 +4,15 @@ export PATH := $(PATH):/usr/local/go/bin
 export LANG := C.UTF-8
 GO ?= go
 
-# Debian packages: cgo + GLFW for the window; Xvfb, xdotool, ImageMagick and
-# GTK for Python for the real-window test (xdnd drag source).
+# Debian packages: cgo + GLFW for the window, libjpeg-turbo and lcms2 (colour
+# management); Xvfb, xdotool, ImageMagick and GTK for Python for the
+# real-window test (xdnd drag source); lcms2's own tools (jpgicc, tificc),
+# exiftool and the colour profiles of icc-profiles-free, colord-data and
+# libgs-common for the colour tests, which use lcms2 as their oracle.
 APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-             libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev
-APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0
+             libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev liblcms2-dev
+APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0 \
+             liblcms2-utils libimage-exiftool-perl icc-profiles-free colord-data libgs-common
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps deps-test build run test test-go test-window vet fmt-check bench clean
@@ -50,7 +54,7 @@ vet: deps
 # tests), then the real window.
 test: deps-test fmt-check vet test-go test-window
 
-test-go: deps
+test-go: deps-test
 	$(GO) test -race -timeout 20m ./...
 	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad|FastFilters' ./codec/ ./processing/ ./engine/ ./isolation/
 	CGO_ENABLED=0 $(GO) test -count=1 ./codec/ ./processing/

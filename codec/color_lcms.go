@@ -100,7 +100,9 @@ static pp_xform *pp_create(const void *icc, cmsUInt32Number n, int kind, int bpc
 	cmsHPROFILE in = cmsOpenProfileFromMemTHR(x->ctx, icc, n);
 	cmsHPROFILE out = gray ? pp_gray_srgb(x->ctx) : cmsCreate_sRGBProfileTHR(x->ctx);
 	if (in != NULL && out != NULL) {
-		cmsUInt32Number flags = cmsFLAGS_NOCACHE | (bpc ? cmsFLAGS_BLACKPOINTCOMPENSATION : 0);
+		// 16-bit images get a finer precalculated grid: the normal one is
+		// off by several 8-bit levels near the edges of the gamut.
+		cmsUInt32Number flags = cmsFLAGS_NOCACHE | (bpc ? cmsFLAGS_BLACKPOINTCOMPENSATION : 0) | (kind == PP_RGBA16SE ? cmsFLAGS_HIGHRESPRECALC : 0);
 		x->xf = cmsCreateTransformTHR(x->ctx, in, in_fmt, out, out_fmt, INTENT_RELATIVE_COLORIMETRIC, flags);
 	}
 	if (in != NULL)

@@ -1,5 +1,6 @@
 # Fuzzing (included by the Makefile): the header checks and decoders
-# (codec/fuzz_test.go), the fast filters against imaging
+# (codec/fuzz_test.go), the ICC profile parser with lcms2 behind it
+# (codec/icc_fuzz_test.go), the fast filters against imaging
 # (processing/resample_test.go), the filter-chain text and the preset JSON
 # (processing/fuzz_chain_test.go).
 #   make fuzz         each target for FUZZTIME (1 minute)
@@ -10,7 +11,7 @@
 # short run; 5 s is plenty for inputs of at most 64 KiB.
 
 # package:target, one per fuzz target.
-FUZZ_TARGETS   := codec:FuzzDecode processing:FuzzParseChain processing:FuzzParsePreset processing:FuzzFastFilters
+FUZZ_TARGETS   := codec:FuzzDecode codec:FuzzParseICC processing:FuzzParseChain processing:FuzzParsePreset processing:FuzzFastFilters
 FUZZTIME       ?= 1m
 FUZZTIME_SHORT ?= 10s
 

@@ -29,12 +29,16 @@ import (
 //   - srgb and any other profile: the pixels are converted to sRGB
 //     (codec.ColorConverter: lcms2, relative colorimetric) and the output is
 //     tagged sRGB (sGray for gray images). CMYK is converted before the
-//     filters, which work on RGB, and so are RGB and gray images whose chain
-//     changes colours (adjustments, grayscale, a rotation that fills corners
-//     with a colour). Otherwise the chain only moves, resamples or mixes
-//     pixels (see colorNeutral), and the conversion runs after it, on the
-//     output's pixels, when they are no more than the decoded ones: after
-//     shrink-on-load and a resize that is a fraction of the work.
+//     filters, which work on RGB; so are gray images (a table lookup per
+//     pixel: converting first costs little and resamples in the output's
+//     tone curve, as lcms2 followed by the filters would), and RGB images
+//     whose chain changes colours (adjustments, grayscale, a rotation that
+//     fills corners with a colour). Otherwise the chain only moves,
+//     resamples or mixes pixels (see colorNeutral), and the conversion runs
+//     after it, on the output's pixels, when they are no more than the
+//     decoded ones: after shrink-on-load and a resize that is a fraction of
+//     the work, for a result within a mean ΔE2000 of 0.6 of converting
+//     first (TestColorMatchesLCMS).
 //
 // Builds without a colour engine (CGO_ENABLED=0) leave the pixels and the
 // profile as they are, with a warning; CMYK is then turned into RGB without
@@ -131,7 +135,7 @@ func (p *Processor) color(dec *codec.Decoded, format codec.Format, filters func(
 	}
 	w, h := dec.Info.Upright()
 	ow, oh, _ := p.pipeline.OutputSize(w, h)
-	if b := img.Bounds(); !cmyk && p.pipeline.ColorNeutral() && int64(ow)*int64(oh) <= int64(b.Dx())*int64(b.Dy()) {
+	if b := img.Bounds(); prof.ColorSpace == "RGB" && p.pipeline.ColorNeutral() && int64(ow)*int64(oh) <= int64(b.Dx())*int64(b.Dy()) {
 		out := convert(filters(img))
 		return out, r
 	}
