@@ -1,0 +1,48 @@
+package gui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/picpool/picpool/codec"
+	"github.com/picpool/picpool/processing"
+)
+
+// The colour setting shows "Convert to sRGB" by default, goes into presets
+// and the last-used settings as "keep" when changed, comes back in the next
+// window, and reaches the batch's settings.
+func TestColorSettingReachesTheBatch(t *testing.T) {
+	a := test.NewTempApp(t)
+	eng := &recordingEngine{Real: NewEngine()}
+	h := newEngineHarness(t, a, eng)
+	w := h.w
+	if w.color.mode.Selected != "Convert to sRGB" || !shows(w.color.obj, codec.ColorEngine()) {
+		t.Fatalf("default %q; the part says %q", w.color.mode.Selected, texts(w.color.obj))
+	}
+	if p, _ := w.current(); p.Color != "" {
+		t.Errorf("default preset colour %q, want empty", p.Color)
+	}
+	w.color.mode.SetSelected("Keep the profile") // what choosing it does
+	if p, _ := w.current(); p.Color != "keep" {
+		t.Errorf("preset colour %q, want keep", p.Color)
+	}
+	again := newEngineHarness(t, a, NewEngine())
+	if got := again.w.color.mode.Selected; got != "Keep the profile" {
+		t.Errorf("next window shows %q", got)
+	}
+	again.w.apply(processing.Preset{})
+	if got := again.w.color.mode.Selected; got != "Convert to sRGB" {
+		t.Errorf("a preset without colour shows %q", got)
+	}
+	again.w.Close()
+
+	h.setUp("resize=120x0", 1)
+	test.Tap(w.run.start)
+	h.waitFor("the batch to start", 20*time.Second, func() bool { return w.run.run != nil })
+	if s := eng.settings(); s.Processing.Color != codec.ColorKeep {
+		t.Errorf("batch colour %q, want keep", s.Processing.Color)
+	}
+	h.waitFor("the batch to end", 60*time.Second, func() bool { return w.run.result != nil })
+}
