@@ -59,7 +59,7 @@ func TestDeltaE2000Sharma(t *testing.T) {
 
 func TestSRGBToLab(t *testing.T) {
 	for _, c := range []struct {
-		r, g, b uint8
+		r, g, b  uint8
 		l, a, bb float64
 	}{
 		{255, 255, 255, 100, 0, 0},
