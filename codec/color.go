@@ -170,13 +170,25 @@ func (cv *ColorConverter) ToSRGB(img image.Image, p *ICCProfile) (image.Image, e
 		return m, nil
 	}
 	if pal, ok := img.(*image.Paletted); ok {
-		return convertPalette(pal, func(px []byte) { t.run(px, px, len(px)/4, 1, len(px), len(px)) }), nil
+		return convertPalette(pal, func(px []byte) {
+			e.convertNRGBA(&image.NRGBA{Pix: px, Stride: len(px), Rect: image.Rect(0, 0, len(px)/4, 1)})
+		}), nil
 	}
 	m := toOwnNRGBA(img)
+	e.convertNRGBA(m)
+	return m, nil
+}
+
+// convertNRGBA converts 8-bit pixels in place, by the fast path where the
+// entry has one.
+func (e *colorEntry) convertNRGBA(m *image.NRGBA) {
+	if e.fast != nil {
+		e.fast.apply(m)
+		return
+	}
 	b := m.Bounds()
 	px := m.Pix[m.PixOffset(b.Min.X, b.Min.Y):]
-	t.run(px, px, b.Dx(), b.Dy(), m.Stride, m.Stride)
-	return m, nil
+	e.t.run(px, px, b.Dx(), b.Dy(), m.Stride, m.Stride)
 }
 
 // toOwnNRGBA returns img as NRGBA: the same pixels for NRGBA and opaque
@@ -295,6 +307,7 @@ type colorKey struct {
 type colorEntry struct {
 	ready chan struct{} // closed once built
 	t     *lcmsTransform
+	fast  *colorFast // RGB matrix/TRC profiles, 8 bits (then t is nil)
 	lut8  *[256]uint8
 	lut16 []uint16
 	err   error
@@ -345,6 +358,11 @@ func (c *colorCache) get(p *ICCProfile, pix int) (*colorEntry, error) {
 // zero (for matrix/TRC profiles it changes nothing).
 func (e *colorEntry) build(p *ICCProfile, pix int) {
 	bpc := p.LUT || p.ColorSpace == "CMYK"
+	if pix == pixRGBA8 && p.ColorSpace == "RGB" && !p.LUT {
+		if e.fast, e.err = newColorFast(p.data); e.err == nil {
+			return
+		}
+	}
 	if pix != pixGray8 {
 		e.t, e.err = newTransform(p.data, pix, bpc)
 		return

@@ -118,6 +118,47 @@ static pp_xform *pp_create(const void *icc, cmsUInt32Number n, int kind, int bpc
 	return x;
 }
 
+// pp_linear converts, from the RGB profile icc, black and each channel's
+// 256 levels alone (1 + 3*256 pixels) to linear-light sRGB (sRGB's
+// primaries and white, a linear tone curve) as doubles, relative
+// colorimetric: the tables of colorFast. 0 on success.
+static int pp_linear(const void *icc, cmsUInt32Number n, double *out, char *msg, int len) {
+	pp_log log = {{0}, 0};
+	cmsContext ctx = cmsCreateContext(NULL, &log);
+	if (ctx == NULL) {
+		snprintf(msg, len, "cannot create a context");
+		return -1;
+	}
+	cmsSetLogErrorHandlerTHR(ctx, pp_log_handler);
+	cmsCIExyY d65 = {0.3127, 0.3290, 1.0};
+	cmsCIExyYTRIPLE prim = {{0.64, 0.33, 1.0}, {0.30, 0.60, 1.0}, {0.15, 0.06, 1.0}};
+	cmsToneCurve *lin = cmsBuildGamma(ctx, 1.0);
+	cmsToneCurve *curves[3] = {lin, lin, lin};
+	cmsHPROFILE in = cmsOpenProfileFromMemTHR(ctx, icc, n);
+	cmsHPROFILE out_p = lin ? cmsCreateRGBProfileTHR(ctx, &d65, &prim, curves) : NULL;
+	cmsHTRANSFORM x = NULL;
+	if (in != NULL && out_p != NULL)
+		x = cmsCreateTransformTHR(ctx, in, TYPE_RGB_8, out_p, TYPE_RGB_DBL, INTENT_RELATIVE_COLORIMETRIC, cmsFLAGS_NOCACHE);
+	if (x != NULL) {
+		unsigned char px[3 * (1 + 3 * 256)] = {0};
+		for (int c = 0; c < 3; c++)
+			for (int v = 0; v < 256; v++)
+				px[3 * (1 + 256 * c + v) + c] = (unsigned char)v;
+		cmsDoTransform(x, px, out, 1 + 3 * 256);
+		cmsDeleteTransform(x);
+	} else {
+		snprintf(msg, len, "%s", log.msg[0] ? log.msg : "lcms2 cannot build a transform from it");
+	}
+	if (in != NULL)
+		cmsCloseProfile(in);
+	if (out_p != NULL)
+		cmsCloseProfile(out_p);
+	if (lin != NULL)
+		cmsFreeToneCurve(lin);
+	cmsDeleteContext(ctx);
+	return x != NULL ? 0 : -1;
+}
+
 static void pp_run(pp_xform *x, const void *src, void *dst, cmsUInt32Number w, cmsUInt32Number h,
 		cmsUInt32Number src_stride, cmsUInt32Number dst_stride) {
 	cmsDoTransformLineStride(x->xf, src, dst, w, h, src_stride, dst_stride, 0, 0);
@@ -175,6 +216,21 @@ func (t *lcmsTransform) run(src, dst []byte, w, h, srcStride, dstStride int) {
 	}
 	C.pp_run(t.x, unsafe.Pointer(&src[0]), unsafe.Pointer(&dst[0]), C.cmsUInt32Number(w), C.cmsUInt32Number(h),
 		C.cmsUInt32Number(srcStride), C.cmsUInt32Number(dstStride))
+}
+
+// newColorFast builds the fast path's tables for an RGB matrix/TRC profile
+// from lcms2's own conversion of each channel's levels (see color_fast.go).
+func newColorFast(icc []byte) (*colorFast, error) {
+	var lin [3 * (1 + 3*256)]C.double
+	var msg [256]C.char
+	if C.pp_linear(unsafe.Pointer(&icc[0]), C.cmsUInt32Number(len(icc)), &lin[0], &msg[0], C.int(len(msg))) != 0 {
+		return nil, errors.New(C.GoString(&msg[0]))
+	}
+	var f [len(lin)]float64
+	for i, v := range lin {
+		f[i] = float64(v)
+	}
+	return fastFromLinear(&f), nil
 }
 
 func (t *lcmsTransform) free() {

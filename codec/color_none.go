@@ -27,3 +27,5 @@ func newTransform([]byte, int, bool) (*lcmsTransform, error) { return nil, ErrNo
 func (*lcmsTransform) run(_, _ []byte, _, _, _, _ int) {}
 
 func (*lcmsTransform) free() {}
+
+func newColorFast([]byte) (*colorFast, error) { return nil, ErrNoColorManagement }
