@@ -12,8 +12,9 @@ import (
 )
 
 // Colour: what Settings.Color does to one image, and where in the pipeline
-// the conversion runs. Both are decided here, in Processor.color, and
-// nowhere else:
+// the conversion runs. Both are decided here, in Processor.planColor, and
+// nowhere else (Process calls it after decoding, and colorPlan.finish for
+// each output after the filters):
 //
 //   - No profile: the pixels are taken as sRGB and pass untouched, at no cost
 //     (CMYK without a profile is turned into RGB without one, the way
@@ -67,78 +68,105 @@ func (p *Pipeline) ColorNeutral() bool {
 	return true
 }
 
-// colorResult is what the colour step did to one image.
-type colorResult struct {
-	icc      []byte // the profile to write into the output; nil for none
-	note     string // for the report: "converted from … to sRGB", "kept …"; "" when nothing was done
-	warnings []string
+// colorPlan is what the colour setting does to one image: planColor decides
+// it once the pixels are decoded, and converts at once what cannot wait for
+// the filters; finish converts, per output, what waited.
+type colorPlan struct {
+	p       *Processor
+	prof    *codec.ICCProfile
+	pending bool              // to convert after the filters
+	kept    *codec.ICCProfile // ColorKeep: the profile written as it is
+
+	icc      []byte   // the profile to write into the output; nil for none
+	note     string   // for the report: "converted from … to sRGB", "kept …"; "" when nothing was done
+	warnings []string // for the report
 }
 
-func (r *colorResult) warn(format string, args ...any) {
-	r.warnings = append(r.warnings, fmt.Sprintf(format, args...))
+func (c *colorPlan) warn(format string, args ...any) {
+	w := fmt.Sprintf(format, args...)
+	for _, have := range c.warnings {
+		if have == w {
+			return
+		}
+	}
+	c.warnings = append(c.warnings, w)
 }
 
-// color runs the decoded image through the filters (the function given) and
-// the colour setting, in the order decided above, for an output in format.
-func (p *Processor) color(dec *codec.Decoded, format codec.Format, filters func(image.Image) image.Image) (image.Image, colorResult) {
-	var r colorResult
+// planColor decides what the colour setting does to the decoded image (see
+// the top of this file) and returns the image the filters get.
+func (p *Processor) planColor(dec *codec.Decoded) (image.Image, *colorPlan) {
+	c := &colorPlan{p: p}
 	img := dec.Image
 	_, cmyk := img.(*image.CMYK)
 	if len(dec.Meta.ICC) == 0 {
 		if cmyk {
-			r.note = "CMYK without a profile: turned into RGB without one"
+			c.note = "CMYK without a profile: turned into RGB without one"
 			img = imaging.Clone(img)
 		}
-		return filters(img), r
+		return img, c
 	}
 	prof, err := codec.ParseICC(dec.Meta.ICC)
 	if err != nil {
-		r.warn("%v: not used, the pixels are left as they are", err)
+		c.warn("%v: not used, the pixels are left as they are", err)
 		if cmyk {
 			img = imaging.Clone(img)
 		}
-		return filters(img), r
+		return img, c
 	}
 	switch {
 	case p.s.Color == codec.ColorKeep && !cmyk:
-		r.icc, r.note = prof.Bytes(), "kept the profile "+prof.String()
-		if !format.HoldsICC() {
-			r.warn("%s cannot hold a colour profile: the output's colours are those of %s, without the profile that says so", format, prof)
-		}
-		return filters(img), r
+		c.icc, c.kept, c.note = prof.Bytes(), prof, "kept the profile "+prof.String()
+		return img, c
 	case prof.SRGB && !cmyk:
-		r.icc = prof.Bytes()
-		return filters(img), r
+		c.icc = prof.Bytes()
+		return img, c
 	}
-	convert := func(img image.Image) image.Image {
-		out, err := p.colors.ToSRGB(img, prof)
-		switch {
-		case err == nil:
-			r.icc, r.note = codec.SRGBProfile(), "converted from "+prof.String()+" to sRGB"
-			if _, ok := out.(*image.Gray); ok {
-				r.icc = codec.SGrayProfile()
-			} else if _, ok := out.(*image.Gray16); ok {
-				r.icc = codec.SGrayProfile()
-			}
-		case errors.Is(err, codec.ErrNoColorManagement) && !cmyk:
-			r.icc = prof.Bytes()
-			r.warn("%v: the pixels keep the colours of %s, and the profile with them", err, prof)
-		case errors.Is(err, codec.ErrNoColorManagement):
-			r.warn("%v: CMYK turned into RGB without its profile %s", err, prof)
-		default:
-			r.warn("%v: not used, the pixels are left as they are", err)
-		}
-		if _, still := out.(*image.CMYK); still {
-			out = imaging.Clone(out)
-		}
-		return out
-	}
+	c.prof = prof
 	w, h := dec.Info.Upright()
 	ow, oh, _ := p.pipeline.OutputSize(w, h)
 	if b := img.Bounds(); prof.ColorSpace == "RGB" && p.pipeline.ColorNeutral() && int64(ow)*int64(oh) <= int64(b.Dx())*int64(b.Dy()) {
-		out := convert(filters(img))
-		return out, r
+		c.pending = true
+		return img, c
 	}
-	out := filters(convert(img))
-	return out, r
+	return c.convert(img), c
+}
+
+// finish converts an output's image when the conversion waited for the
+// filters, in place where the image is its own (with several outputs of one
+// image, each must get its own pixels), and returns it with the profile to
+// write into an output of the given format.
+func (c *colorPlan) finish(img image.Image, format codec.Format) (image.Image, []byte) {
+	if c.pending {
+		img = c.convert(img)
+	}
+	if c.kept != nil && !format.HoldsICC() {
+		c.warn("%s cannot hold a colour profile: the output's colours are those of %s, without the profile that says so", format, c.kept)
+	}
+	return img, c.icc
+}
+
+// convert converts img to sRGB with the plan's profile, or says why not.
+func (c *colorPlan) convert(img image.Image) image.Image {
+	prof := c.prof
+	_, cmyk := img.(*image.CMYK)
+	out, err := c.p.colors.ToSRGB(img, prof)
+	switch {
+	case err == nil:
+		c.icc, c.note = codec.SRGBProfile(), "converted from "+prof.String()+" to sRGB"
+		switch out.(type) {
+		case *image.Gray, *image.Gray16:
+			c.icc = codec.SGrayProfile()
+		}
+	case errors.Is(err, codec.ErrNoColorManagement) && !cmyk:
+		c.icc = prof.Bytes()
+		c.warn("%v: the pixels keep the colours of %s, and the profile with them", err, prof)
+	case errors.Is(err, codec.ErrNoColorManagement):
+		c.warn("%v: CMYK turned into RGB without its profile %s", err, prof)
+	default:
+		c.warn("%v: not used, the pixels are left as they are", err)
+	}
+	if _, still := out.(*image.CMYK); still {
+		out = imaging.Clone(out)
+	}
+	return out
 }
