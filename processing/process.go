@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/picpool/picpool/codec"
 )
@@ -256,7 +257,12 @@ func (f *fileRun) head() error {
 func (f *fileRun) tail(o *outputRun) (image.Image, error) {
 	img := f.img
 	img, o.icc = f.color.finish(img, o.format) // converts what waited for the filters
-	f.res.Color, f.res.Warnings = f.color.note, f.color.warnings
+	f.res.Color = f.color.note
+	for _, w := range f.color.warnings {
+		if !slices.Contains(f.res.Warnings, w) {
+			f.res.Warnings = append(f.res.Warnings, w)
+		}
+	}
 	ow, oh, _ := f.p.pipeline.OutputSize(f.w, f.h)
 	f.res.Width, f.res.Height = img.Bounds().Dx(), img.Bounds().Dy()
 	if f.res.Width != ow || f.res.Height != oh {

@@ -37,7 +37,8 @@ git archive "$BASE" | tar -x -C "$work/base-src"
 (cd "$work/base-src" && $GO build -o ../picpool-base .)
 $GO run ./scripts/bench-compare gen "$ref"
 for f in "$ref"/*.jpg; do
-  [ -s "$adobe/$(basename "$f")" ] || jpgicc -t1 -q90 -e -o"$profile" "$f" "$adobe/$(basename "$f")" >/dev/null
+  [ -s "$adobe/$(basename "$f")" ] || jpgicc -t1 -q90 -e -o"$profile" "$f" "$adobe/$(basename "$f")" >/dev/null 2>&1 ||
+    { echo "bench-colour: jpgicc failed on $f" >&2; exit 1; }
 done
 
 chain="resize=1920x0,sharpen=0.75"
