@@ -191,6 +191,22 @@ func (e *colorEntry) convertNRGBA(m *image.NRGBA) {
 	e.t.run(px, px, b.Dx(), b.Dy(), m.Stride, m.Stride)
 }
 
+// ForScreen returns a decoded image's pixels in sRGB, for a preview on a
+// screen (which takes every pixel as sRGB): converted with the file's
+// profile where it is usable and not sRGB already, as they are otherwise.
+// It may convert in place: the caller must own the pixels.
+func (cv *ColorConverter) ForScreen(d *Decoded) image.Image {
+	if len(d.Meta.ICC) == 0 {
+		return d.Image
+	}
+	p, err := ParseICC(d.Meta.ICC)
+	if err != nil || p.SRGB {
+		return d.Image
+	}
+	img, _ := cv.ToSRGB(d.Image, p)
+	return img
+}
+
 // toOwnNRGBA returns img as NRGBA: the same pixels for NRGBA and opaque
 // RGBA (whose bytes are the same), a converted copy otherwise.
 func toOwnNRGBA(img image.Image) *image.NRGBA {

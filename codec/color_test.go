@@ -261,3 +261,20 @@ func TestNoColorManagementLeavesPixels(t *testing.T) {
 		t.Errorf("%v, %T", err, out)
 	}
 }
+
+// TestForScreen: previews show a file's colours in sRGB: converted with a
+// usable profile, untouched with none, an sRGB one or a broken one.
+func TestForScreen(t *testing.T) {
+	needColor(t)
+	cv := NewColorConverter()
+	a98 := profile(t, "ghostscript/a98.icc").Bytes()
+	for name, c := range map[string]struct {
+		icc     []byte
+		changed bool
+	}{"Adobe RGB": {a98, true}, "none": {nil, false}, "sRGB": {SRGBProfile(), false}, "broken": {a98[:200], false}} {
+		d := &Decoded{Image: noisy(16, 16), Meta: Metadata{ICC: c.icc}}
+		if changed := maxDiff(cv.ForScreen(d), noisy(16, 16)) > 1; changed != c.changed {
+			t.Errorf("%s: changed %v, want %v", name, changed, c.changed)
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package gui
 
 import (
+	"image"
+	"math"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -45,4 +49,38 @@ func TestColorSettingReachesTheBatch(t *testing.T) {
 		t.Errorf("batch colour %q, want keep", s.Processing.Color)
 	}
 	h.waitFor("the batch to end", 60*time.Second, func() bool { return w.run.result != nil })
+}
+
+// The preview shows an Adobe RGB photo as it will come out: in sRGB.
+func TestPreviewShowsSRGB(t *testing.T) {
+	if !codec.ColorManaged {
+		t.Skip("this build has no colour management")
+	}
+	dir := t.TempDir()
+	src, adobe := filepath.Join(testdata, "photos", "Landscape_1.jpg"), filepath.Join(dir, "adobe.jpg")
+	if msg, err := exec.Command("jpgicc", "-t1", "-e", "-o/usr/share/color/icc/colord/AdobeRGB1998.icc", src, adobe).CombinedOutput(); err != nil {
+		t.Fatalf("jpgicc (make test installs liblcms2-utils and colord-data): %v\n%s", err, msg)
+	}
+	eng := NewEngine()
+	orig, _, err := eng.PreviewBase(src, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, _, err := eng.PreviewBase(adobe, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := meanDiff(orig, shown)
+	t.Logf("mean difference from the sRGB original: %.2f levels (2.9 unconverted)", d)
+	if d > 1 {
+		t.Errorf("the Adobe RGB copy previews %.2f from the sRGB original", d)
+	}
+}
+
+func meanDiff(a, b *image.NRGBA) float64 {
+	var sum float64
+	for i := range a.Pix {
+		sum += math.Abs(float64(a.Pix[i]) - float64(b.Pix[i]))
+	}
+	return sum / float64(len(a.Pix))
 }
