@@ -48,7 +48,8 @@ vet: deps
 	$(GO) vet ./...
 
 # Every test: format, vet, the race-checked suite, the memory checks that
-# the race detector's own overhead would distort, the pure-Go build's
+# the race detector's own overhead would distort and the tests it would make
+# too slow to run whole (the colour oracle), the pure-Go build's
 # codec and processing (CGO_ENABLED=0: image/jpeg and the Go filter kernels; packages
 # built with -tags picpool_purego keep cgo, so the C kernels the main run
 # tests), then the real window.
@@ -56,7 +57,7 @@ test: deps-test fmt-check vet test-go test-window
 
 test-go: deps-test
 	$(GO) test -race -timeout 20m ./...
-	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad|FastFilters' ./codec/ ./processing/ ./engine/ ./isolation/
+	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad|FastFilters|ColorMatchesLCMS' ./codec/ ./processing/ ./engine/ ./isolation/
 	CGO_ENABLED=0 $(GO) test -count=1 ./codec/ ./processing/
 
 test-window: deps-test build

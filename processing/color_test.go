@@ -47,7 +47,10 @@ func TestColorMatchesLCMS(t *testing.T) {
 	if imgtest.Race {
 		step = 5 // every 25th: ΔE2000 in Go is slow under the race detector
 	}
-	for _, c := range imgtest.ColorCases(t) {
+	for i, c := range imgtest.ColorCases(t) {
+		if imgtest.Race && i%3 != 0 {
+			continue // a third of the cases: make test runs them all without -race
+		}
 		t.Run(c.Name, func(t *testing.T) {
 			ref, err := codec.Decode(c.Ref, codec.DecodeOptions{})
 			if err != nil {
