@@ -13,9 +13,12 @@ APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-
              libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev liblcms2-dev
 APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0 \
              liblcms2-utils libimage-exiftool-perl icc-profiles-free colord-data libgs-common
+# A one-node Slurm cluster for scripts/slurm-test.sh (started without
+# systemd, from a throw-away configuration).
+APT_SLURM := slurmctld slurmd slurm-client munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps deps-test build run test test-go test-window vet fmt-check bench clean
+.PHONY: all deps deps-test build run test test-go test-window test-slurm vet fmt-check bench clean
 all: build
 
 # Install only what is missing: dpkg-query first, apt-get only when needed.
@@ -52,8 +55,9 @@ vet: deps
 # too slow to run whole (the colour oracle), the pure-Go build's
 # codec and processing (CGO_ENABLED=0: image/jpeg and the Go filter kernels; packages
 # built with -tags picpool_purego keep cgo, so the C kernels the main run
-# tests), then the real window.
-test: deps-test fmt-check vet test-go test-window
+# tests), then the real window, then a real one-node Slurm cluster running
+# picpool as a job array (docs/cluster.md; about 20 s, 60 s with the install).
+test: deps-test fmt-check vet test-go test-window test-slurm
 
 test-go: deps-test
 	$(GO) test -race -timeout 20m ./...
@@ -62,6 +66,10 @@ test-go: deps-test
 
 test-window: deps-test build
 	bash scripts/window-test.sh
+
+test-slurm: build
+	$(call apt_install,$(APT_SLURM))
+	bash scripts/slurm-test.sh
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./codec/ ./processing/ ./pool/ ./engine/

@@ -15,6 +15,7 @@ import (
 
 	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
+	"github.com/picpool/picpool/pool"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -33,7 +34,7 @@ type runFlags struct {
 	// does not offer them: goroutines, no budget, no limits.
 	isolation, memoryBudget, workerMemory string
 	timeout                               time.Duration
-	resume                                bool
+	resume, keepJournal                   bool
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
@@ -43,7 +44,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.format, "format", "same", "output format: same, jpeg, png, gif, tiff, bmp")
 	fs.IntVar(&f.quality, "quality", 90, "JPEG quality 1..100")
 	fs.StringVar(&f.pngLevel, "png-compression", "default", "PNG compression: default, fast, best, none")
-	fs.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per logical core)")
+	fs.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per CPU this process may use: affinity, cgroup quota, SLURM_CPUS_PER_TASK)")
 	fs.StringVar(&f.onExists, "on-exists", "skip", "when an output exists: skip, overwrite or rename")
 	fs.StringVar(&f.color, "color", "srgb", "images with a colour profile: srgb (convert to sRGB, tag the output sRGB) or keep (pixels and profile as they are)")
 	fs.Int64Var(&f.maxPixels, "max-pixels", codec.DefaultMaxPixels, "refuse images with more pixels than this (-1: no limit)")
@@ -95,7 +96,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	onExists, _ := processing.ParseOnExists(string(p.OnExists))
 	color, _ := codec.ParseColorMode(p.Color)
 	if f.workers < 0 {
-		return engine.Settings{}, fmt.Errorf("-workers %d: must be 0 (one per core) or more", f.workers)
+		return engine.Settings{}, fmt.Errorf("-workers %d: must be 0 (one per usable CPU) or more", f.workers)
 	}
 	if f.maxPixels == 0 {
 		return engine.Settings{}, errors.New("-max-pixels 0: use -1 for no limit")
@@ -143,7 +144,7 @@ func runCmd(env *Env, args []string) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	s.Journal, s.Resume = true, f.resume // every run can be resumed
+	s.Journal, s.Resume, s.KeepJournal = true, f.resume, f.keepJournal // every run can be resumed
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -161,9 +162,12 @@ func runCmd(env *Env, args []string) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	if !f.quiet {
+		fmt.Fprintln(env.Stderr, startLine(len(batch.Sources), run.Workers(), pool.UsableCPUs()))
+	}
 	sum, records := watch(env, run, f.quiet)
 	printSummary(env.Stderr, sum, len(batch.Skipped))
-	printResume(env.Stderr, sum)
+	printResume(env.Stderr, sum, f.keepJournal)
 	if f.report != "" {
 		if err := writeReport(f.report, batch, sum, records); err != nil {
 			fmt.Fprintf(env.Stderr, "picpool run: cannot write the report: %v\n", err)
@@ -171,12 +175,22 @@ func runCmd(env *Env, args []string) int {
 	}
 	switch {
 	case sum.Interrupted:
-		fmt.Fprintln(env.Stderr, "canceled: finished files are complete; files in progress were abandoned and left no partial output")
+		printCanceled(env.Stderr, sum)
 		return ExitCanceled
 	case sum.Failed > 0:
 		return ExitFailures
 	}
 	return ExitOK
+}
+
+// startLine says what a run starts with: "18 inputs, 1 worker (1 usable CPU
+// of 2 logical cores: CPU affinity)".
+func startLine(inputs, workers int, cpus pool.CPUs) string {
+	s := fmt.Sprintf("start  %s, %s", plural(inputs, "input", "inputs"), plural(workers, "worker", "workers"))
+	if cpus.Limited() {
+		return s + fmt.Sprintf(" (%s of %s: %s)", plural(cpus.N, "usable CPU", "usable CPUs"), plural(cpus.Logical, "logical core", "logical cores"), cpus.Reason())
+	}
+	return s + fmt.Sprintf(" (%s)", plural(cpus.Logical, "logical core", "logical cores"))
 }
 
 // watch shows progress until the run ends, printing each failure as it

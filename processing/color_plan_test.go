@@ -21,7 +21,7 @@ func withICC(t *testing.T, jpeg, icc []byte) []byte {
 	}
 	seg := []byte{0xFF, 0xE2, 0, 0}
 	binary.BigEndian.PutUint16(seg[2:], uint16(2+14+len(icc)))
-	seg = append(append(append(seg, "ICC_PROFILE\x00\x01\x01"...), icc...))
+	seg = append(append(seg, "ICC_PROFILE\x00\x01\x01"...), icc...)
 	return append(append(append([]byte(nil), jpeg[:2]...), seg...), jpeg[2:]...)
 }
 
