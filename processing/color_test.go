@@ -12,11 +12,12 @@ import (
 )
 
 // processTo runs one file through a processor with the given chain and
-// colour mode, written as PNG (lossless) into a temporary folder, and
+// colour mode, written as BMP (lossless, and quick to write under the race
+// detector) into a temporary folder, and
 // returns the decoded output and the result.
 func processTo(t *testing.T, path, chain string, mode codec.ColorMode) (image.Image, Result) {
 	t.Helper()
-	p, err := NewProcessor(Settings{Chain: mustChain(t, chain), Format: codec.PNG, Naming: Naming{Dir: t.TempDir()}, Color: mode})
+	p, err := NewProcessor(Settings{Chain: mustChain(t, chain), Format: codec.BMP, Naming: Naming{Dir: t.TempDir()}, Color: mode})
 	if err != nil {
 		t.Fatal(err)
 	}
