@@ -24,13 +24,9 @@ func newColorPart(w *Window) *colorPart {
 	c := &colorPart{}
 	c.mode = widget.NewSelect(colorChoices, func(string) { w.settingsChanged() })
 	c.mode.Selected = colorChoices[0]
-	help := "Photos with a colour profile (Adobe RGB, Display P3, CMYK…) are converted to sRGB, " +
-		"which every screen and browser shows right, and tagged as sRGB. Keep leaves the pixels " +
-		"as they are, with their profile (GIF and BMP cannot hold one). Colour engine: " + codec.ColorEngine() + "."
-	note := widget.NewLabel(help)
-	note.Wrapping = fyne.TextWrapWord
-	note.Importance = widget.LowImportance
-	c.obj = container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("Colour"), nil, c.mode), note)
+	// One row, so that the window needs no more height than before: what
+	// the choices do is in the README, the engine in the About dialog.
+	c.obj = container.NewBorder(nil, nil, widget.NewLabel("Colour (photos with a profile)"), nil, c.mode)
 	return c
 }
 

@@ -23,7 +23,7 @@ func TestColorSettingReachesTheBatch(t *testing.T) {
 	eng := &recordingEngine{Real: NewEngine()}
 	h := newEngineHarness(t, a, eng)
 	w := h.w
-	if w.color.mode.Selected != "Convert to sRGB" || !shows(w.color.obj, codec.ColorEngine()) {
+	if w.color.mode.Selected != "Convert to sRGB" || !shows(w.color.obj, "Colour") {
 		t.Fatalf("default %q; the part says %q", w.color.mode.Selected, texts(w.color.obj))
 	}
 	if p, _ := w.current(); p.Color != "" {
@@ -102,13 +102,13 @@ func TestWindowDefaultsConvertToSRGB(t *testing.T) {
 	h.dropAndWait(1, in)
 	out := t.TempDir()
 	h.w.output.setFolder(out)
-	h.w.output.format.SetSelected("png")
+	h.w.output.format.SetSelected("bmp") // lossless, and quick under -race
 	test.Tap(h.w.run.start)
-	h.waitFor("the batch to end", 60*time.Second, func() bool { return h.w.run.result != nil })
+	h.waitFor("the batch to end", 120*time.Second, func() bool { return h.w.run.result != nil })
 	if s := *h.w.run.result; s.Done != 1 {
 		t.Fatalf("summary %+v", s)
 	}
-	got, err := codec.Decode(filepath.Join(out, "adobe.png"), codec.DecodeOptions{})
+	got, err := codec.Decode(filepath.Join(out, "adobe.bmp"), codec.DecodeOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

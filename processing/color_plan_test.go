@@ -48,7 +48,7 @@ func TestColorPlanOnBadAndPlainProfiles(t *testing.T) {
 		name, warn, color string
 		icc               []byte
 	}{
-		{"truncated", "colour profile truncated", "", cut},
+		{"truncated", "truncated", "", cut},
 		{"absurd", "lies outside the profile", "", huge},
 		{"cmyk-on-rgb", "does not fit", "", cmykProfile},
 		{"srgb", "", "", srgb},
