@@ -45,6 +45,14 @@ type ICCProfile struct {
 	tags map[string][]byte
 }
 
+// SRGBInEffect reports whether b is a colour profile that is sRGB in effect
+// (see ICCProfile.SRGB): a PNG writer then writes PNG's own sRGB chunk
+// instead of the profile.
+func SRGBInEffect(b []byte) bool {
+	p, err := ParseICC(b)
+	return err == nil && p.SRGB
+}
+
 // ICCError is a profile that cannot be used, with the reason.
 type ICCError struct{ Msg string }
 

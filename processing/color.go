@@ -78,6 +78,7 @@ type colorPlan struct {
 	kept    *codec.ICCProfile // ColorKeep: the profile written as it is
 
 	icc      []byte   // the profile to write into the output; nil for none
+	srgb     bool     // the output's pixels are sRGB (untagged, converted, or sRGB already)
 	note     string   // for the report: "converted from … to sRGB", "kept …"; "" when nothing was done
 	warnings []string // for the report
 }
@@ -99,6 +100,7 @@ func (p *Processor) planColor(dec *codec.Decoded) (image.Image, *colorPlan) {
 	img := dec.Image
 	_, cmyk := img.(*image.CMYK)
 	if len(dec.Meta.ICC) == 0 {
+		c.srgb = true // taken as sRGB
 		if cmyk {
 			c.note = "CMYK without a profile: turned into RGB without one"
 			img = imaging.Clone(img)
@@ -118,7 +120,7 @@ func (p *Processor) planColor(dec *codec.Decoded) (image.Image, *colorPlan) {
 		c.icc, c.kept, c.note = prof.Bytes(), prof, "kept the profile "+prof.String()
 		return img, c
 	case prof.SRGB && !cmyk:
-		c.icc = prof.Bytes()
+		c.icc, c.srgb = prof.Bytes(), true
 		return img, c
 	}
 	c.prof = prof
@@ -152,7 +154,7 @@ func (c *colorPlan) convert(img image.Image) image.Image {
 	out, err := c.p.colors.ToSRGB(img, prof)
 	switch {
 	case err == nil:
-		c.icc, c.note = codec.SRGBProfile(), "converted from "+prof.String()+" to sRGB"
+		c.icc, c.srgb, c.note = codec.SRGBProfile(), true, "converted from "+prof.String()+" to sRGB"
 		switch out.(type) {
 		case *image.Gray, *image.Gray16:
 			c.icc = codec.SGrayProfile()

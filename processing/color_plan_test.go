@@ -122,5 +122,8 @@ func TestWhereColorIsConverted(t *testing.T) {
 		if plan.pending != c.after {
 			t.Errorf("%q on %T: after the filters %v, want %v", c.chain, c.dec.Image, plan.pending, c.after)
 		}
+		if img, _ := plan.finish(c.dec.Image, codec.JPEG); codec.ColorManaged && !plan.srgb {
+			t.Errorf("%q on %T: the output (%T) is not sRGB", c.chain, c.dec.Image, img)
+		}
 	}
 }
