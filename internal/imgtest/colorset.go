@@ -111,6 +111,11 @@ func ColorCases(t testing.TB) []ColorCase {
 	// Adobe-inverted CMYK written by ImageMagick, with a v4 LUT profile.
 	run("convert", at("src.tif"), "-profile", icc("colord/sRGB.icc"), "-intent", "relative", "-black-point-compensation",
 		"-profile", icc("ghostscript/ps_cmyk.icc"), "-quality", "95", at("cmyk-adobe-v4-lut.jpg"))
+	// Adobe's way: an APP14 "Adobe" segment, which says the CMYK is stored
+	// inverted (exiftool reads its colour transform from it).
+	if out, err := exec.Command("exiftool", "-s3", "-APP14:ColorTransform", at("cmyk-adobe-v4-lut.jpg")).Output(); err != nil || len(out) == 0 {
+		t.Fatalf("ImageMagick's CMYK JPEG has no Adobe APP14 segment (%v)", err)
+	}
 	ref("cmyk-adobe-v4-lut", at("cmyk-adobe-v4-lut.jpg"), "ghostscript/ps_cmyk.icc", true)
 
 	// A CMYK TIFF (8-bit chunky, uncompressed) with its profile, by tificc.
