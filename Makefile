@@ -6,9 +6,10 @@ GO ?= go
 
 # Debian packages: cgo + GLFW for the window, libjpeg-turbo and lcms2 (colour
 # management); Xvfb, xdotool, ImageMagick and GTK for Python for the
-# real-window test (xdnd drag source); lcms2's own tools (jpgicc, tificc),
-# exiftool and the colour profiles of icc-profiles-free, colord-data and
-# libgs-common for the colour tests, which use lcms2 as their oracle.
+# real-window test (xdnd drag source); exiftool (the metadata tests' oracle,
+# and what makes their tagged files); lcms2's own tools (jpgicc, tificc) and
+# the colour profiles of icc-profiles-free, colord-data and libgs-common for
+# the colour tests, which use lcms2 as their oracle.
 APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev liblcms2-dev
 APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0 \

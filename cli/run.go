@@ -25,11 +25,10 @@ func init() {
 
 // runFlags are the options of "picpool run" (and, in part, "bench").
 type runFlags struct {
-	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report string
-	color                                                                    string
-	quality, workers                                                         int
-	maxPixels                                                                int64
-	flat, allowOverwrite, quiet                                              bool
+	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report, metadata, color string
+	quality, workers                                                                          int
+	maxPixels                                                                                 int64
+	flat, allowOverwrite, quiet, keepDates                                                    bool
 	// Isolation, memory and resume (see worker.go); "" where a command
 	// does not offer them: goroutines, no budget, no limits.
 	isolation, memoryBudget, workerMemory string
@@ -51,6 +50,8 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.prefix, "prefix", "", "add this before each output name")
 	fs.StringVar(&f.suffix, "suffix", "", "add this after each output name, before the extension")
 	fs.BoolVar(&f.flat, "flat", false, "write every output directly in the output folder (default: keep sub-folders)")
+	fs.StringVar(&f.metadata, "metadata", string(processing.KeepNoLocation), "metadata outputs keep: all, no-location (all but GPS) or none (the colour profile stays when the pixels need it); GIF and BMP hold none")
+	fs.BoolVar(&f.keepDates, "keep-dates", false, "give each output its source's modification time")
 	fs.StringVar(&f.report, "report", "", "write a JSON report to this `file`: one record per input")
 	fs.BoolVar(&f.allowOverwrite, "allow-overwrite-sources", false, "allow outputs to replace their own sources (with -on-exists overwrite)")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only failures and the summary")
@@ -61,7 +62,8 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, OnExists: processing.OnExists(f.onExists), Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat, Color: f.color}
+	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, OnExists: processing.OnExists(f.onExists), Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat,
+		Metadata: f.metadata, KeepDates: f.keepDates, Color: f.color}
 	if f.preset != "" {
 		loaded, err := processing.LoadPreset(f.preset)
 		if err != nil {
@@ -80,6 +82,8 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		override("suffix", func() { loaded.Suffix = f.suffix })
 		override("flat", func() { loaded.Flat = f.flat })
 		override("color", func() { loaded.Color = f.color })
+		override("metadata", func() { loaded.Metadata = f.metadata })
+		override("keep-dates", func() { loaded.KeepDates = f.keepDates })
 		p = loaded
 	}
 	if set["filters"] || f.preset == "" {
@@ -95,6 +99,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	format, _ := codec.ParseFormat(p.Format)
 	onExists, _ := processing.ParseOnExists(string(p.OnExists))
 	color, _ := codec.ParseColorMode(p.Color)
+	policy, _ := processing.ParseMetadataPolicy(p.Metadata)
 	if f.workers < 0 {
 		return engine.Settings{}, fmt.Errorf("-workers %d: must be 0 (one per usable CPU) or more", f.workers)
 	}
@@ -108,8 +113,9 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	return engine.Settings{
 		Processing: processing.Settings{
 			Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel, OnExists: onExists,
-			Naming: processing.Naming{Dir: f.out, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
-			Decode: codec.DecodeOptions{MaxPixels: f.maxPixels}, Color: color,
+			Naming:   processing.Naming{Dir: f.out, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
+			Decode:   codec.DecodeOptions{MaxPixels: f.maxPixels},
+			Metadata: policy, KeepDates: p.KeepDates, Color: color,
 		},
 		Workers:              f.workers,
 		AllowSourceOverwrite: f.allowOverwrite,
@@ -204,18 +210,17 @@ func watch(env *Env, run *engine.Run, quiet bool) (engine.Summary, []engine.Reco
 	flush := func() {
 		for _, r := range run.Records(len(records)) {
 			records = append(records, r)
+			if r.Status != "failed" && len(r.Warnings) == 0 {
+				continue
+			}
+			if drawn {
+				fmt.Fprint(env.Stderr, "\r\033[K")
+				drawn = false
+			}
 			if r.Status == "failed" {
-				if drawn {
-					fmt.Fprint(env.Stderr, "\r\033[K")
-					drawn = false
-				}
 				fmt.Fprintf(env.Stderr, "FAIL   %s: %s\n", r.Input, r.Error)
 			}
 			for _, w := range r.Warnings {
-				if drawn {
-					fmt.Fprint(env.Stderr, "\r\033[K")
-					drawn = false
-				}
 				fmt.Fprintf(env.Stderr, "WARN   %s: %s\n", r.Input, w)
 			}
 		}
@@ -280,6 +285,9 @@ func printSummary(w io.Writer, s engine.Summary, ignored int) {
 	if ignored > 0 {
 		fmt.Fprintf(w, "; %d other files ignored", ignored)
 	}
+	if s.WithWarnings > 0 {
+		fmt.Fprintf(w, "; %d with warnings", s.WithWarnings)
+	}
 	fmt.Fprintln(w)
 }
 
@@ -292,6 +300,7 @@ type report struct {
 		Failed     int     `json:"failed"`
 		Canceled   int     `json:"canceled"`
 		Ignored    int     `json:"ignored"` // not images, unreadable, links to nowhere: see their records
+		Warned     int     `json:"with_warnings"`
 		WallMS     float64 `json:"wall_ms"`
 		PerSecond  float64 `json:"images_per_second"`
 		Megapixels float64 `json:"megapixels"`
@@ -304,7 +313,7 @@ type report struct {
 func writeReport(path string, b engine.Batch, s engine.Summary, records []engine.Record) error {
 	var r report
 	r.Summary.Total, r.Summary.Done, r.Summary.Skipped, r.Summary.Failed, r.Summary.Canceled = s.Total, s.Done, s.Skipped, s.Failed, s.Canceled
-	r.Summary.Ignored = len(b.Skipped)
+	r.Summary.Ignored, r.Summary.Warned = len(b.Skipped), s.WithWarnings
 	r.Summary.WallMS, r.Summary.PerSecond, r.Summary.Megapixels = float64(s.Wall.Microseconds())/1000, s.PerSecond(), s.Megapixels
 	r.Summary.BytesIn, r.Summary.BytesOut = s.BytesIn, s.BytesOut
 	for _, sk := range b.Skipped {

@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -78,8 +79,8 @@ type EncodeOptions struct {
 	Quality int    // JPEG quality 1..100; 0 means 90
 	// PNGCompression: "default", "fast", "best" or "none"; "" is default.
 	PNGCompression string
-	// Meta holds the blocks to write into the output, for encoders whose
-	// format can hold them (see Metadata); nil writes none.
+	// Meta holds the blocks to write into the output, those the format can
+	// hold (see Fit: JPEG, PNG and TIFF hold them all); nil writes none.
 	Meta *Metadata
 }
 
@@ -111,6 +112,21 @@ func Encode(w io.Writer, img image.Image, o EncodeOptions) error {
 // encode is Encode; fast false keeps JPEGs on Go's encoder (for tests).
 func encode(w io.Writer, img image.Image, o EncodeOptions, fast bool) error {
 	if err := o.Validate(); err != nil {
+		return err
+	}
+	if o.Meta != nil && !o.Meta.Empty() && (o.Format == JPEG || o.Format == PNG || o.Format == TIFF) {
+		var buf bytes.Buffer
+		plain := o
+		plain.Meta = nil
+		if err := encode(&buf, img, plain, fast); err != nil {
+			return err
+		}
+		m, _ := Fit(*o.Meta, o.Format)
+		out, err := addMeta(buf.Bytes(), o.Format, &m)
+		if err != nil {
+			return fmt.Errorf("cannot write the metadata: %v", err)
+		}
+		_, err = w.Write(out)
 		return err
 	}
 	switch o.Format {

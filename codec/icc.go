@@ -16,10 +16,6 @@ import (
 // is refused here with a message, and lcms2 (see color_lcms.go) only ever
 // opens profiles whose structure is sound.
 
-// MaxICCSize bounds the profiles PicPool reads: JPEG can carry up to 255
-// APP2 chunks (16 MB); real profiles are 0.5 KB to 4 MB.
-const MaxICCSize = 32 << 20
-
 // maxICCTags is lcms2's own limit (MAX_TABLE_TAG): it refuses more.
 const maxICCTags = 100
 
@@ -95,8 +91,8 @@ func ParseICC(b []byte) (*ICCProfile, error) {
 		return nil, iccErr("is not an ICC profile (no 'acsp' signature)")
 	}
 	size := int64(binary.BigEndian.Uint32(b))
-	if size > MaxICCSize {
-		return nil, iccErr("declares %d bytes, over the %d MB limit", size, MaxICCSize>>20)
+	if size > MaxICC {
+		return nil, iccErr("declares %d bytes, over the %d MB limit", size, MaxICC>>20)
 	}
 	if size < 132 {
 		return nil, iccErr("declares a size of %d bytes, smaller than its header", size)

@@ -37,9 +37,6 @@ type tiffCMYK struct {
 
 var errNotCMYKTIFF = errors.New("not a CMYK TIFF")
 
-// TIFF field types and their sizes.
-var tiffTypeSize = map[uint16]int{1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 16: 8}
-
 // readTIFFCMYK reads the first IFD of the TIFF in r (size bytes). It returns
 // errNotCMYKTIFF for any TIFF that is not photometric 5, and a message for
 // CMYK layouts PicPool does not read.
@@ -70,8 +67,8 @@ func readTIFFCMYK(r io.ReaderAt, size int64) (*tiffCMYK, error) {
 	// values reads an entry's values as unsigned integers (at most max).
 	values := func(e []byte, max int) ([]uint64, error) {
 		typ, cnt := t.bo.Uint16(e[2:]), int64(t.bo.Uint32(e[4:]))
-		sz := tiffTypeSize[typ]
-		if (typ != 3 && typ != 4 && typ != 1 && typ != 16) || cnt > int64(max) {
+		sz := typeSize(typ)
+		if (typ != tShort && typ != tLong && typ != tByte) || cnt > int64(max) {
 			return nil, fmt.Errorf("tag %d: %d values of type %d", t.bo.Uint16(e), cnt, typ)
 		}
 		data := e[8:12]
@@ -92,10 +89,8 @@ func readTIFFCMYK(r io.ReaderAt, size int64) (*tiffCMYK, error) {
 				out[i] = uint64(data[i])
 			case 2:
 				out[i] = uint64(t.bo.Uint16(data[2*i:]))
-			case 4:
-				out[i] = uint64(t.bo.Uint32(data[4*i:]))
 			default:
-				out[i] = t.bo.Uint64(data[8*i:])
+				out[i] = uint64(t.bo.Uint32(data[4*i:]))
 			}
 		}
 		return out, nil
@@ -141,7 +136,7 @@ func readTIFFCMYK(r io.ReaderAt, size int64) (*tiffCMYK, error) {
 			inkset = one(e)
 		case 34675:
 			cnt, off := int64(t.bo.Uint32(e[4:])), int64(t.bo.Uint32(e[8:]))
-			if cnt > 4 && cnt <= MaxICCSize && off+cnt <= size {
+			if cnt > 4 && cnt <= MaxICC && off+cnt <= size {
 				t.icc = make([]byte, cnt)
 				if _, err := r.ReadAt(t.icc, off); err != nil {
 					t.icc = nil

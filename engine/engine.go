@@ -131,9 +131,12 @@ type Record struct {
 	BytesOut int64              `json:"bytes_out,omitempty"`
 	StageMS  map[string]float64 `json:"stage_ms,omitempty"` // milliseconds per stage
 	TotalMS  float64            `json:"total_ms"`
+	// Metadata says what the output kept, converted and removed of the
+	// source's metadata.
+	Metadata *processing.MetadataReport `json:"metadata,omitempty"`
 	// Color says what was done to the colours ("converted from … to sRGB").
 	Color string `json:"color,omitempty"`
-	// Warnings are problems that did not stop the file.
+	// Warnings are problems that did not stop the file ("EXIF dropped: …").
 	Warnings []string `json:"warnings,omitempty"`
 }
 
@@ -145,6 +148,7 @@ type Summary struct {
 	Wall                                   time.Duration
 	Interrupted                            bool // cancelled before the end
 	Resumed                                int  // of Skipped: done by an earlier run (Settings.Resume)
+	WithWarnings                           int  // files with warnings (see Record.Warnings)
 	// Warnings are problems that did not stop the batch (the journal could
 	// not be written: resuming may redo some files).
 	Warnings []string
@@ -176,6 +180,7 @@ type Run struct {
 	records []Record
 	summary Summary
 	resumed int
+	warned  int // records with warnings
 	warn    []string
 }
 
@@ -308,7 +313,7 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 		r.summary = Summary{
 			Total: t.Total, Done: t.Done, Skipped: t.Skipped, Failed: t.Failed, Canceled: t.Canceled,
 			BytesIn: t.BytesIn, BytesOut: t.BytesOut, Megapixels: t.Megapixels(), Wall: t.Elapsed,
-			Interrupted: err != nil, Resumed: r.resumed,
+			Interrupted: err != nil, Resumed: r.resumed, WithWarnings: r.warned,
 		}
 		r.mu.Unlock()
 		if r.journal != nil {
@@ -372,7 +377,9 @@ func (r *Run) record(res pool.Result) {
 	}
 	if pr, ok := res.Value.(processing.Result); ok {
 		rec.Output, rec.Width, rec.Height = pr.Output, pr.Width, pr.Height
-		rec.Color, rec.Warnings = pr.Color, pr.Warnings
+		if rec.Status == "done" {
+			rec.Metadata, rec.Color, rec.Warnings = pr.Metadata, pr.Color, pr.Warnings
+		}
 	}
 	if res.Err != nil {
 		rec.Error = res.Err.Error()
@@ -410,6 +417,9 @@ func (r *Run) record(res pool.Result) {
 	}
 	r.mu.Lock()
 	r.records = append(r.records, rec)
+	if len(rec.Warnings) > 0 {
+		r.warned++
+	}
 	r.mu.Unlock()
 }
 

@@ -47,6 +47,7 @@ func settingsFingerprint(ps processing.Settings) string {
 	if c, err := codec.ParseColorMode(string(ps.Color)); err == nil && c == codec.ColorSRGB {
 		ps.Color = "" // the default, however it was spelled
 	}
+	ps.Metadata = ps.Metadata.OrDefault()
 	return journal.Fingerprint(ps)
 }
 

@@ -192,12 +192,13 @@ func (r *runPanel) startBatch() {
 		return
 	}
 	format, _ := codec.ParseFormat(p.Format)
+	policy, _ := processing.ParseMetadataPolicy(p.Metadata)
 	s := engine.Settings{
 		Workers: r.workers,
 		Processing: processing.Settings{
 			Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel,
 			Naming:   processing.Naming{Dir: out, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
-			OnExists: p.OnExists, Color: codec.ColorMode(p.Color),
+			OnExists: p.OnExists, Metadata: policy, KeepDates: p.KeepDates, Color: codec.ColorMode(p.Color),
 		},
 		Isolation: r.iso.mode(),
 		Journal:   true, // so that a crash or a cancel can be resumed

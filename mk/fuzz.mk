@@ -1,6 +1,7 @@
 # Fuzzing (included by the Makefile): the header checks and decoders
 # (codec/fuzz_test.go), the ICC profile parser with lcms2 behind it
-# (codec/icc_fuzz_test.go), the fast filters against imaging
+# (codec/icc_fuzz_test.go), the metadata reader and writer
+# (codec/meta_fuzz_test.go, seeded with files exiftool tags), the fast filters against imaging
 # (processing/resample_test.go), the filter-chain text and the preset JSON
 # (processing/fuzz_chain_test.go).
 #   make fuzz         each target for FUZZTIME (1 minute)
@@ -11,18 +12,18 @@
 # short run; 5 s is plenty for inputs of at most 64 KiB.
 
 # package:target, one per fuzz target.
-FUZZ_TARGETS   := codec:FuzzDecode codec:FuzzParseICC processing:FuzzParseChain processing:FuzzParsePreset processing:FuzzFastFilters
+FUZZ_TARGETS   := codec:FuzzDecode codec:FuzzParseICC codec:FuzzReadMetadata codec:FuzzWriteMetadata processing:FuzzParseChain processing:FuzzParsePreset processing:FuzzFastFilters
 FUZZTIME       ?= 1m
 FUZZTIME_SHORT ?= 10s
 
 .PHONY: fuzz fuzz-short
-fuzz: deps
+fuzz: deps-test
 	@for pt in $(FUZZ_TARGETS); do \
 	  p=$${pt%%:*}; t=$${pt#*:}; echo "== $$p $$t for $(FUZZTIME)"; \
 	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./$$p/ || exit 1; \
 	done
 
-fuzz-short: deps
+fuzz-short: deps-test
 	@for pt in $(FUZZ_TARGETS); do \
 	  p=$${pt%%:*}; t=$${pt#*:}; echo "== $$p $$t for $(FUZZTIME_SHORT)"; \
 	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME_SHORT) -fuzzminimizetime 5s ./$$p/ || exit 1; \

@@ -21,7 +21,10 @@ type Preset struct {
 	Prefix   string   `json:"prefix,omitempty"`
 	Suffix   string   `json:"suffix,omitempty"`
 	Flat     bool     `json:"flat,omitempty"`
-	Color    string   `json:"color,omitempty"` // srgb (or "") or keep: see Settings.Color
+	// Metadata is all, no-location or none ("" is no-location).
+	Metadata  string `json:"metadata,omitempty"`
+	KeepDates bool   `json:"keep_dates,omitempty"`
+	Color     string `json:"color,omitempty"` // srgb (or "") or keep: see Settings.Color
 }
 
 // Validate checks every field.
@@ -36,6 +39,9 @@ func (p Preset) Validate() error {
 		return err
 	}
 	if _, err := codec.ParseColorMode(p.Color); err != nil {
+		return err
+	}
+	if _, err := ParseMetadataPolicy(p.Metadata); err != nil {
 		return err
 	}
 	return codec.EncodeOptions{Quality: p.Quality, PNGCompression: p.PNGLevel}.Validate()

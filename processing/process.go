@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/picpool/picpool/codec"
 )
@@ -40,6 +41,11 @@ type Settings struct {
 	// place just before a kill, but not yet in the journal, is then found
 	// again rather than duplicated.
 	AdoptIdentical bool `json:",omitempty"`
+	// Metadata is what outputs keep of their source's metadata ("" is
+	// KeepNoLocation).
+	Metadata MetadataPolicy `json:",omitempty"`
+	// KeepDates gives each output its source's modification time.
+	KeepDates bool `json:",omitempty"`
 	// Color says what happens to images with a colour profile: converted
 	// to sRGB ("" or codec.ColorSRGB) or kept (see color.go).
 	Color codec.ColorMode `json:",omitempty"`
@@ -66,6 +72,9 @@ func NewProcessor(s Settings) (*Processor, error) {
 	if s.OnExists == "" {
 		s.OnExists = Skip
 	}
+	if _, err := ParseMetadataPolicy(string(s.Metadata)); err != nil {
+		return nil, err
+	}
 	if _, err := codec.ParseColorMode(string(s.Color)); err != nil {
 		return nil, err
 	}
@@ -84,11 +93,14 @@ type Result struct {
 	Info          codec.Info // the input's header
 	Width, Height int        // the output's size
 	BytesOut      int64
+	// Metadata says what the output kept of the source's metadata.
+	Metadata *MetadataReport `json:",omitempty"`
 	// Color says what was done to the colours ("converted from … to
 	// sRGB"), "" when nothing was.
 	Color string `json:",omitempty"`
-	// Warnings are problems that did not stop the file (a colour profile
-	// that could not be used).
+	// Warnings are problems that did not stop the file, one sentence each
+	// (metadata dropped as unreadable, a colour profile that could not be
+	// used, …).
 	Warnings []string `json:",omitempty"`
 }
 
@@ -149,9 +161,10 @@ type fileRun struct {
 	stage StageFunc
 	res   Result
 
-	file *codec.File // open between open and decode
-	w, h int         // the upright size, from the header
-	outs []outputRun
+	file  *codec.File // open between open and decode
+	mtime time.Time   // the source's modification time
+	w, h  int         // the upright size, from the header
+	outs  []outputRun
 
 	dec   *codec.Decoded
 	img   image.Image // the decoded pixels, then the head's result
@@ -232,11 +245,13 @@ func (f *fileRun) decode() error {
 		minW, minH = tw, th
 	}
 	dec, err := f.file.Decode(minW, minH)
+	f.mtime = f.file.ModTime()
 	f.close() // the pixels are in memory: no need to hold the file through the filters
 	if err != nil {
 		return err
 	}
 	f.dec = dec
+	f.res.Warnings = append(f.res.Warnings, dec.Warnings...)
 	f.img, f.color = f.p.planColor(dec) // converts now what cannot wait for the filters
 	return nil
 }
@@ -277,8 +292,20 @@ func (f *fileRun) encode(o *outputRun, img image.Image) ([]byte, error) {
 	if err := f.step(StageEncoding); err != nil {
 		return nil, err
 	}
+	// The profile of the output's pixels, decided on the colour side
+	// (color.go): sRGB's when they were converted, the source's when they
+	// keep its colours. Stripping all metadata drops it when the pixels
+	// are sRGB (what an untagged image is taken as).
+	icc := o.icc
+	if s.Metadata.OrDefault() == StripAll && f.color.srgb {
+		icc = nil
+	}
+	upright := f.dec.Info.Orientation > 1 && !s.Decode.NoOrientation
+	b := img.Bounds()
+	meta, rep, warn := outputMetadata(f.dec.Meta, s.Metadata, o.format, upright, b.Dx(), b.Dy(), icc)
+	f.res.Metadata, f.res.Warnings = rep, append(f.res.Warnings, warn...)
 	var buf bytes.Buffer
-	if err := codec.Encode(&buf, img, codec.EncodeOptions{Format: o.format, Quality: s.Quality, PNGCompression: s.PNGLevel, Meta: &codec.Metadata{ICC: o.icc}}); err != nil {
+	if err := codec.Encode(&buf, img, codec.EncodeOptions{Format: o.format, Quality: s.Quality, PNGCompression: s.PNGLevel, Meta: &meta}); err != nil {
 		return nil, fileErr(f.src.Path, ErrWrite, err, "cannot encode %s: %v", o.format, err)
 	}
 	return buf.Bytes(), nil
@@ -290,7 +317,11 @@ func (f *fileRun) write(o *outputRun, data []byte) error {
 	if err := f.step(StageWriting); err != nil {
 		return err
 	}
-	final, err := writeAtomic(f.ctx, o.target, s.OnExists, s.AdoptIdentical, func(w io.Writer) error {
+	var mtime time.Time // the source's, with KeepDates
+	if s.KeepDates {
+		mtime = f.mtime
+	}
+	final, err := writeAtomic(f.ctx, o.target, s.OnExists, s.AdoptIdentical, mtime, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})
