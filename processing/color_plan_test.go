@@ -2,6 +2,7 @@ package processing
 
 import (
 	"encoding/binary"
+	"fmt"
 	"image"
 	"os"
 	"path/filepath"
@@ -125,5 +126,60 @@ func TestWhereColorIsConverted(t *testing.T) {
 		if img, _ := plan.finish(c.dec.Image, codec.JPEG); codec.ColorManaged && !plan.srgb {
 			t.Errorf("%q on %T: the output (%T) is not sRGB", c.chain, c.dec.Image, img)
 		}
+	}
+}
+
+// TestOutputsTaggedSRGB: a converted photo is tagged sRGB where its format
+// can say it (exiftool reads what was written): the compact sRGB profile in
+// JPEG and TIFF, PNG's sRGB chunk (no iCCP), nothing in GIF; with keep, the
+// source's profile comes out as it went in.
+func TestOutputsTaggedSRGB(t *testing.T) {
+	if !codec.ColorManaged {
+		t.Skip("this build has no colour management")
+	}
+	photo, err := os.ReadFile(imgtest.Path(t, "photos", "Landscape_1.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a98, err := os.ReadFile(filepath.Join(imgtest.ICCDir, "ghostscript/a98.icc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(t.TempDir(), "adobe.jpg")
+	if err := os.WriteFile(src, withICC(t, photo, a98), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, c := range []struct {
+		format codec.Format
+		mode   codec.ColorMode
+	}{{codec.JPEG, ""}, {codec.PNG, ""}, {codec.TIFF, ""}, {codec.GIF, ""}, {codec.JPEG, codec.ColorKeep}, {codec.PNG, codec.ColorKeep}} {
+		p, err := NewProcessor(Settings{Chain: mustChain(t, "resize=200x0"), Format: c.format, Naming: Naming{Dir: t.TempDir()}, Color: c.mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := p.Process(t.Context(), Source{Path: src, Rel: "adobe.jpg"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, res.Output)
+	}
+	tags := imgtest.Tags(t, paths...)
+	desc := func(i int) string {
+		if d, ok := tags[i]["ICC_Profile:ProfileDescription"]; ok {
+			return strings.TrimSpace(fmt.Sprint(d))
+		}
+		return "none"
+	}
+	for i, want := range []string{"sRGB IEC61966-2.1", "none", "sRGB IEC61966-2.1", "none", "Artifex Software A98 ICC Profile", "Artifex Software A98 ICC Profile"} {
+		if desc(i) != want {
+			t.Errorf("%s: profile %v, want %v", filepath.Base(paths[i]), desc(i), want)
+		}
+	}
+	if tags[1]["PNG:SRGBRendering"] == nil {
+		t.Errorf("PNG: no sRGB chunk (%v)", imgtest.MetaTags(tags[1]))
+	}
+	if tags[5]["PNG:SRGBRendering"] != nil {
+		t.Error("PNG with its Adobe RGB profile kept also says sRGB")
 	}
 }
