@@ -17,12 +17,15 @@ package codec
 // TurboJPEG and freed with tjFree once copied out.
 //
 // The library is found with pkg-config and linked dynamically, or, with
-// -tags picpool_static_turbo (the Linux package), linked in from
-// libturbojpeg.a so that the binary runs where libturbojpeg.so is missing.
+// -tags picpool_static_turbo (every package), linked in from
+// libturbojpeg.a so that the binary runs where libturbojpeg.so is missing
+// (Windows and macOS: packaging/thirdparty/ builds it, CGO_LDFLAGS finds
+// it; Apple's linker has no -l:file, but finds only the .a there).
 
 /*
 #cgo !picpool_static_turbo pkg-config: libturbojpeg
-#cgo picpool_static_turbo LDFLAGS: -l:libturbojpeg.a
+#cgo picpool_static_turbo,!darwin LDFLAGS: -l:libturbojpeg.a
+#cgo picpool_static_turbo,darwin LDFLAGS: -lturbojpeg
 #include <stdio.h>
 #include <stdlib.h>
 #include <turbojpeg.h>
