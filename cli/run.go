@@ -25,10 +25,10 @@ func init() {
 
 // runFlags are the options of "picpool run" (and, in part, "bench").
 type runFlags struct {
-	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report, metadata string
-	quality, workers                                                                   int
-	maxPixels                                                                          int64
-	flat, allowOverwrite, quiet, keepDates                                             bool
+	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report, metadata, color string
+	quality, workers                                                                          int
+	maxPixels                                                                                 int64
+	flat, allowOverwrite, quiet, keepDates                                                    bool
 	// Isolation, memory and resume (see worker.go); "" where a command
 	// does not offer them: goroutines, no budget, no limits.
 	isolation, memoryBudget, workerMemory string
@@ -45,6 +45,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.pngLevel, "png-compression", "default", "PNG compression: default, fast, best, none")
 	fs.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per CPU this process may use: affinity, cgroup quota, SLURM_CPUS_PER_TASK)")
 	fs.StringVar(&f.onExists, "on-exists", "skip", "when an output exists: skip, overwrite or rename")
+	fs.StringVar(&f.color, "color", "srgb", "images with a colour profile: srgb (convert to sRGB, tag the output sRGB) or keep (pixels and profile as they are)")
 	fs.Int64Var(&f.maxPixels, "max-pixels", codec.DefaultMaxPixels, "refuse images with more pixels than this (-1: no limit)")
 	fs.StringVar(&f.prefix, "prefix", "", "add this before each output name")
 	fs.StringVar(&f.suffix, "suffix", "", "add this after each output name, before the extension")
@@ -62,7 +63,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, OnExists: processing.OnExists(f.onExists), Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat,
-		Metadata: f.metadata, KeepDates: f.keepDates}
+		Metadata: f.metadata, KeepDates: f.keepDates, Color: f.color}
 	if f.preset != "" {
 		loaded, err := processing.LoadPreset(f.preset)
 		if err != nil {
@@ -80,6 +81,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		override("prefix", func() { loaded.Prefix = f.prefix })
 		override("suffix", func() { loaded.Suffix = f.suffix })
 		override("flat", func() { loaded.Flat = f.flat })
+		override("color", func() { loaded.Color = f.color })
 		override("metadata", func() { loaded.Metadata = f.metadata })
 		override("keep-dates", func() { loaded.KeepDates = f.keepDates })
 		p = loaded
@@ -96,6 +98,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	}
 	format, _ := codec.ParseFormat(p.Format)
 	onExists, _ := processing.ParseOnExists(string(p.OnExists))
+	color, _ := codec.ParseColorMode(p.Color)
 	policy, _ := processing.ParseMetadataPolicy(p.Metadata)
 	if f.workers < 0 {
 		return engine.Settings{}, fmt.Errorf("-workers %d: must be 0 (one per usable CPU) or more", f.workers)
@@ -112,7 +115,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 			Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel, OnExists: onExists,
 			Naming:   processing.Naming{Dir: f.out, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
 			Decode:   codec.DecodeOptions{MaxPixels: f.maxPixels},
-			Metadata: policy, KeepDates: p.KeepDates,
+			Metadata: policy, KeepDates: p.KeepDates, Color: color,
 		},
 		Workers:              f.workers,
 		AllowSourceOverwrite: f.allowOverwrite,

@@ -198,7 +198,7 @@ func (r *runPanel) startBatch() {
 		Processing: processing.Settings{
 			Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel,
 			Naming:   processing.Naming{Dir: out, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
-			OnExists: p.OnExists, Metadata: policy, KeepDates: p.KeepDates,
+			OnExists: p.OnExists, Metadata: policy, KeepDates: p.KeepDates, Color: codec.ColorMode(p.Color),
 		},
 		Isolation: r.iso.mode(),
 		Journal:   true, // so that a crash or a cancel can be resumed

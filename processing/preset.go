@@ -24,6 +24,7 @@ type Preset struct {
 	// Metadata is all, no-location or none ("" is no-location).
 	Metadata  string `json:"metadata,omitempty"`
 	KeepDates bool   `json:"keep_dates,omitempty"`
+	Color     string `json:"color,omitempty"` // srgb (or "") or keep: see Settings.Color
 }
 
 // Validate checks every field.
@@ -35,6 +36,9 @@ func (p Preset) Validate() error {
 		return err
 	}
 	if _, err := ParseOnExists(string(p.OnExists)); err != nil {
+		return err
+	}
+	if _, err := codec.ParseColorMode(p.Color); err != nil {
 		return err
 	}
 	if _, err := ParseMetadataPolicy(p.Metadata); err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/picpool/picpool/codec"
@@ -45,6 +46,9 @@ type Settings struct {
 	Metadata MetadataPolicy `json:",omitempty"`
 	// KeepDates gives each output its source's modification time.
 	KeepDates bool `json:",omitempty"`
+	// Color says what happens to images with a colour profile: converted
+	// to sRGB ("" or codec.ColorSRGB) or kept (see color.go).
+	Color codec.ColorMode `json:",omitempty"`
 }
 
 // Processor runs the settings on one file at a time. It is immutable and
@@ -52,6 +56,7 @@ type Settings struct {
 type Processor struct {
 	s        Settings
 	pipeline *Pipeline
+	colors   *codec.ColorConverter // the batch's colour transforms, one per profile
 }
 
 // NewProcessor checks the settings (every step of the chain, the encoder's
@@ -70,7 +75,10 @@ func NewProcessor(s Settings) (*Processor, error) {
 	if _, err := ParseMetadataPolicy(string(s.Metadata)); err != nil {
 		return nil, err
 	}
-	return &Processor{s: s, pipeline: p}, nil
+	if _, err := codec.ParseColorMode(string(s.Color)); err != nil {
+		return nil, err
+	}
+	return &Processor{s: s, pipeline: p, colors: codec.NewColorConverter()}, nil
 }
 
 // Settings returns the processor's settings.
@@ -87,8 +95,12 @@ type Result struct {
 	BytesOut      int64
 	// Metadata says what the output kept of the source's metadata.
 	Metadata *MetadataReport `json:",omitempty"`
+	// Color says what was done to the colours ("converted from … to
+	// sRGB"), "" when nothing was.
+	Color string `json:",omitempty"`
 	// Warnings are problems that did not stop the file, one sentence each
-	// (metadata dropped as unreadable, …).
+	// (metadata dropped as unreadable, a colour profile that could not be
+	// used, …).
 	Warnings []string `json:",omitempty"`
 }
 
@@ -103,10 +115,12 @@ type StageFunc func(stage string) error
 // pixels has one place per step:
 //
 //	open     the header alone: format, size, orientation; output names; skip checks
-//	decode   the pixels (shrink-on-load when the chain starts by shrinking)
+//	decode   the pixels (shrink-on-load when the chain starts by shrinking),
+//	         and the colour conversion that cannot wait for the filters (color.go)
 //	head     the filters every output shares, run once
 //	then, for each output in turn:
-//	tail     the output's own filters, on the head's result
+//	tail     the output's own filters, on the head's result, and the colour
+//	         conversion that waited for them
 //	encode   the output format's bytes, in memory
 //	write    the bytes moved into place atomically
 func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (Result, error) {
@@ -152,8 +166,9 @@ type fileRun struct {
 	w, h  int         // the upright size, from the header
 	outs  []outputRun
 
-	dec *codec.Decoded
-	img image.Image // the decoded pixels, then the head's result
+	dec   *codec.Decoded
+	img   image.Image // the decoded pixels, then the head's result
+	color *colorPlan  // what the colour setting does (see color.go)
 }
 
 // outputRun is one output of the file being processed.
@@ -162,6 +177,7 @@ type outputRun struct {
 	target string       // the planned name
 	final  string       // the name written (Rename may change it)
 	bytes  int64
+	icc    []byte // the colour profile to write into it (see color.go)
 }
 
 // step announces a stage and stops the file when the batch is cancelled.
@@ -236,8 +252,9 @@ func (f *fileRun) decode() error {
 	if err != nil {
 		return err
 	}
-	f.dec, f.img = dec, dec.Image
+	f.dec = dec
 	f.res.Warnings = append(f.res.Warnings, dec.Warnings...)
+	f.img, f.color = f.p.planColor(dec) // converts now what cannot wait for the filters
 	return nil
 }
 
@@ -263,6 +280,13 @@ func (p *Processor) env(src Source) *applyEnv { return nil }
 // size they made against the one OutputSize predicted from the header.
 func (f *fileRun) tail(o *outputRun) (image.Image, error) {
 	img := f.img
+	img, o.icc = f.color.finish(img, o.format) // converts what waited for the filters
+	f.res.Color = f.color.note
+	for _, w := range f.color.warnings {
+		if !slices.Contains(f.res.Warnings, w) {
+			f.res.Warnings = append(f.res.Warnings, w)
+		}
+	}
 	ow, oh, _ := f.p.pipeline.OutputSize(f.w, f.h)
 	f.res.Width, f.res.Height = img.Bounds().Dx(), img.Bounds().Dy()
 	if f.p.pipeline.SizeKnown() && (f.res.Width != ow || f.res.Height != oh) {
@@ -277,9 +301,14 @@ func (f *fileRun) encode(o *outputRun, img image.Image) ([]byte, error) {
 	if err := f.step(StageEncoding); err != nil {
 		return nil, err
 	}
-	// The profile of the pixels, which are the source's: the colour side
-	// decides it (issue 11b).
-	icc := f.dec.Meta.ICC
+	// The profile of the output's pixels, decided on the colour side
+	// (color.go): sRGB's when they were converted, the source's when they
+	// keep its colours. Stripping all metadata drops it when the pixels
+	// are sRGB (what an untagged image is taken as).
+	icc := o.icc
+	if s.Metadata.OrDefault() == StripAll && f.color.srgb {
+		icc = nil
+	}
 	upright := f.dec.Info.Orientation > 1 && !s.Decode.NoOrientation
 	b := img.Bounds()
 	meta, rep, warn := outputMetadata(f.dec.Meta, s.Metadata, o.format, upright, b.Dx(), b.Dy(), icc)
