@@ -27,12 +27,12 @@ func init() {
 
 // runFlags are the options of "picpool run" (and, in part, "bench").
 type runFlags struct {
-	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report, metadata string
-	name, maxSize, tooBig                                                              string
-	quality, workers, minQuality                                                       int
-	maxPixels                                                                          int64
-	flat, allowOverwrite, quiet, onlyIfSmaller, keepDates                              bool
-	outputs                                                                            outputFlags
+	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report, metadata, color string
+	name, maxSize, tooBig                                                                     string
+	quality, workers, minQuality                                                              int
+	maxPixels                                                                                 int64
+	flat, allowOverwrite, quiet, onlyIfSmaller, keepDates                                     bool
+	outputs                                                                                   outputFlags
 	// Isolation, memory and resume (see worker.go); "" where a command
 	// does not offer them: goroutines, no budget, no limits.
 	isolation, memoryBudget, workerMemory string
@@ -49,6 +49,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.pngLevel, "png-compression", "default", "PNG compression: default, fast, best, none")
 	fs.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per CPU this process may use: affinity, cgroup quota, SLURM_CPUS_PER_TASK)")
 	fs.StringVar(&f.onExists, "on-exists", "skip", "when an output exists: skip, overwrite or rename")
+	fs.StringVar(&f.color, "color", "srgb", "images with a colour profile: srgb (convert to sRGB, tag the output sRGB) or keep (pixels and profile as they are)")
 	fs.Int64Var(&f.maxPixels, "max-pixels", codec.DefaultMaxPixels, "refuse images with more pixels than this (-1: no limit)")
 	fs.StringVar(&f.prefix, "prefix", "", "add this before each output name")
 	fs.StringVar(&f.suffix, "suffix", "", "add this after each output name, before the extension")
@@ -99,7 +100,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, OnExists: processing.OnExists(f.onExists),
 		Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat, NameTemplate: f.name, MaxSize: f.maxSize, MinQuality: f.minQuality,
-		TooBig: f.tooBig, OnlyIfSmaller: f.onlyIfSmaller, Metadata: f.metadata, KeepDates: f.keepDates}
+		TooBig: f.tooBig, OnlyIfSmaller: f.onlyIfSmaller, Metadata: f.metadata, KeepDates: f.keepDates, Color: f.color}
 	if set["name"] && strings.TrimSpace(f.name) == "" {
 		return engine.Settings{}, errors.New("-name: the template is empty (the default is {name})")
 	}
@@ -130,6 +131,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 			}},
 			{"metadata", func(t *processing.Preset, _ *processing.OutputPreset) { t.Metadata = f.metadata }},
 			{"keep-dates", func(t *processing.Preset, _ *processing.OutputPreset) { t.KeepDates = f.keepDates }},
+			{"color", func(t *processing.Preset, _ *processing.OutputPreset) { t.Color = f.color }},
 		} {
 			if set[o.flag] {
 				var none processing.OutputPreset

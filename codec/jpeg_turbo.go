@@ -137,7 +137,7 @@ func (m *msgBuf) err(what string) error {
 type jpegHeader struct {
 	Width, Height int
 	Gray          bool // one component: decode to *image.Gray
-	CMYK          bool // CMYK or YCCK: left to the Go decoder
+	CMYK          bool // CMYK or YCCK: decoded to *image.CMYK
 }
 
 func turboHeader(data []byte) (jpegHeader, error) {
@@ -161,18 +161,23 @@ func turboHeader(data []byte) (jpegHeader, error) {
 func turboScaled(n, denom int) int { return (n + denom - 1) / denom }
 
 // turboDecode decodes a JPEG at 1/denom of its stored size (denom 1, 2, 4
-// or 8): a *image.Gray for one-component JPEGs, otherwise an opaque
-// *image.NRGBA (RGBA output, alpha 255), the type imaging works on.
+// or 8): a *image.Gray for one-component JPEGs, an *image.CMYK for CMYK and
+// YCCK ones, otherwise an opaque *image.NRGBA (RGBA output, alpha 255), the
+// type imaging works on.
 func turboDecode(data []byte, hd jpegHeader, denom int) (image.Image, error) {
 	w, h := turboScaled(hd.Width, denom), turboScaled(hd.Height, denom)
 	var img image.Image
 	var pix []byte
 	var pitch int
 	var pf C.int
-	if hd.Gray {
+	switch {
+	case hd.Gray:
 		g := image.NewGray(image.Rect(0, 0, w, h))
 		img, pix, pitch, pf = g, g.Pix, g.Stride, C.TJPF_GRAY
-	} else {
+	case hd.CMYK: // as stored: the caller inverts Adobe's
+		c := image.NewCMYK(image.Rect(0, 0, w, h))
+		img, pix, pitch, pf = c, c.Pix, c.Stride, C.TJPF_CMYK
+	default:
 		n := image.NewNRGBA(image.Rect(0, 0, w, h))
 		img, pix, pitch, pf = n, n.Pix, n.Stride, C.TJPF_RGBA
 	}

@@ -2,9 +2,11 @@ package codec
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"image"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -59,10 +61,32 @@ func Probe(path string, opts DecodeOptions) (Info, error) {
 		return Info{}, err
 	}
 	defer f.Close()
-	return probe(path, f, st.Size(), opts)
+	info, _, err := probe(path, f, st.Size(), opts)
+	return info, err
 }
 
-func probe(path string, f io.ReadSeeker, size int64, opts DecodeOptions) (Info, error) {
+// probe reads the header; for a CMYK TIFF, which Go's TIFF decoder does not
+// read, it also returns what decodeTIFFCMYK needs.
+func probe(path string, f *os.File, size int64, opts DecodeOptions) (Info, *tiffCMYK, error) {
+	info, err := probeHeader(path, f, size, opts)
+	if err == nil || KindOf(err) != ErrNotImage || !strings.HasPrefix(err.Error(), "unsupported TIFF") {
+		return info, nil, err
+	}
+	t, terr := readTIFFCMYK(f, size)
+	switch {
+	case errors.Is(terr, errNotCMYKTIFF):
+		return info, nil, err
+	case terr != nil:
+		return info, nil, fileErr(path, ErrNotImage, terr, "unsupported TIFF variant: %v", terr)
+	}
+	info = Info{Format: "tiff", Width: t.width, Height: t.height, Orientation: 1, Size: size}
+	if limit := opts.Limit(); limit > 0 && info.Pixels() > limit {
+		return info, nil, fileErr(path, ErrTooLarge, nil, "%dx%d exceeds the %s limit", t.width, t.height, Megapixels(limit))
+	}
+	return info, t, nil
+}
+
+func probeHeader(path string, f io.ReadSeeker, size int64, opts DecodeOptions) (Info, error) {
 	if size == 0 {
 		return Info{}, fileErr(path, ErrNotImage, nil, "empty file (0 bytes), not an image")
 	}

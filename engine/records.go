@@ -43,6 +43,9 @@ type Record struct {
 	// Metadata says what the output kept, converted and removed of the
 	// source's metadata.
 	Metadata *processing.MetadataReport `json:"metadata,omitempty"`
+	// Color says what was done to the input's colours ("converted from …
+	// to sRGB").
+	Color string `json:"color,omitempty"`
 	// Warnings are problems that did not stop the file ("EXIF dropped: …"),
 	// on the input's first record.
 	Warnings []string `json:"warnings,omitempty"`
@@ -206,7 +209,9 @@ func (r *Run) record(res pool.Result) {
 				}
 			}
 		}
-		if rec.Status != "done" {
+		if rec.Status == "done" {
+			rec.Color = pr.Color
+		} else {
 			rec.Width, rec.Height, rec.Quality, rec.Metadata = 0, 0, 0, nil
 			if rec.Status != "skipped" {
 				rec.Output = ""

@@ -1,5 +1,6 @@
 # Fuzzing (included by the Makefile): the header checks and decoders
-# (codec/fuzz_test.go), the metadata reader and writer
+# (codec/fuzz_test.go), the ICC profile parser with lcms2 behind it
+# (codec/icc_fuzz_test.go), the metadata reader and writer
 # (codec/meta_fuzz_test.go, seeded with files exiftool tags), the fast filters against imaging
 # (processing/resample_test.go), the filter-chain text and the preset JSON
 # (processing/fuzz_chain_test.go).
@@ -11,7 +12,7 @@
 # short run; 5 s is plenty for inputs of at most 64 KiB.
 
 # package:target, one per fuzz target.
-FUZZ_TARGETS   := codec:FuzzDecode codec:FuzzReadMetadata codec:FuzzWriteMetadata codec:FuzzEXIFFields processing:FuzzParseChain processing:FuzzParsePreset processing:FuzzTemplate processing:FuzzFastFilters
+FUZZ_TARGETS   := codec:FuzzDecode codec:FuzzParseICC codec:FuzzReadMetadata codec:FuzzWriteMetadata codec:FuzzEXIFFields processing:FuzzParseChain processing:FuzzParsePreset processing:FuzzTemplate processing:FuzzFastFilters
 FUZZTIME       ?= 1m
 FUZZTIME_SHORT ?= 10s
 

@@ -6,6 +6,7 @@ import (
 	"image"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ type outputRun struct {
 	quality       int
 	copied        bool
 	metadata      *MetadataReport
+	icc           []byte // the colour profile to write into it (see color.go)
 	err           error
 	reported      bool
 }
@@ -131,6 +133,15 @@ func (o *outputRun) tail() (image.Image, error) {
 	if err != nil {
 		return nil, fileErr(f.job.Source.Path, ErrTooLarge, err, "%v", err)
 	}
+	// The colour conversion that waited for the filters: in place when the
+	// tail made the image or no later output reads the head's, on a copy
+	// otherwise.
+	img, o.icc = f.color.finish(img, img != f.img || o.last(), o.format)
+	for _, w := range f.color.warnings {
+		if !slices.Contains(f.warnings, w) {
+			f.warnings = append(f.warnings, w)
+		}
+	}
 	o.width, o.height = img.Bounds().Dx(), img.Bounds().Dy()
 	if o.width != o.fields.Width || o.height != o.fields.Height {
 		if o.c.full.SizeKnown() {
@@ -232,6 +243,17 @@ func (o *outputRun) write(data []byte) error {
 	return nil
 }
 
+// last reports whether no later output of the file is still to make (so
+// none reads the head's image after this one).
+func (o *outputRun) last() bool {
+	for i := range o.f.outs {
+		if later := &o.f.outs[i]; later.i > o.i && !later.reported {
+			return false
+		}
+	}
+	return true
+}
+
 func (o *outputRun) result() OutputResult {
 	return OutputResult{Index: o.i, Output: o.final, Width: o.width, Height: o.height, BytesOut: o.bytes,
 		Quality: o.quality, Copied: o.copied, Metadata: o.metadata, Err: o.err}
@@ -242,9 +264,14 @@ func (o *outputRun) result() OutputResult {
 // target encodes a few times at each.
 func (o *outputRun) metadataFor() func(w, h int) (codec.Metadata, *MetadataReport, []string) {
 	f, s := o.f, &o.f.p.s
-	// The profile of the pixels, which are the source's: the colour side
-	// decides it (issue 11b).
-	icc := f.dec.Meta.ICC
+	// The profile of the output's pixels, decided on the colour side
+	// (color.go): sRGB's when they were converted, the source's when they
+	// keep its colours. Stripping all metadata drops it when the pixels
+	// are sRGB (what an untagged image is taken as).
+	icc := o.icc
+	if s.Metadata.OrDefault() == StripAll && f.color.srgb {
+		icc = nil
+	}
 	upright := f.dec.Info.Orientation > 1 && !s.Decode.NoOrientation
 	var lastW, lastH int
 	var m codec.Metadata

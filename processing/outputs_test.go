@@ -276,3 +276,32 @@ func TestParseOutputSpec(t *testing.T) {
 		}
 	}
 }
+
+// Two outputs of a photo with a profile share the head's image; the colour
+// conversion that waits for the filters runs on each output's own pixels,
+// so the second is converted once, not twice: both have the same colours.
+func TestOutputsConvertColoursOnce(t *testing.T) {
+	if !codec.ColorManaged {
+		t.Skip("this build has no colour management")
+	}
+	photo := imgtest.Tagged(t, t.TempDir(), "jpeg") // Adobe RGB
+	out := t.TempDir()
+	p, err := NewProcessor(Settings{Chain: mustChain(t, "resize=300x0"), Naming: Naming{Dir: out}, Outputs: []Output{
+		{Format: codec.PNG, Naming: Naming{Dir: "a"}},
+		{Format: codec.PNG, Naming: Naming{Dir: "b"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Process(context.Background(), Source{Path: photo, Rel: "x.jpg"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Color, "to sRGB") {
+		t.Fatalf("not converted: %q", res.Color)
+	}
+	a, b := decodeFile(t, res.Outputs[0].Output), decodeFile(t, res.Outputs[1].Output)
+	if d := imgtest.MeanDiff(t, a, b); d != 0 {
+		t.Errorf("the outputs differ by %.2f: one was converted twice", d)
+	}
+}

@@ -35,6 +35,7 @@ type Preset struct {
 	// output.
 	Metadata  string         `json:"metadata,omitempty"`
 	KeepDates bool           `json:"keep_dates,omitempty"`
+	Color     string         `json:"color,omitempty"` // srgb (or "") or keep: see Settings.Color
 	Outputs   []OutputPreset `json:"outputs,omitempty"`
 }
 
@@ -66,6 +67,9 @@ func (p Preset) Settings(outDir string) (Settings, error) {
 	s := Settings{Chain: p.Filters, Naming: Naming{Dir: outDir}, KeepDates: p.KeepDates}
 	var err error
 	if s.Metadata, err = ParseMetadataPolicy(p.Metadata); err != nil {
+		return Settings{}, err
+	}
+	if s.Color, err = codec.ParseColorMode(p.Color); err != nil {
 		return Settings{}, err
 	}
 	top, err := p.output(OutputPreset{})

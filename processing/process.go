@@ -52,6 +52,9 @@ type Settings struct {
 	Metadata MetadataPolicy `json:",omitempty"`
 	// KeepDates gives each output its source's modification time.
 	KeepDates bool `json:",omitempty"`
+	// Color says what happens to images with a colour profile: converted
+	// to sRGB ("" or codec.ColorSRGB) or kept (see color.go).
+	Color codec.ColorMode `json:",omitempty"`
 }
 
 // Processor runs the settings on one file at a time. It is immutable and
@@ -60,7 +63,8 @@ type Processor struct {
 	s        Settings
 	pipeline *Pipeline // the head
 	outs     []compiledOutput
-	uses     FieldSet // what the templates and steps read from each file
+	uses     FieldSet              // what the templates and steps read from each file
+	colors   *codec.ColorConverter // the batch's colour transforms, one per profile
 }
 
 // NewProcessor checks the settings (every step of every chain, the
@@ -83,7 +87,10 @@ func NewProcessor(s Settings) (*Processor, error) {
 	if _, err := ParseMetadataPolicy(string(s.Metadata)); err != nil {
 		return nil, err
 	}
-	return &Processor{s: s, pipeline: p, outs: outs, uses: uses}, nil
+	if _, err := codec.ParseColorMode(string(s.Color)); err != nil {
+		return nil, err
+	}
+	return &Processor{s: s, pipeline: p, outs: outs, uses: uses, colors: codec.NewColorConverter()}, nil
 }
 
 // Settings returns the processor's settings.
@@ -101,8 +108,12 @@ type Result struct {
 	BytesOut      int64      // every output's bytes together
 	// Metadata says what the first output kept of the source's metadata.
 	Metadata *MetadataReport `json:",omitempty"`
+	// Color says what was done to the colours ("converted from … to
+	// sRGB"), "" when nothing was.
+	Color string `json:",omitempty"`
 	// Warnings are problems that did not stop the file, one sentence each
-	// (metadata dropped as unreadable, …), of every output.
+	// (metadata dropped as unreadable, a colour profile that could not be
+	// used, …), of every output.
 	Warnings []string `json:",omitempty"`
 	// Outputs has one entry per output asked for, in the settings' order.
 	Outputs []OutputResult `json:",omitempty"`
@@ -153,10 +164,12 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 //	open     the header alone: format, size, orientation; the fields the
 //	         names need; each output's name, skip and limit checks
 //	decode   the pixels, once (shrink-on-load when every output's chain
-//	         starts by shrinking, at the largest size any needs)
+//	         starts by shrinking, at the largest size any needs), and the
+//	         colour conversion that cannot wait for the filters (color.go)
 //	head     the filters every output shares, once
 //	then, for each output in turn (outputRun):
-//	tail     the output's own filters, on the head's result
+//	tail     the output's own filters, on the head's result, and the
+//	         colour conversion that waited for them
 //	encode   the output format's bytes, in memory (the size target's search)
 //	write    the bytes moved into place atomically
 //
@@ -197,6 +210,7 @@ type fileRun struct {
 	warnings  []string    // the file's (decoding) and its outputs' (metadata)
 	dec       *codec.Decoded
 	img       image.Image // the decoded pixels, then the head's result
+	color     *colorPlan  // what the colour setting does (see color.go)
 	lastStage string
 }
 
@@ -298,8 +312,9 @@ func (f *fileRun) decode() error {
 	if err != nil {
 		return err
 	}
-	f.dec, f.img = dec, dec.Image
+	f.dec = dec
 	f.warnings = append(f.warnings, dec.Warnings...)
+	f.img, f.color = f.p.planColor(dec) // converts now what cannot wait for the filters
 	return nil
 }
 
@@ -342,6 +357,9 @@ func (f *fileRun) report(o *outputRun) {
 // result gathers the outputs into the file's Result and error (see Run).
 func (f *fileRun) result(err error) (Result, error) {
 	res := Result{Info: f.info, Warnings: f.warnings}
+	if f.color != nil {
+		res.Color = f.color.note
+	}
 	var failed, skipped error
 	for i := range f.outs {
 		r := f.outs[i].result()

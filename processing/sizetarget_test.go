@@ -143,16 +143,19 @@ func TestOnlyIfSmaller(t *testing.T) {
 	}
 }
 
-// Only if smaller never brings back what the metadata policy removed: a
-// photo with GPS, recompressed larger, keeps its re-encoded bytes without
-// the location (the default policy) and is copied only when all is kept.
+// Only if smaller never brings back what the metadata policy removed or
+// the colour side changed: a photo with GPS and an Adobe RGB profile,
+// recompressed larger, keeps its re-encoded bytes without the location
+// (the default policy) or in sRGB (the default colour), and is copied only
+// when all is kept, colours included.
 func TestOnlyIfSmallerKeepsThePolicy(t *testing.T) {
 	photo := imgtest.Tagged(t, t.TempDir(), "jpeg")
 	for _, c := range []struct {
 		policy MetadataPolicy
+		color  codec.ColorMode
 		copied bool
-	}{{KeepNoLocation, false}, {StripAll, false}, {KeepAll, true}} {
-		p, err := NewProcessor(Settings{Quality: 100, Naming: Naming{Dir: t.TempDir()}, OnlyIfSmaller: true, Metadata: c.policy})
+	}{{KeepNoLocation, codec.ColorKeep, false}, {StripAll, codec.ColorKeep, false}, {KeepAll, codec.ColorKeep, true}, {KeepAll, codec.ColorSRGB, !codec.ColorManaged}} {
+		p, err := NewProcessor(Settings{Quality: 100, Naming: Naming{Dir: t.TempDir()}, OnlyIfSmaller: true, Metadata: c.policy, Color: c.color})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,8 +164,8 @@ func TestOnlyIfSmallerKeepsThePolicy(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ := os.ReadFile(res.Output)
-		if res.Outputs[0].Copied != c.copied || bytes.Contains(got, []byte(imgtest.Secret)) != c.copied {
-			t.Errorf("%s: copied %v, the GPS secret in the output %v", c.policy, res.Outputs[0].Copied, bytes.Contains(got, []byte(imgtest.Secret)))
+		if res.Outputs[0].Copied != c.copied || bytes.Contains(got, []byte(imgtest.Secret)) != (c.policy == KeepAll) {
+			t.Errorf("%s, %s: copied %v, the GPS secret in the output %v", c.policy, c.color, res.Outputs[0].Copied, bytes.Contains(got, []byte(imgtest.Secret)))
 		}
 	}
 }
