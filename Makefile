@@ -4,11 +4,16 @@ export PATH := $(PATH):/usr/local/go/bin
 export LANG := C.UTF-8
 GO ?= go
 
-# Debian packages: cgo + GLFW for the window; Xvfb, xdotool, ImageMagick and
-# GTK for Python for the real-window test (xdnd drag source).
+# Debian packages: cgo + GLFW for the window, the codec libraries (JPEG,
+# HEIC, AVIF, WebP: see docs/codecs.md); Xvfb, xdotool, ImageMagick and GTK
+# for Python for the real-window test (xdnd drag source), and the codecs'
+# own tools, which make the HEIC, AVIF and WebP test files and decode them
+# as references.
 APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-             libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev
-APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0
+             libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev \
+             libheif-dev libavif-dev libwebp-dev
+APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0 \
+             libheif-examples libavif-bin webp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps deps-test build run test test-go test-window vet fmt-check bench clean

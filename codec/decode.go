@@ -12,14 +12,14 @@ import (
 	"github.com/disintegration/imaging"
 
 	// Decoders for image.Decode: JPEG, PNG and GIF come from the standard
-	// library, TIFF, BMP and WebP from golang.org/x/image.
+	// library, TIFF and BMP from golang.org/x/image. WebP, HEIC and AVIF
+	// are read by PicPool's container parsers and their codecs.
 	_ "image/gif"
 	_ "image/jpeg"
 	_ "image/png"
 
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
-	_ "golang.org/x/image/webp"
 )
 
 // Decoded is an image read from a file.
@@ -36,6 +36,12 @@ type Decoded struct {
 	// Meta is what the file carries besides its pixels, for decoders that
 	// read it (see Metadata).
 	Meta Metadata
+	// Frames holds every frame of an animated GIF or WebP, each the whole
+	// canvas as shown and upright, when DecodeOptions.AllFrames asked for
+	// them (nil otherwise, and for stills); Image is then the first, and
+	// Loop the animation's loop count (0: forever).
+	Frames []Frame
+	Loop   int
 }
 
 // Decode reads, checks and decodes an image file. The header is checked
@@ -80,6 +86,7 @@ type File struct {
 	size int64
 	info Info
 	opts DecodeOptions
+	container
 }
 
 // Open opens a regular file and checks its header (see Probe). On a
@@ -90,12 +97,12 @@ func Open(path string, opts DecodeOptions) (*File, Info, error) {
 	if err != nil {
 		return nil, Info{}, err
 	}
-	info, err := probe(path, f, st.Size(), opts)
+	info, c, err := probe(path, f, st.Size(), opts)
 	if err != nil {
 		f.Close()
 		return nil, info, err
 	}
-	return &File{path: path, f: f, size: st.Size(), info: info, opts: opts}, info, nil
+	return &File{path: path, f: f, size: st.Size(), info: info, opts: opts, container: c}, info, nil
 }
 
 // Close closes the file (the decoded pixels stay valid).
@@ -109,6 +116,14 @@ func (m *File) Decode(w, h int) (*Decoded, error) { return m.decode(w, h, turboJ
 // when fast (libjpeg-turbo) allows it.
 func (m *File) decode(w, h int, fast bool) (*Decoded, error) {
 	path, f, info, opts := m.path, m.f, m.info, m.opts
+	switch {
+	case m.heif != nil:
+		return m.decodeHEIF()
+	case m.webp != nil:
+		return m.decodeWebP()
+	case info.Format == "gif" && opts.AllFrames:
+		return m.decodeGIF()
+	}
 	if info.Format == "jpeg" && fast {
 		if d := decodeTurbo(f, m.size, info, w, h); d != nil {
 			return d, nil
@@ -220,7 +235,7 @@ func decodeError(path, format string, err error, header bool) error {
 	var pe *fs.PathError
 	switch {
 	case errors.Is(err, image.ErrFormat):
-		return fileErr(path, ErrNotImage, err, "not an image (or a format PicPool does not read: it reads JPEG, PNG, GIF, TIFF, BMP and WebP)")
+		return fileErr(path, ErrNotImage, err, "not an image (or a format PicPool does not read: it reads JPEG, PNG, GIF, TIFF, BMP, WebP, HEIC/HEIF and AVIF)")
 	case errors.As(err, &pe):
 		return osError(path, err, "cannot read")
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
