@@ -28,7 +28,6 @@ import (
 	"github.com/gen2brain/avif"
 	"github.com/gen2brain/heic"
 	gwebp "github.com/gen2brain/webp"
-	xwebp "golang.org/x/image/webp"
 )
 
 // The versions the WebAssembly modules were built from (their Makefiles in
@@ -76,15 +75,6 @@ func avifEncode(img image.Image, o avifOptions, _ *Metadata) ([]byte, error) {
 	}
 	err := avif.Encode(&b, img, avif.Options{Quality: q, QualityAlpha: q, Speed: o.speed(), ChromaSubsampling: sub})
 	return b.Bytes(), err
-}
-
-// webpDecodeFrame decodes a one-frame WebP file with golang.org/x/image/webp.
-func webpDecodeFrame(file []byte, w, h int) (image.Image, bool, error) {
-	img, err := xwebp.Decode(bytes.NewReader(file))
-	if err != nil {
-		return nil, false, err
-	}
-	return img, false, nil
 }
 
 // webpEncodeFrame encodes img as a one-frame WebP file.

@@ -27,7 +27,11 @@ const (
 func reference(t *testing.T, tool, path string) image.Image {
 	t.Helper()
 	out := path + "." + tool + ".png"
-	imgtest.Run(t, tool, path, out)
+	if tool == "dwebp" {
+		imgtest.Run(t, tool, path, "-o", out)
+	} else {
+		imgtest.Run(t, tool, path, out)
+	}
 	return imgtest.OpenPNG(t, out)
 }
 
