@@ -55,7 +55,7 @@ func fullBox(typ string, version byte, flags uint32, body ...[]byte) []byte {
 func be16(v int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(v)) }
 func be32(v int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(v)) }
 
-func ispeBox(w, h int) []byte { return fullBox("ispe", 0, 0, be32(w), be32(h)) }
+func ispeBox(w, h int) []byte  { return fullBox("ispe", 0, 0, be32(w), be32(h)) }
 func irotBox(angle int) []byte { return box("irot", []byte{byte(angle)}) }
 func imirBox(mode int) []byte  { return box("imir", []byte{byte(mode)}) }
 
