@@ -13,7 +13,7 @@ APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-
              libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev \
              libheif-dev libavif-dev libwebp-dev
 APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0 \
-             libheif-examples libavif-bin webp
+             libheif-examples libavif-bin webp libimage-exiftool-perl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps deps-test build run test test-go test-window vet fmt-check bench clean

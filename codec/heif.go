@@ -70,6 +70,15 @@ func parseHEIF(r io.ReaderAt, size int64) (*heifHeader, error) {
 	if err := f.inFile(coded); err != nil {
 		return nil, err
 	}
+	// libheif refuses a file any of whose items lies past its end (a
+	// truncated file's EXIF, last in it): say so first.
+	for _, other := range f.items {
+		if other.loc != nil && other.loc.method == 0 && len(other.loc.extents) > 0 {
+			if err := f.inFile(other); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if h.Tiles == 0 {
 		ispe, ok := f.prop(it, "ispe")
 		if !ok {

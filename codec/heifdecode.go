@@ -29,9 +29,9 @@ func probeHEIF(path string, r io.ReaderAt, size int64, opts DecodeOptions) (Info
 // formatOfBrands guesses, for messages, whether a file that failed to parse
 // is HEIC or AVIF from its ftyp box.
 func formatOfBrands(r io.ReaderAt) string {
-	var b [12]byte
-	r.ReadAt(b[:], 0)
-	return sniff(b[:])
+	var b [32]byte
+	n, _ := r.ReadAt(b[:], 0)
+	return sniff(b[:n])
 }
 
 // containerError turns a heifError (from the HEIF or WebP container
