@@ -25,9 +25,9 @@ func init() {
 // runFlags are the options of "picpool run" (and, in part, "bench").
 type runFlags struct {
 	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report string
-	quality, workers                                                         int
+	quality, workers, avifSpeed                                              int
 	maxPixels                                                                int64
-	flat, allowOverwrite, quiet                                              bool
+	flat, allowOverwrite, quiet, lossless, allFrames                         bool
 	// Isolation, memory and resume (see worker.go); "" where a command
 	// does not offer them: goroutines, no budget, no limits.
 	isolation, memoryBudget, workerMemory string
@@ -39,12 +39,9 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "output `folder` (required)")
 	fs.StringVar(&f.filters, "filters", "", "filter chain, e.g. `resize=1920x0,sharpen=0.8` (see the README's grammar)")
 	fs.StringVar(&f.preset, "preset", "", "read settings from a preset JSON `file`; other flags override it")
-	fs.StringVar(&f.format, "format", "same", "output format: same, jpeg, png, gif, tiff, bmp")
-	fs.IntVar(&f.quality, "quality", 90, "JPEG quality 1..100")
-	fs.StringVar(&f.pngLevel, "png-compression", "default", "PNG compression: default, fast, best, none")
+	f.registerOutput(fs)
 	fs.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per logical core)")
 	fs.StringVar(&f.onExists, "on-exists", "skip", "when an output exists: skip, overwrite or rename")
-	fs.Int64Var(&f.maxPixels, "max-pixels", codec.DefaultMaxPixels, "refuse images with more pixels than this (-1: no limit)")
 	fs.StringVar(&f.prefix, "prefix", "", "add this before each output name")
 	fs.StringVar(&f.suffix, "suffix", "", "add this after each output name, before the extension")
 	fs.BoolVar(&f.flat, "flat", false, "write every output directly in the output folder (default: keep sub-folders)")
@@ -54,11 +51,25 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	f.registerIsolation(fs)
 }
 
+// registerOutput registers the options that decide the work per image
+// (run and bench share them).
+func (f *runFlags) registerOutput(fs *flag.FlagSet) {
+	fs.StringVar(&f.format, "format", "same", "output format: same, jpeg, png, webp, avif, gif, tiff, bmp (same writes HEIC as JPEG)")
+	fs.IntVar(&f.quality, "quality", 0, fmt.Sprintf("quality 1..100 of JPEG, WebP and AVIF (0: the format's default: %d, %d, %d)",
+		codec.DefaultJPEGQuality, codec.DefaultWebPQuality, codec.DefaultAVIFQuality))
+	fs.StringVar(&f.pngLevel, "png-compression", "default", "PNG compression: default, fast, best, none")
+	fs.BoolVar(&f.lossless, "lossless", false, "write WebP and AVIF losslessly")
+	fs.IntVar(&f.avifSpeed, "avif-speed", 0, fmt.Sprintf("AVIF encoder speed 1 (slowest, smallest) .. 10 (0: %d)", codec.DefaultAVIFSpeed))
+	fs.BoolVar(&f.allFrames, "all-frames", false, "keep every frame of animated GIF and WebP when the output format can animate (GIF, WebP; default: the first frame)")
+	fs.Int64Var(&f.maxPixels, "max-pixels", codec.DefaultMaxPixels, "refuse images with more pixels than this (-1: no limit)")
+}
+
 // settings merges the preset (if any) with the flags that were set.
 func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, OnExists: processing.OnExists(f.onExists), Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat}
+	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, Lossless: f.lossless, Speed: f.avifSpeed,
+		AllFrames: f.allFrames, MaxPixels: f.maxPixels, OnExists: processing.OnExists(f.onExists), Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat}
 	if f.preset != "" {
 		loaded, err := processing.LoadPreset(f.preset)
 		if err != nil {
@@ -72,6 +83,10 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		override("format", func() { loaded.Format = f.format })
 		override("quality", func() { loaded.Quality = f.quality })
 		override("png-compression", func() { loaded.PNGLevel = f.pngLevel })
+		override("lossless", func() { loaded.Lossless = f.lossless })
+		override("avif-speed", func() { loaded.Speed = f.avifSpeed })
+		override("all-frames", func() { loaded.AllFrames = f.allFrames })
+		override("max-pixels", func() { loaded.MaxPixels = f.maxPixels })
 		override("on-exists", func() { loaded.OnExists = processing.OnExists(f.onExists) })
 		override("prefix", func() { loaded.Prefix = f.prefix })
 		override("suffix", func() { loaded.Suffix = f.suffix })
@@ -88,8 +103,6 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	if err := p.Validate(); err != nil {
 		return engine.Settings{}, err
 	}
-	format, _ := codec.ParseFormat(p.Format)
-	onExists, _ := processing.ParseOnExists(string(p.OnExists))
 	if f.workers < 0 {
 		return engine.Settings{}, fmt.Errorf("-workers %d: must be 0 (one per core) or more", f.workers)
 	}
@@ -101,11 +114,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		return engine.Settings{}, err
 	}
 	return engine.Settings{
-		Processing: processing.Settings{
-			Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel, OnExists: onExists,
-			Naming: processing.Naming{Dir: f.out, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
-			Decode: codec.DecodeOptions{MaxPixels: f.maxPixels},
-		},
+		Processing:           p.Settings(f.out),
 		Workers:              f.workers,
 		AllowSourceOverwrite: f.allowOverwrite,
 		MemoryBudget:         iso.MemoryBudget,

@@ -152,11 +152,26 @@ import "C"
 import (
 	"fmt"
 	"image"
+	"strings"
 	"unsafe"
 )
 
-// AVIFCodec names the AVIF decoder and encoder of this build.
-var AVIFCodec = fmt.Sprintf("libavif %s (%s; cgo)", C.GoString(C.avifVersion()), C.GoString(C.pp_avif_codecs()))
+// AVIFCodec names the AVIF decoder and encoder of this build: libavif and
+// the AV1 codecs it picks (the first decoder it lists; libaom to encode).
+var AVIFCodec = func() string {
+	dec, enc := "", ""
+	for _, c := range strings.Split(C.GoString(C.pp_avif_codecs()), ", ") {
+		name, version, _ := strings.Cut(c, ":")
+		name, kind, _ := strings.Cut(name, " ")
+		if strings.Contains(kind, "dec") && dec == "" {
+			dec = name + " " + strings.Fields(version)[0]
+		}
+		if name == "aom" {
+			enc = name + " " + strings.Fields(version)[0]
+		}
+	}
+	return fmt.Sprintf("libavif %s with %s to decode, %s to encode (cgo)", C.GoString(C.avifVersion()), dec, enc)
+}()
 
 // avifDecode decodes the primary image of an AVIF file at its coded size,
 // without transformations.

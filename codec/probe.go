@@ -42,6 +42,28 @@ func (i Info) Upright() (int, int) {
 // Pixels is Width*Height.
 func (i Info) Pixels() int64 { return int64(i.Width) * int64(i.Height) }
 
+// DecodeBytes estimates the memory decoding the image takes at its peak:
+// JPEG decodes to YCbCr (at most 3 bytes a pixel), GIF to a palette (1);
+// HEIC and AVIF to the codec's YCbCr planes and then NRGBA beside them (1.5
+// + 4 bytes, or 3 + 8 above 8 bits); the others to NRGBA (4). Every frame of
+// an animation, when allFrames, is one NRGBA more.
+func (i Info) DecodeBytes(allFrames bool) int64 {
+	px := i.Pixels()
+	switch {
+	case allFrames && i.Frames > 1:
+		return px * 4 * int64(i.Frames+1)
+	case i.Format == "jpeg":
+		return px * 3
+	case i.Format == "gif":
+		return px
+	case (i.Format == "heic" || i.Format == "avif") && i.Depth > 8:
+		return px * 11
+	case i.Format == "heic" || i.Format == "avif":
+		return px * 11 / 2
+	}
+	return px * 4
+}
+
 // DecodeOptions controls Decode and Probe.
 type DecodeOptions struct {
 	// MaxPixels refuses images whose header declares more pixels, before

@@ -19,7 +19,6 @@ import (
 
 	"github.com/picpool/picpool/bench"
 	"github.com/picpool/picpool/chart"
-	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/processing"
 )
@@ -43,8 +42,9 @@ func (h windowBench) benchSettings() (engine.Settings, error) {
 	if err := p.Validate(); err != nil {
 		return engine.Settings{}, err
 	}
-	format, _ := codec.ParseFormat(p.Format)
-	return engine.Settings{Processing: processing.Settings{Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel}}, nil
+	s := p.Settings("")
+	s.OnExists, s.Naming = "", processing.Naming{} // the benchmark writes into folders of its own
+	return engine.Settings{Processing: s}, nil
 }
 
 func (h windowBench) applyWorkers(n int) {

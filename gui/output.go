@@ -29,20 +29,25 @@ type outputPanel struct {
 	suffix   *widget.Entry
 	keepTree *widget.Check
 	onExists *widget.Select
+	codecs   *codecOptions
 	obj      fyne.CanvasObject
 
+	// qualityValue is the quality shown; until the user sets one it is the
+	// format's default, and the preset says 0 (each format's default).
 	qualityValue int
+	qualitySet   bool
 }
 
 var (
 	pngLevels    = []string{"default", "fast", "best", "none"}
 	onExistsList = []string{string(processing.Skip), string(processing.Overwrite), string(processing.Rename)}
-	qualityParam = processing.ParamInfo{Name: "quality", Label: "JPEG quality", Type: processing.Int, Default: "90", Min: 1, Max: 100}
+	qualityParam = processing.ParamInfo{Name: "quality", Label: "Quality", Type: processing.Int, Default: "90", Min: 1, Max: 100}
 )
 
 func newOutputPanel(w *Window) *outputPanel {
-	o := &outputPanel{w: w, qualityValue: 90}
+	o := &outputPanel{w: w, qualityValue: codec.DefaultJPEGQuality}
 	changed := func() { o.w.settingsChanged() }
+	o.codecs = newCodecOptions(changed)
 	o.dir = widget.NewEntry()
 	o.dir.SetPlaceHolder("Output folder")
 	o.dir.OnChanged = func(string) { changed() }
@@ -50,7 +55,7 @@ func newOutputPanel(w *Window) *outputPanel {
 	o.format = widget.NewSelect(codec.Formats(), func(string) { o.formatChanged(); changed() })
 	o.format.Selected = "same"
 	o.quality = newParamControl(qualityParam, "90",
-		func(v string) { o.qualityValue, _ = strconv.Atoi(v); changed() },
+		func(v string) { o.qualityValue, _ = strconv.Atoi(v); o.qualitySet = true; changed() },
 		func(string, error) { o.qualityValue = -1; changed() })
 	o.pngLevel = widget.NewSelect(pngLevels, func(string) { changed() })
 	o.pngLevel.Selected = "default"
@@ -65,23 +70,33 @@ func newOutputPanel(w *Window) *outputPanel {
 	o.onExists = widget.NewSelect(onExistsList, func(string) { changed() })
 	o.onExists.Selected = string(processing.Skip)
 
-	form := container.New(layout.NewFormLayout(),
+	rows := []fyne.CanvasObject{
 		widget.NewLabel("Folder"), container.NewBorder(nil, nil, nil, o.browse, o.dir),
 		widget.NewLabel("Format"), container.NewGridWithColumns(2, o.format,
 			container.NewBorder(nil, nil, widget.NewLabel("PNG"), nil, o.pngLevel)),
 		widget.NewLabel("Quality"), o.quality.obj,
+	}
+	rows = append(rows, o.codecs.rows()...)
+	rows = append(rows,
 		widget.NewLabel("Name"), container.NewGridWithColumns(2, o.prefix, o.suffix),
 		widget.NewLabel("If exists"), container.NewGridWithColumns(2, o.onExists, o.keepTree),
 	)
+	form := container.New(layout.NewFormLayout(), rows...)
 	o.obj = container.NewVScroll(container.NewVBox(heading("Output"), form))
 	o.formatChanged()
 	return o
 }
 
-// formatChanged enables the options that apply to the chosen format.
+// formatChanged enables the options that apply to the chosen format, and
+// shows its default quality while the user has not chosen one.
 func (o *outputPanel) formatChanged() {
 	f := o.format.Selected
-	if f == "jpeg" || f == "same" {
+	if !o.qualitySet {
+		o.qualityValue = defaultQuality(f)
+		o.quality.set(strconv.Itoa(o.qualityValue))
+	}
+	o.codecs.enable(f)
+	if f == "jpeg" || f == "webp" || f == "avif" || f == "same" {
 		o.quality.entry.Enable()
 		o.quality.slider.Enable()
 	} else {
@@ -99,18 +114,34 @@ func (o *outputPanel) folder() string { return strings.TrimSpace(o.dir.Text) }
 
 func (o *outputPanel) setFolder(dir string) { o.dir.SetText(dir) }
 
+// defaultQuality is the quality a format is written with when none is set.
+func defaultQuality(format string) int {
+	switch format {
+	case "webp":
+		return codec.DefaultWebPQuality
+	case "avif":
+		return codec.DefaultAVIFQuality
+	}
+	return codec.DefaultJPEGQuality
+}
+
 // preset returns the output options as a preset without filters. An
 // invalid quality shows as -1, which Preset.Validate refuses.
 func (o *outputPanel) preset() processing.Preset {
+	q := o.qualityValue
+	if !o.qualitySet && q > 0 {
+		q = 0 // each format's default
+	}
 	p := processing.Preset{
 		Format:   o.format.Selected,
-		Quality:  o.qualityValue,
+		Quality:  q,
 		PNGLevel: o.pngLevel.Selected,
 		OnExists: processing.OnExists(o.onExists.Selected),
 		Prefix:   o.prefix.Text,
 		Suffix:   o.suffix.Text,
 		Flat:     !o.keepTree.Checked,
 	}
+	o.codecs.apply(&p)
 	if p.Format == "same" {
 		p.Format = ""
 	}
@@ -128,12 +159,13 @@ func (o *outputPanel) setPreset(p processing.Preset) {
 	} else {
 		o.format.SetSelected(string(f))
 	}
-	q := p.Quality
-	if q == 0 {
-		q = 90
+	o.qualitySet = p.Quality != 0
+	o.qualityValue = p.Quality
+	if !o.qualitySet {
+		o.qualityValue = defaultQuality(o.format.Selected)
 	}
-	o.qualityValue = q
-	o.quality.set(strconv.Itoa(q))
+	o.quality.set(strconv.Itoa(o.qualityValue))
+	o.codecs.set(p)
 	if p.PNGLevel == "" {
 		o.pngLevel.SetSelected("default")
 	} else {

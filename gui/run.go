@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/pool"
 	"github.com/picpool/picpool/processing"
@@ -174,16 +173,11 @@ func (r *runPanel) startBatch() {
 		dialog.ShowError(problem, r.w.win)
 		return
 	}
-	format, _ := codec.ParseFormat(p.Format)
 	s := engine.Settings{
-		Workers: r.workers,
-		Processing: processing.Settings{
-			Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel,
-			Naming:   processing.Naming{Dir: out, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
-			OnExists: p.OnExists,
-		},
-		Isolation: r.iso.mode(),
-		Journal:   true, // so that a crash or a cancel can be resumed
+		Workers:    r.workers,
+		Processing: p.Settings(out),
+		Isolation:  r.iso.mode(),
+		Journal:    true, // so that a crash or a cancel can be resumed
 	}
 	prefs := r.w.app.Preferences()
 	prefs.SetInt(prefWorkers, r.workers)

@@ -12,15 +12,22 @@ import (
 // Preset is a named set of processing settings, saved as JSON. The command
 // line (--preset FILE) and the window read and write the same files.
 type Preset struct {
-	Name     string   `json:"name,omitempty"`
-	Filters  Chain    `json:"filters"`
-	Format   string   `json:"format,omitempty"` // same, jpeg, png, gif, tiff, bmp
-	Quality  int      `json:"quality,omitempty"`
-	PNGLevel string   `json:"png_compression,omitempty"`
-	OnExists OnExists `json:"on_exists,omitempty"`
-	Prefix   string   `json:"prefix,omitempty"`
-	Suffix   string   `json:"suffix,omitempty"`
-	Flat     bool     `json:"flat,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Filters  Chain  `json:"filters"`
+	Format   string `json:"format,omitempty"` // same, jpeg, png, webp, avif, gif, tiff, bmp
+	Quality  int    `json:"quality,omitempty"`
+	PNGLevel string `json:"png_compression,omitempty"`
+	Lossless bool   `json:"lossless,omitempty"`   // WebP, AVIF
+	Speed    int    `json:"avif_speed,omitempty"` // 1..10, 0: the default
+	// AllFrames keeps every frame of animated GIF and WebP inputs when the
+	// output format holds animations.
+	AllFrames bool `json:"all_frames,omitempty"`
+	// MaxPixels is the pixel limit (0: codec.DefaultMaxPixels, -1: none).
+	MaxPixels int64    `json:"max_pixels,omitempty"`
+	OnExists  OnExists `json:"on_exists,omitempty"`
+	Prefix    string   `json:"prefix,omitempty"`
+	Suffix    string   `json:"suffix,omitempty"`
+	Flat      bool     `json:"flat,omitempty"`
 }
 
 // Validate checks every field.
@@ -34,7 +41,25 @@ func (p Preset) Validate() error {
 	if _, err := ParseOnExists(string(p.OnExists)); err != nil {
 		return err
 	}
-	return codec.EncodeOptions{Quality: p.Quality, PNGCompression: p.PNGLevel}.Validate()
+	if p.MaxPixels < -1 {
+		return fmt.Errorf("max_pixels %d: use -1 for no limit", p.MaxPixels)
+	}
+	return codec.EncodeOptions{Quality: p.Quality, PNGCompression: p.PNGLevel, AVIFSpeed: p.Speed}.Validate()
+}
+
+// Settings returns the processing settings the preset describes, writing
+// into the output folder dir. Call Validate first: invalid values are left
+// for NewProcessor to refuse.
+func (p Preset) Settings(dir string) Settings {
+	format, _ := codec.ParseFormat(p.Format)
+	onExists, _ := ParseOnExists(string(p.OnExists))
+	return Settings{
+		Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel,
+		Lossless: p.Lossless, AVIFSpeed: p.Speed,
+		Naming:   Naming{Dir: dir, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
+		OnExists: onExists,
+		Decode:   codec.DecodeOptions{MaxPixels: p.MaxPixels, AllFrames: p.AllFrames},
+	}
 }
 
 // ParsePreset reads a preset from JSON, rejecting unknown fields and bad

@@ -22,12 +22,19 @@ const (
 // Settings is everything that decides what happens to each file.
 type Settings struct {
 	Chain    Chain
-	Format   codec.Format // codec.SameFormat keeps the input's format
-	Quality  int          // JPEG quality, 0 = 90
+	Format   codec.Format // codec.SameFormat keeps the input's format (HEIC becomes JPEG)
+	Quality  int          // JPEG, WebP, AVIF quality; 0: the format's default
 	PNGLevel string       // PNG compression: default, fast, best, none
-	Naming   Naming
-	OnExists OnExists
-	Decode   codec.DecodeOptions
+	// Lossless writes WebP and AVIF losslessly; a lossless WebP written as
+	// "same" is lossless anyway.
+	Lossless  bool `json:",omitempty"`
+	AVIFSpeed int  `json:",omitempty"` // 1 (slowest) .. 10; 0: codec.DefaultAVIFSpeed
+	Naming    Naming
+	OnExists  OnExists
+	// Decode holds the pixel limit, and AllFrames, which keeps every frame
+	// of an animated GIF or WebP when the output format holds animations
+	// (GIF, WebP, or "same" for those inputs), each frame filtered.
+	Decode codec.DecodeOptions
 	// OverwriteSources lets an output replace its own source (with
 	// Overwrite); without it such a file fails, whatever the folder checks
 	// above this layer decided.
@@ -54,7 +61,7 @@ func NewProcessor(s Settings) (*Processor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := (codec.EncodeOptions{Format: codec.JPEG, Quality: s.Quality, PNGCompression: s.PNGLevel}).Validate(); err != nil {
+	if err := (codec.EncodeOptions{Format: codec.JPEG, Quality: s.Quality, PNGCompression: s.PNGLevel, AVIFSpeed: s.AVIFSpeed}).Validate(); err != nil {
 		return nil, err
 	}
 	if s.OnExists == "" {
@@ -100,7 +107,11 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	if err := step(StageDecoding); err != nil {
 		return res, err
 	}
-	file, info, err := codec.Open(src.Path, p.s.Decode) // the header only, so far
+	dopts := p.s.Decode
+	if p.s.Format != codec.SameFormat && !p.s.Format.CanAnimate() {
+		dopts.AllFrames = false // only the first frame can be written
+	}
+	file, info, err := codec.Open(src.Path, dopts) // the header only, so far
 	res.Info = info
 	if err != nil {
 		return res, err
@@ -139,9 +150,16 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 	if err := step(StageFiltering); err != nil {
 		return res, err
 	}
+	frames := dec.Frames
+	if !format.CanAnimate() {
+		frames = nil
+	}
 	img := dec.Image
 	if p.pipeline.Len() > 0 {
 		img = p.pipeline.ApplyFrom(img, w, h)
+		for i := range frames { // each frame is the whole canvas, as shown
+			frames[i].Image = p.pipeline.ApplyFrom(frames[i].Image, w, h)
+		}
 	}
 	res.Width, res.Height = img.Bounds().Dx(), img.Bounds().Dy()
 	if res.Width != ow || res.Height != oh {
@@ -151,10 +169,17 @@ func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (R
 		return res, err
 	}
 	var buf bytes.Buffer
-	if err := codec.Encode(&buf, img, codec.EncodeOptions{Format: format, Quality: p.s.Quality, PNGCompression: p.s.PNGLevel}); err != nil {
+	enc := codec.EncodeOptions{Format: format, Quality: p.s.Quality, PNGCompression: p.s.PNGLevel, AVIFSpeed: p.s.AVIFSpeed,
+		Lossless: p.s.Lossless || (p.s.Format == codec.SameFormat && info.Lossless)}
+	if len(frames) > 1 {
+		err = codec.EncodeFrames(&buf, frames, dec.Loop, enc)
+	} else {
+		err = codec.Encode(&buf, img, enc)
+	}
+	if err != nil {
 		return res, fileErr(src.Path, ErrWrite, err, "cannot encode %s: %v", format, err)
 	}
-	img, dec = nil, nil // let the pixels go before the write
+	img, dec, frames = nil, nil, nil // let the pixels go before the write
 	if err := step(StageWriting); err != nil {
 		return res, err
 	}

@@ -1,0 +1,104 @@
+package processing
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/picpool/picpool/codec"
+	"github.com/picpool/picpool/internal/imgtest"
+)
+
+// A phone's folder: HEIC, AVIF, WebP and an animated WebP, with the
+// extensions in any case, are collected, and "same" writes HEIC as JPEG,
+// the others as themselves (a lossless WebP losslessly), each resized as
+// the chain says and upright.
+func TestNewFormatsThroughTheChain(t *testing.T) {
+	imgtest.Tool(t, "heif-enc")
+	imgtest.Tool(t, "avifenc")
+	imgtest.Tool(t, "img2webp")
+	work, in, out := t.TempDir(), t.TempDir(), t.TempDir()
+	src := imgtest.SmallPhoto(t, work, "Landscape_1", 240)
+	imgtest.Run(t, "heif-enc", "-q", "70", "-o", filepath.Join(in, "IMG_0001.HEIC"), src)
+	imgtest.Run(t, "avifenc", "-s", "10", "--irot", "1", src, filepath.Join(in, "pic.Avif"))
+	imgtest.Run(t, "cwebp", "-quiet", "-lossless", src, "-o", filepath.Join(in, "lossless.webp"))
+	frames := []string{src, imgtest.SmallPhoto(t, work, "Landscape_3", 240), imgtest.SmallPhoto(t, work, "Landscape_2", 240)}
+	imgtest.Run(t, "img2webp", append([]string{"-lossy", "-d", "100"}, append(frames, "-o", filepath.Join(in, "anim.webp"))...)...)
+	if err := os.WriteFile(filepath.Join(in, "notes.txt"), []byte("not an image"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sources, skipped := Collect(context.Background(), []string{in}, CollectOptions{})
+	if len(sources) != 4 || len(skipped) != 1 {
+		t.Fatalf("collected %v, skipped %v", sources, skipped)
+	}
+	for _, allFrames := range []bool{false, true} {
+		s := Preset{Filters: mustChain(t, "resize=120x0"), AllFrames: allFrames}.Settings(filepath.Join(out, map[bool]string{false: "first", true: "all"}[allFrames]))
+		p, err := NewProcessor(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, src := range sources {
+			res, err := p.Process(context.Background(), src, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", src.Path, err)
+			}
+			names = append(names, filepath.Base(res.Output))
+			info, err := codec.Probe(res.Output, codec.DecodeOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, h := info.Upright()
+			// AVIF's irot turns the 240x160 photo to 160x240: resized to
+			// 120 wide it is 120x180.
+			want := map[string][2]int{"pic.avif": {120, 180}}[filepath.Base(res.Output)]
+			if want == ([2]int{}) {
+				want = [2]int{120, 80}
+			}
+			if w != want[0] || h != want[1] {
+				t.Errorf("%s: %dx%d upright, want %dx%d", res.Output, w, h, want[0], want[1])
+			}
+			switch filepath.Base(res.Output) {
+			case "lossless.webp":
+				if !info.Lossless {
+					t.Errorf("a lossless WebP written as same is lossy")
+				}
+			case "anim.webp":
+				if wantFrames := map[bool]int{false: 1, true: 3}[allFrames]; info.Frames != wantFrames {
+					t.Errorf("all frames %v: anim.webp written with %d frames, want %d", allFrames, info.Frames, wantFrames)
+				}
+			}
+		}
+		sort.Strings(names)
+		if got := strings.Join(names, " "); got != "IMG_0001.jpg anim.webp lossless.webp pic.avif" {
+			t.Errorf("outputs %s", got)
+		}
+	}
+}
+
+// A file given directly is read for what it holds, whatever its name: a
+// HEIC named .jpg is a HEIC, and "same" writes it as JPEG.
+func TestContentDecidesForFilesNamedDirectly(t *testing.T) {
+	imgtest.Tool(t, "heif-enc")
+	work, out := t.TempDir(), t.TempDir()
+	heic := filepath.Join(work, "holiday.jpg")
+	imgtest.Run(t, "heif-enc", "-q", "70", "-o", heic, imgtest.SmallPhoto(t, work, "Portrait_1", 120))
+	sources, _ := Collect(context.Background(), []string{heic}, CollectOptions{})
+	p, err := NewProcessor(Settings{Naming: Naming{Dir: out}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Process(context.Background(), sources[0], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Info.Format != "heic" || filepath.Base(res.Output) != "holiday.jpg" {
+		t.Errorf("read as %q, written to %s", res.Info.Format, res.Output)
+	}
+	if info, err := codec.Probe(res.Output, codec.DecodeOptions{}); err != nil || info.Format != "jpeg" {
+		t.Errorf("the output is %+v, %v", info, err)
+	}
+}
