@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
@@ -90,113 +91,219 @@ type StageFunc func(stage string) error
 
 // Process decodes, filters, encodes and writes one file. Every error is a
 // *FileError naming the source, or the output for write errors.
+//
+// It runs in stages, each a method below, so that what happens to the
+// pixels has one place per step:
+//
+//	open     the header alone: format, size, orientation; output names; skip checks
+//	decode   the pixels (shrink-on-load when the chain starts by shrinking)
+//	head     the filters every output shares, run once
+//	then, for each output in turn:
+//	tail     the output's own filters, on the head's result
+//	encode   the output format's bytes, in memory
+//	write    the bytes moved into place atomically
 func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (Result, error) {
-	var res Result
 	if stage == nil {
 		stage = func(string) error { return nil }
 	}
-	step := func(name string) error {
-		if err := stage(name); err != nil {
-			return fileErr(src.Path, ErrCanceled, err, "canceled")
-		}
-		if err := ctx.Err(); err != nil {
-			return fileErr(src.Path, ErrCanceled, err, "canceled")
-		}
-		return nil
+	f := &fileRun{p: p, ctx: ctx, src: src, stage: stage}
+	defer f.close()
+	if err := f.open(); err != nil {
+		return f.res, err
 	}
-	if err := step(StageDecoding); err != nil {
-		return res, err
+	if err := f.decode(); err != nil {
+		return f.res, err
 	}
-	dopts := p.s.Decode
-	if p.s.Format != codec.SameFormat && !p.s.Format.CanAnimate() {
+	if err := f.head(); err != nil {
+		return f.res, err
+	}
+	o := &f.outs[0]
+	img, err := f.tail(o)
+	if err != nil {
+		return f.res, err
+	}
+	data, err := f.encode(o, img)
+	if err != nil {
+		return f.res, err
+	}
+	img, f.img, f.dec, f.frames = nil, nil, nil, nil // let the pixels go before the write
+	err = f.write(o, data)
+	f.res.Output, f.res.BytesOut = o.final, o.bytes
+	return f.res, err
+}
+
+// fileRun is one source on its way through Process's stages.
+type fileRun struct {
+	p     *Processor
+	ctx   context.Context
+	src   Source
+	stage StageFunc
+	res   Result
+
+	file *codec.File // open between open and decode
+	w, h int         // the upright size, from the header
+	outs []outputRun
+
+	dec *codec.Decoded
+	img image.Image // the decoded pixels, then the head's result
+	// frames are every frame of an animation (with Decode.AllFrames), each
+	// the whole canvas as shown, filtered as img is; nil for a still.
+	frames []codec.Frame
+}
+
+// outputRun is one output of the file being processed.
+type outputRun struct {
+	format codec.Format // resolved (never SameFormat)
+	target string       // the planned name
+	final  string       // the name written (Rename may change it)
+	bytes  int64
+}
+
+// step announces a stage and stops the file when the batch is cancelled.
+func (f *fileRun) step(name string) error {
+	if err := f.stage(name); err != nil {
+		return fileErr(f.src.Path, ErrCanceled, err, "canceled")
+	}
+	if err := f.ctx.Err(); err != nil {
+		return fileErr(f.src.Path, ErrCanceled, err, "canceled")
+	}
+	return nil
+}
+
+func (f *fileRun) close() {
+	if f.file != nil {
+		f.file.Close()
+		f.file = nil
+	}
+}
+
+// open reads the header alone, names the outputs and checks, before any
+// pixel is decoded, that there is something to do: the output is not the
+// source itself, it does not exist already (with Skip), and no filter would
+// make an image over the pixel limit.
+func (f *fileRun) open() error {
+	s := &f.p.s
+	if err := f.step(StageDecoding); err != nil {
+		return err
+	}
+	dopts := s.Decode
+	if s.Format != codec.SameFormat && !s.Format.CanAnimate() {
 		dopts.AllFrames = false // only the first frame can be written
 	}
-	file, info, err := codec.Open(src.Path, dopts) // the header only, so far
-	res.Info = info
+	file, info, err := codec.Open(f.src.Path, dopts)
+	f.res.Info = info
 	if err != nil {
-		return res, err
+		return err
 	}
-	defer file.Close()
-	format := p.s.Format.For(info.Format)
-	target := p.s.Naming.Target(src, format)
-	if same, _ := sameFile(src.Path, target); same && p.s.OnExists != Rename && !(p.s.OnExists == Overwrite && p.s.OverwriteSources) {
-		if p.s.OnExists == Skip {
-			return res, fileErr(src.Path, ErrExists, nil, "output exists: it is the source itself")
+	f.file = file
+	format := s.Format.For(info.Format)
+	f.outs = []outputRun{{format: format, target: s.Naming.Target(f.src, format)}}
+	target := f.outs[0].target
+	if same, _ := sameFile(f.src.Path, target); same && s.OnExists != Rename && !(s.OnExists == Overwrite && s.OverwriteSources) {
+		if s.OnExists == Skip {
+			return fileErr(f.src.Path, ErrExists, nil, "output exists: it is the source itself")
 		}
-		return res, fileErr(src.Path, ErrWrite, nil, "refusing to overwrite the source itself")
+		return fileErr(f.src.Path, ErrWrite, nil, "refusing to overwrite the source itself")
 	}
-	if p.s.OnExists == Skip {
+	if s.OnExists == Skip {
 		if _, err := os.Lstat(target); err == nil {
-			res.Output = target
-			return res, fileErr(target, ErrExists, nil, "output exists: %s", target)
+			f.res.Output = target
+			return fileErr(target, ErrExists, nil, "output exists: %s", target)
 		}
 	}
-	w, h := info.Upright()
-	ow, oh, peak := p.pipeline.OutputSize(w, h)
-	if limit := p.s.Decode.Limit(); limit > 0 && peak > limit {
-		return res, fileErr(src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", codec.Megapixels(peak), codec.Megapixels(limit))
+	f.w, f.h = info.Upright()
+	_, _, peak := f.p.pipeline.OutputSize(f.w, f.h)
+	if limit := s.Decode.Limit(); limit > 0 && peak > limit {
+		return fileErr(f.src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", codec.Megapixels(peak), codec.Megapixels(limit))
 	}
-	// Shrink-on-load: when the chain starts by shrinking the image, a JPEG
-	// may be decoded at a reduced scale, still at least that size.
+	return nil
+}
+
+// decode reads the pixels and closes the file. Shrink-on-load: when the
+// chain starts by shrinking the image, a JPEG may be decoded at a reduced
+// scale, still at least that size.
+func (f *fileRun) decode() error {
 	var minW, minH int
-	if tw, th, ok := p.pipeline.FirstDownscale(w, h); ok {
+	if tw, th, ok := f.p.pipeline.FirstDownscale(f.w, f.h); ok {
 		minW, minH = tw, th
 	}
-	dec, err := file.Decode(minW, minH)
-	file.Close() // the pixels are in memory: no need to hold the file through the filters
+	dec, err := f.file.Decode(minW, minH)
+	f.close() // the pixels are in memory: no need to hold the file through the filters
 	if err != nil {
-		return res, err
+		return err
 	}
-	if err := step(StageFiltering); err != nil {
-		return res, err
+	f.dec, f.img, f.frames = dec, dec.Image, dec.Frames
+	return nil
+}
+
+// head runs the shared filters once on the decoded image.
+func (f *fileRun) head() error {
+	if err := f.step(StageFiltering); err != nil {
+		return err
 	}
-	frames := dec.Frames
-	if !format.CanAnimate() {
-		frames = nil
-	}
-	img := dec.Image
-	if p.pipeline.Len() > 0 {
-		img = p.pipeline.ApplyFrom(img, w, h)
-		for i := range frames { // each frame is the whole canvas, as shown
-			frames[i].Image = p.pipeline.ApplyFrom(frames[i].Image, w, h)
+	if pl := f.p.pipeline; pl.Len() > 0 {
+		f.img = pl.ApplyFrom(f.img, f.w, f.h)
+		for i := range f.frames {
+			f.frames[i].Image = pl.ApplyFrom(f.frames[i].Image, f.w, f.h)
 		}
 	}
-	res.Width, res.Height = img.Bounds().Dx(), img.Bounds().Dy()
-	if res.Width != ow || res.Height != oh {
-		return res, fileErr(src.Path, ErrOther, nil, "internal error: the filters made %dx%d, expected %dx%d", res.Width, res.Height, ow, oh)
+	return nil
+}
+
+// tail runs an output's own filters on the head's result and checks the
+// size they made against the one OutputSize predicted from the header.
+func (f *fileRun) tail(o *outputRun) (image.Image, error) {
+	img := f.img
+	ow, oh, _ := f.p.pipeline.OutputSize(f.w, f.h)
+	f.res.Width, f.res.Height = img.Bounds().Dx(), img.Bounds().Dy()
+	if f.res.Width != ow || f.res.Height != oh {
+		return nil, fileErr(f.src.Path, ErrOther, nil, "internal error: the filters made %dx%d, expected %dx%d", f.res.Width, f.res.Height, ow, oh)
 	}
-	if err := step(StageEncoding); err != nil {
-		return res, err
+	return img, nil
+}
+
+// encode turns an output's image into its format's bytes: every frame of
+// an animation when there are several and the format holds them.
+func (f *fileRun) encode(o *outputRun, img image.Image) ([]byte, error) {
+	s := &f.p.s
+	if err := f.step(StageEncoding); err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
-	enc := codec.EncodeOptions{Format: format, Quality: p.s.Quality, PNGCompression: p.s.PNGLevel, AVIFSpeed: p.s.AVIFSpeed,
-		Lossless: p.s.Lossless || (p.s.Format == codec.SameFormat && info.Lossless)}
-	if len(frames) > 1 {
-		err = codec.EncodeFrames(&buf, frames, dec.Loop, enc)
+	enc := codec.EncodeOptions{Format: o.format, Quality: s.Quality, PNGCompression: s.PNGLevel, AVIFSpeed: s.AVIFSpeed,
+		Lossless: s.Lossless || (s.Format == codec.SameFormat && f.res.Info.Lossless)}
+	var err error
+	if len(f.frames) > 1 && o.format.CanAnimate() {
+		err = codec.EncodeFrames(&buf, f.frames, f.dec.Loop, enc)
 	} else {
 		err = codec.Encode(&buf, img, enc)
 	}
 	if err != nil {
-		return res, fileErr(src.Path, ErrWrite, err, "cannot encode %s: %v", format, err)
+		return nil, fileErr(f.src.Path, ErrWrite, err, "cannot encode %s: %v", o.format, err)
 	}
-	img, dec, frames = nil, nil, nil // let the pixels go before the write
-	if err := step(StageWriting); err != nil {
-		return res, err
+	return buf.Bytes(), nil
+}
+
+// write moves an output's bytes into place at its name (see WriteAtomic).
+func (f *fileRun) write(o *outputRun, data []byte) error {
+	s := &f.p.s
+	if err := f.step(StageWriting); err != nil {
+		return err
 	}
-	final, err := writeAtomic(ctx, target, p.s.OnExists, p.s.AdoptIdentical, func(w io.Writer) error {
-		_, err := w.Write(buf.Bytes())
+	final, err := writeAtomic(f.ctx, o.target, s.OnExists, s.AdoptIdentical, func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
 	})
-	res.Output = final
+	o.final = final
 	if err != nil {
 		var fe *FileError
 		if errors.As(err, &fe) && fe.Kind == ErrCanceled {
-			fe.Path = src.Path
+			fe.Path = f.src.Path
 		}
-		return res, err
+		return err
 	}
-	res.BytesOut = int64(buf.Len())
-	return res, nil
+	o.bytes = int64(len(data))
+	return nil
 }
 
 // sameFile reports whether two paths name the same existing file.
