@@ -42,9 +42,13 @@ const (
 // avif_cgo.go).
 const NativeCodecs = false
 
+// heicScales says that this build's HEIC decoder decodes at full size only.
+const heicScales = false
+
 // heicDecode decodes the primary image of a HEIC file, 8 bits a sample,
-// with its transformations applied by libheif (transformed is true).
-func heicDecode(data []byte, h *heifHeader) (image.Image, bool, error) {
+// at full size, with its transformations applied by libheif (transformed
+// is true).
+func heicDecode(data []byte, h *heifHeader, _ int) (image.Image, bool, error) {
 	img, err := heic.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, true, err

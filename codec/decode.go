@@ -60,8 +60,11 @@ func Decode(path string, opts DecodeOptions) (*Decoded, error) {
 // upright size) straight away: with libjpeg-turbo, a JPEG at least twice as
 // large is decoded at 1/2, 1/4 or 1/8 scale in the DCT, the smallest of those
 // whose size is still at least w x h (see Decoded.Scale), which is several
-// times faster and smaller than decoding it whole. Other formats, smaller
-// reductions, and builds without libjpeg-turbo decode at full size.
+// times faster and smaller than decoding it whole. A HEIC (cgo builds) is
+// decoded whole by libheif but converted to RGB at that scale, each pixel
+// the mean of a block, so that its full-size RGB image is never made. Other
+// formats, smaller reductions, and builds without the C libraries decode at
+// full size.
 func DecodeAtLeast(path string, opts DecodeOptions, w, h int) (*Decoded, error) {
 	return decodeFile(path, opts, w, h, turboJPEG)
 }
@@ -118,7 +121,7 @@ func (m *File) decode(w, h int, fast bool) (*Decoded, error) {
 	path, f, info, opts := m.path, m.f, m.info, m.opts
 	switch {
 	case m.heif != nil:
-		return m.decodeHEIF()
+		return m.decodeHEIF(w, h)
 	case m.webp != nil:
 		return m.decodeWebP()
 	case info.Format == "gif" && opts.AllFrames:

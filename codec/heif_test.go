@@ -274,3 +274,50 @@ func TestAVIFAgainstReferences(t *testing.T) {
 		}
 	}
 }
+
+// Shrink-on-load: a HEIC decoded for a target at most half its size is
+// converted at 1/2, 1/4 or 1/8 (cgo builds), each pixel the mean of its
+// block: what a box reduction of the full decode gives, rotation included.
+func TestHEICShrinkOnLoad(t *testing.T) {
+	f := makeHEIC(t)
+	c := readCoded(t, f.plain)
+	turned := filepath.Join(f.dir, "turned.heic")
+	if err := os.WriteFile(turned, single(c, "heic", irotBox(1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path       string
+		w, h       int
+		scale      int
+		outW, outH int
+	}{
+		{f.plain, 100, 60, 2, 160, 240},
+		{f.plain, 40, 0, 8, 40, 60},
+		{turned, 200, 100, 2, 240, 160},
+		{f.deep, 50, 75, 4, 50, 75},
+		{f.plain, 200, 0, 1, 320, 480}, // less than half: full size
+	} {
+		d, err := DecodeAtLeast(tc.path, DecodeOptions{}, tc.w, tc.h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !NativeCodecs {
+			tc.scale, tc.outW, tc.outH = 1, d.Info.Width, d.Info.Height
+			if d.Info.Orientation >= 5 {
+				tc.outW, tc.outH = tc.outH, tc.outW
+			}
+		}
+		if d.Scale != tc.scale || d.Image.Bounds().Dx() != tc.outW || d.Image.Bounds().Dy() != tc.outH {
+			t.Errorf("%s at least %dx%d: scale %d, %v; want %d, %dx%d", filepath.Base(tc.path), tc.w, tc.h, d.Scale, d.Image.Bounds().Size(), tc.scale, tc.outW, tc.outH)
+			continue
+		}
+		full, err := Decode(tc.path, DecodeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := imaging.Resize(full.Image, tc.outW, tc.outH, imaging.Box)
+		if p := imgtest.PSNR(t, overWhite(d.Image), overWhite(want)); p < 40 {
+			t.Errorf("%s at 1/%d: %.1f dB from a box reduction of the full decode", filepath.Base(tc.path), tc.scale, p)
+		}
+	}
+}

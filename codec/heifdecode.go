@@ -60,9 +60,23 @@ func containerError(path, format string, err error, header bool) error {
 }
 
 // decodeHEIF decodes the primary image of a HEIC or AVIF file, then crops
-// and turns it as its header says (unless the codec has done so).
-func (m *File) decodeHEIF() (*Decoded, error) {
+// and turns it as its header says (unless the codec has done so). A HEIC
+// larger than twice minW x minH (upright) is decoded at 1/2, 1/4 or 1/8 of
+// its size where the build allows (see DecodeAtLeast).
+func (m *File) decodeHEIF(minW, minH int) (*Decoded, error) {
 	h, info := m.heif, m.info
+	scale := 1
+	if heicScales && h.Format == "heic" && (minW > 0 || minH > 0) && h.CropRect == image.Rect(0, 0, h.DecW, h.DecH) {
+		if h.Orientation >= 5 {
+			minW, minH = minH, minW
+		}
+		for _, d := range []int{8, 4, 2} {
+			if turboScaled(h.DecW, d) >= minW && turboScaled(h.DecH, d) >= minH {
+				scale = d
+				break
+			}
+		}
+	}
 	data := make([]byte, m.size)
 	if _, err := m.f.ReadAt(data, 0); err != nil {
 		return nil, osError(m.path, err, "cannot read")
@@ -73,14 +87,14 @@ func (m *File) decodeHEIF() (*Decoded, error) {
 	if h.Format == "avif" {
 		img, err = avifDecode(data, h)
 	} else {
-		img, transformed, err = heicDecode(data, h)
+		img, transformed, err = heicDecode(data, h, scale)
 	}
 	if err != nil {
 		return nil, fileErr(m.path, ErrCorrupt, err, "corrupt %s: %v", strings.ToUpper(h.Format), err)
 	}
 	img = toNonPremultiplied(img)
 	if !transformed {
-		if h.CropRect != img.Bounds() {
+		if scale == 1 && h.CropRect != img.Bounds() {
 			img = crop(img, h.CropRect)
 		}
 		if !m.opts.NoOrientation {
@@ -90,10 +104,11 @@ func (m *File) decodeHEIF() (*Decoded, error) {
 		img = Orient(img, inverseOrientation(h.Orientation))
 	}
 	w, hh := info.Upright()
+	w, hh = turboScaled(w, scale), turboScaled(hh, scale)
 	if b := img.Bounds(); b.Dx() != w || b.Dy() != hh {
 		return nil, fileErr(m.path, ErrCorrupt, nil, "corrupt %s: header says %dx%d, data holds %dx%d", strings.ToUpper(h.Format), w, hh, b.Dx(), b.Dy())
 	}
-	return &Decoded{Image: img, Info: info, Scale: 1, Meta: h.metadata(m.f)}, nil
+	return &Decoded{Image: img, Info: info, Scale: scale, Meta: h.metadata(m.f)}, nil
 }
 
 // inverseOrientation is the orientation that undoes o.
