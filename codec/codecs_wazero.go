@@ -24,6 +24,7 @@ package codec
 import (
 	"bytes"
 	"image"
+	"runtime"
 
 	"github.com/gen2brain/avif"
 	"github.com/gen2brain/heic"
@@ -49,6 +50,7 @@ const heicScales = false
 // at full size, with its transformations applied by libheif (transformed
 // is true).
 func heicDecode(data []byte, h *heifHeader, _ int) (image.Image, bool, error) {
+	defer collect()
 	img, err := heic.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, true, err
@@ -59,6 +61,7 @@ func heicDecode(data []byte, h *heifHeader, _ int) (image.Image, bool, error) {
 // avifDecode decodes the primary image of an AVIF file at its coded size,
 // without transformations.
 func avifDecode(data []byte, h *heifHeader) (image.Image, error) {
+	defer collect()
 	img, err := avif.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
@@ -68,6 +71,7 @@ func avifDecode(data []byte, h *heifHeader) (image.Image, error) {
 
 // avifEncode writes img as an 8-bit AVIF; the metadata is left out.
 func avifEncode(img image.Image, o avifOptions, _ *Metadata) ([]byte, error) {
+	defer collect()
 	q := o.Quality // libavif 1.x maps it to the quantizer as avifOptions.quantizer does
 	if q == 0 {
 		q = DefaultAVIFQuality
@@ -83,10 +87,20 @@ func avifEncode(img image.Image, o avifOptions, _ *Metadata) ([]byte, error) {
 
 // webpEncodeFrame encodes img as a one-frame WebP file.
 func webpEncodeFrame(img *image.NRGBA, o webpOptions) ([]byte, error) {
+	defer collect()
 	var b bytes.Buffer
 	err := gwebp.Encode(&b, img, gwebp.Options{Quality: int(o.quality()), Lossless: o.Lossless, Method: o.method(), Exact: o.Exact})
 	return b.Bytes(), err
 }
+
+// collect runs the garbage collector after a call into a module: each call
+// instantiates the module afresh, and its memory (tens of megabytes for a
+// 12-MP image: the library's own copies of it, grown a step at a time) is
+// garbage when the call returns. Collected at once, it is reused by the next
+// call instead of the heap growing past it (a 12-MP HEIC: peak resident
+// memory after three decodes 157 MB instead of 194). The cost, a collection
+// of a heap of a few pixel buffers, is small beside the call's.
+func collect() { runtime.GC() }
 
 // detach copies a decoded image out of the WebAssembly module's memory
 // (which its pixels point into, keeping all of that memory alive) into an

@@ -36,7 +36,7 @@ const (
 	DefaultAVIFQuality = 60
 	// DefaultAVIFSpeed is libaom's speed for AVIF (1 slowest .. 10 fastest):
 	// see docs/codecs.md for what each costs.
-	DefaultAVIFSpeed = 8
+	DefaultAVIFSpeed = 9
 )
 
 // Formats lists the output formats, "same" first.
