@@ -6,17 +6,21 @@ GO ?= go
 
 # Debian packages: cgo + GLFW for the window, the codec libraries (JPEG,
 # HEIC, AVIF, WebP: see docs/codecs.md); Xvfb, xdotool, ImageMagick and GTK
-# for Python for the real-window test (xdnd drag source), and the codecs'
-# own tools, which make the HEIC, AVIF and WebP test files and decode them
-# as references.
+# for Python for the real-window test (xdnd drag source); exiftool (the
+# metadata tests' oracle, and what makes their tagged files) and colord-data
+# (the ICC profiles those files embed); the codecs' own tools, which make
+# the HEIC, AVIF and WebP test files and decode them as references.
 APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev \
              libheif-dev libavif-dev libwebp-dev
 APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0 \
-             libheif-examples libavif-bin webp libimage-exiftool-perl
+             libimage-exiftool-perl colord-data libheif-examples libavif-bin webp
+# A one-node Slurm cluster for scripts/slurm-test.sh (started without
+# systemd, from a throw-away configuration).
+APT_SLURM := slurmctld slurmd slurm-client munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps deps-test build run test test-go test-window vet fmt-check bench clean
+.PHONY: all deps deps-test build run test test-go test-window test-slurm vet fmt-check bench clean
 all: build
 
 # Install only what is missing: dpkg-query first, apt-get only when needed.
@@ -52,16 +56,21 @@ vet: deps
 # the race detector's own overhead would distort, the pure-Go build's
 # codec and processing (CGO_ENABLED=0: image/jpeg and the Go filter kernels; packages
 # built with -tags picpool_purego keep cgo, so the C kernels the main run
-# tests), then the real window.
-test: deps-test fmt-check vet test-go test-window
+# tests), then the real window, then a real one-node Slurm cluster running
+# picpool as a job array (docs/cluster.md; about 20 s, 60 s with the install).
+test: deps-test fmt-check vet test-go test-window test-slurm
 
-test-go: deps
+test-go: deps-test
 	$(GO) test -race -timeout 20m ./...
 	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad|FastFilters' ./codec/ ./processing/ ./engine/ ./isolation/
 	CGO_ENABLED=0 $(GO) test -count=1 ./codec/ ./processing/
 
 test-window: deps-test build
 	bash scripts/window-test.sh
+
+test-slurm: build
+	$(call apt_install,$(APT_SLURM))
+	bash scripts/slurm-test.sh
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./codec/ ./processing/ ./pool/ ./engine/

@@ -8,11 +8,13 @@ import (
 
 	"github.com/picpool/picpool/cli"
 	"github.com/picpool/picpool/gui"
+	"github.com/picpool/picpool/internal/startlocale"
 	"github.com/picpool/picpool/internal/winconsole"
 )
 
 func main() {
-	setMetadata() // version and icon, from FyneApp.toml and Icon.png
+	startlocale.Restore() // the locale variable as the user set it (see the package)
+	setMetadata()         // version and icon, from FyneApp.toml and Icon.png
 	if os.Getenv("GOGC") == "" {
 		// Workers allocate an image per filter pass: collecting at 50% heap
 		// growth instead of 100% keeps a worker's peak near 1.5x its decoded

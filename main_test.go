@@ -1,20 +1,32 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/lang"
+
 	"github.com/picpool/picpool/cli"
 	"github.com/picpool/picpool/codec"
+	"github.com/picpool/picpool/internal/startlocale"
 	"github.com/picpool/picpool/processing"
 )
 
 // TestMain lets a test run the real main() in a child process: the test
 // binary re-executes itself with PICPOOL_TEST_MAIN set to the arguments.
 func TestMain(m *testing.M) {
+	if _, ok := os.LookupEnv("PICPOOL_TEST_LOCALE"); ok {
+		// What the window gets: main's first step, then the locale variable
+		// and a word as the toolkit translates it.
+		startlocale.Restore()
+		fmt.Printf("LANG=%s LC_ALL=%s %s\n", os.Getenv("LANG"), os.Getenv("LC_ALL"), lang.L("Cancel"))
+		os.Exit(0)
+	}
 	if args, ok := os.LookupEnv("PICPOOL_TEST_MAIN"); ok {
 		os.Args = append([]string{"picpool"}, strings.Fields(args)...)
 		main()
@@ -64,5 +76,62 @@ func TestSetMetadata(t *testing.T) {
 	}
 	if !strings.HasPrefix(string(iconPNG), "\x89PNG\r\n\x1a\n") {
 		t.Error("the embedded Icon.png is not a PNG")
+	}
+}
+
+// localeEnv is this process's environment without the locale variables,
+// plus those given.
+func localeEnv(vars ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		switch strings.SplitN(kv, "=", 2)[0] {
+		case "LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, vars...)
+}
+
+// TestCommandLineHasNoToolkitNoise runs the real program's "run" under the
+// locales of containers, cron and cluster jobs: it prints its own lines
+// and nothing from the GUI toolkit (which printed "Fyne error: Error
+// parsing user locale C" at every start under C.UTF-8).
+func TestCommandLineHasNoToolkitNoise(t *testing.T) {
+	photo := filepath.Join("..", "shared", "testdata", "photos", "Portrait_1.jpg")
+	for _, loc := range [][]string{{"LANG=C.UTF-8"}, {"LANG=C"}, nil, {"LC_ALL=C.UTF-8", "LANG=fr_FR.UTF-8"}, {"LANG=POSIX"}} {
+		out := t.TempDir()
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = localeEnv(append(loc, "PICPOOL_TEST_MAIN=run -workers 1 -out "+out+" "+photo)...)
+		got, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", loc, err, got)
+		}
+		lines := strings.Split(strings.TrimSpace(string(got)), "\n")
+		if len(lines) != 2 || !strings.HasPrefix(lines[0], "start  1 input, 1 worker") || !strings.HasPrefix(lines[1], "processed 1, skipped 0, failed 0 of 1") {
+			t.Errorf("%v printed:\n%s", loc, got)
+		}
+	}
+}
+
+// TestWindowKeepsItsLocale: quieting the toolkit changes nothing that the
+// window, or a program PicPool starts, sees: the variable is the user's
+// again once main runs, and a French locale still gives French words.
+func TestWindowKeepsItsLocale(t *testing.T) {
+	for _, c := range []struct {
+		env  []string
+		want string
+	}{
+		{[]string{"LANG=C.UTF-8"}, "LANG=C.UTF-8 LC_ALL= Cancel"},
+		{[]string{"LC_ALL=C.UTF-8", "LANG=de_DE.UTF-8"}, "LANG=de_DE.UTF-8 LC_ALL=C.UTF-8 Cancel"},
+		{[]string{"LANG=fr_FR.UTF-8"}, "LANG=fr_FR.UTF-8 LC_ALL= Annuler"},
+		{[]string{"LANG=de_DE.UTF-8"}, "LANG=de_DE.UTF-8 LC_ALL= Abbrechen"},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = localeEnv(append(c.env, "PICPOOL_TEST_LOCALE=1")...)
+		got, err := cmd.CombinedOutput()
+		if err != nil || strings.TrimSpace(string(got)) != c.want {
+			t.Errorf("%v: %v %q, want %q", c.env, err, got, c.want)
+		}
 	}
 }

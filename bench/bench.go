@@ -124,7 +124,7 @@ func Start(ctx context.Context, b engine.Batch, cfg Config) (*Bench, error) {
 	if cfg.Machine != nil {
 		m = *cfg.Machine
 	}
-	counts := DefaultCounts(m.PhysicalCores, m.LogicalCores)
+	counts := DefaultCounts(m.PhysicalCores, m.LogicalCores, m.UsableCPUs)
 	if len(cfg.Counts) > 0 {
 		counts = normalize(cfg.Counts)
 	}
@@ -165,7 +165,7 @@ func Start(ctx context.Context, b engine.Batch, cfg Config) (*Bench, error) {
 	bn := &Bench{cancel: cancel, done: make(chan struct{}), report: rep}
 	var plan []Slot
 	for _, md := range modes {
-		plan = append(plan, Slot{Mode: md, Workers: WarmupCount(counts, m.LogicalCores)})
+		plan = append(plan, Slot{Mode: md, Workers: WarmupCount(counts, m.Usable())})
 	}
 	plan = append(plan, PlanModes(modes, counts, cfg.Repeat)...)
 	bn.progress = Progress{Runs: len(plan), Warmups: len(modes), Images: len(src)}
@@ -277,6 +277,7 @@ func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings)
 	// The worker processes of a run have all ended, and been waited for,
 	// when Wait returns: their CPU time is then in this process's children's.
 	children0, exact := childCPU()
+	load := startLoad() // other processes' CPU use from here on
 	t0 := time.Now()
 
 	run, err := engine.Start(ctx, b, s)
@@ -298,6 +299,11 @@ func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings)
 	}
 	children1, _ := childCPU()
 	mem := smp.stop()
+	workerCPU := time.Duration(mem.workerCPU * float64(time.Second)) // sampled, where the children's CPU time cannot be read
+	if exact {
+		workerCPU = children1 - children0
+	}
+	other, busy := load.other(workerCPU)
 	bn.mu.Lock()
 	bn.current = nil
 	bn.mu.Unlock()
@@ -316,15 +322,11 @@ func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings)
 	}
 	m = Measurement{
 		Mode: modeOf(s.Isolation), Workers: s.Workers, Wall: wall, Setup: setup, CPUPercent: cpu, PeakRSS: mem.top,
-		Done: sum.Done, Failed: sum.Failed, BytesOut: sum.BytesOut, Megapixels: sum.Megapixels,
+		OtherCPUPercent: other, Busy: busy, Done: sum.Done, Failed: sum.Failed, BytesOut: sum.BytesOut, Megapixels: sum.Megapixels,
 	}
 	if m.Mode == engine.Processes {
-		workerCPU := mem.workerCPU // sampled, where the children's CPU time cannot be read
-		if exact {
-			workerCPU = (children1 - children0).Seconds()
-		}
 		if sec := elapsed.Seconds(); sec > 0 {
-			m.WorkerCPUPercent = workerCPU / sec * 100
+			m.WorkerCPUPercent = workerCPU.Seconds() / sec * 100
 		}
 		m.CPUPercent += m.WorkerCPUPercent
 		m.WorkerRSS, m.WorkerFileRSS = mem.topWorkers, mem.topFiles

@@ -16,13 +16,18 @@ import (
 
 // Machine is what the figures were measured on.
 type Machine struct {
-	PhysicalCores int    `json:"physical_cores"`
-	LogicalCores  int    `json:"logical_cores"`
-	GOMAXPROCS    int    `json:"gomaxprocs"` // before the benchmark; a cgroup limit shows here
-	CPUModel      string `json:"cpu_model,omitempty"`
-	OS            string `json:"os"`
-	Arch          string `json:"arch"`
-	TotalMemory   uint64 `json:"total_memory"`
+	PhysicalCores int `json:"physical_cores"`
+	LogicalCores  int `json:"logical_cores"`
+	// UsableCPUs are the CPUs this process may use (pool.UsableCPUs: the
+	// affinity mask, the cgroup CPU quota, SLURM_CPUS_PER_TASK), CPULimit
+	// what limits them below the logical cores ("" when nothing does).
+	UsableCPUs  int    `json:"usable_cpus"`
+	CPULimit    string `json:"usable_cpus_limit,omitempty"`
+	GOMAXPROCS  int    `json:"gomaxprocs"` // before the benchmark
+	CPUModel    string `json:"cpu_model,omitempty"`
+	OS          string `json:"os"`
+	Arch        string `json:"arch"`
+	TotalMemory uint64 `json:"total_memory"`
 }
 
 // ReadMachine reads the core counts, memory and CPU model.
@@ -30,6 +35,7 @@ func ReadMachine() Machine {
 	pm, _ := pool.ReadMachine() // the counts are filled in even when memory is not
 	m := Machine{
 		PhysicalCores: pm.PhysicalCores, LogicalCores: pm.LogicalCores, TotalMemory: pm.TotalMemory,
+		UsableCPUs: pm.CPUs.N, CPULimit: pm.CPUs.Reason(),
 		GOMAXPROCS: runtime.GOMAXPROCS(0), OS: runtime.GOOS, Arch: runtime.GOARCH,
 	}
 	if info, err := cpu.Info(); err == nil && len(info) > 0 {
@@ -38,14 +44,33 @@ func ReadMachine() Machine {
 	return m
 }
 
-// String is "2 logical cores, 2 physical (AMD EPYC), linux/amd64".
+// Usable is the CPUs this process may use; the logical cores when not
+// known (a report from before the figure); 0 when neither is.
+func (m Machine) Usable() int {
+	if m.UsableCPUs > 0 {
+		return m.UsableCPUs
+	}
+	return m.LogicalCores
+}
+
+// UsableText is "2 usable CPUs" or "1 usable CPU (CPU affinity)".
+func (m Machine) UsableText() string {
+	s := plural(m.Usable(), "usable CPU", "usable CPUs")
+	if m.CPULimit != "" {
+		s += " (" + m.CPULimit + ")"
+	}
+	return s
+}
+
+// String is "2 usable CPUs of 2 logical cores, 2 physical (AMD EPYC),
+// linux/amd64".
 func (m Machine) String() string {
-	s := fmt.Sprintf("%d logical cores, %d physical", m.LogicalCores, m.PhysicalCores)
+	s := fmt.Sprintf("%s of %s, %d physical", m.UsableText(), plural(m.LogicalCores, "logical core", "logical cores"), m.PhysicalCores)
 	if m.CPUModel != "" {
 		s += " (" + m.CPUModel + ")"
 	}
 	s += ", " + m.OS + "/" + m.Arch
-	if m.GOMAXPROCS < m.LogicalCores {
+	if m.GOMAXPROCS < m.Usable() {
 		s += fmt.Sprintf(", GOMAXPROCS %d", m.GOMAXPROCS)
 	}
 	return s
@@ -200,7 +225,8 @@ func (c Comparison) String() string {
 
 // Verdict says in a few sentences what the figures mean: which count to use
 // and where adding workers stops helping; with two modes, for each, and
-// which mode was faster.
+// which mode was faster. Whether the figures can be trusted at all is
+// Warning's to say, first and apart.
 func (r Report) Verdict() string {
 	modes := r.ModeList()
 	if len(modes) == 1 {
@@ -257,7 +283,7 @@ func (r Report) modeVerdict(lead string) (string, bool) {
 		fmt.Fprintf(&b, " Adding workers beyond %d does not help (at best %+.0f%%).", rec.Workers, gain*100)
 	case more:
 		fmt.Fprintf(&b, " Adding workers beyond %d gains at most %+.0f%%.", rec.Workers, gain*100)
-	case len(r.Rows) > 1 && (r.Machine.LogicalCores == 0 || rec.Workers <= r.Machine.LogicalCores):
+	case len(r.Rows) > 1 && (r.Machine.Usable() == 0 || rec.Workers <= r.Machine.Usable()):
 		fmt.Fprintf(&b, " %d is the largest count measured: more workers might still help.", rec.Workers)
 	}
 	return b.String(), true
@@ -266,14 +292,11 @@ func (r Report) modeVerdict(lead string) (string, bool) {
 // notes are the verdict's sentences about the machine and the batch.
 func (r Report) notes() string {
 	var b strings.Builder
-	lc := r.Machine.LogicalCores
-	if modes := r.ModeList(); lc > 0 && len(modes) == 1 && r.Recommended > lc {
-		fmt.Fprintf(&b, " That is more workers than the %s: the gain over %d comes from workers waiting on the disk, or from taking CPU time from other programs on a busy machine, not from more cores.", plural(lc, "logical core", "logical cores"), lc)
-	} else if lc > 0 && len(modes) > 1 && slices.ContainsFunc(r.Choices, func(c Choice) bool { return c.Recommended > lc }) {
-		fmt.Fprintf(&b, " A recommended count above the %s gains from workers waiting on the disk, or from taking CPU time from other programs on a busy machine, not from more cores.", plural(lc, "logical core", "logical cores"))
-	}
-	if share, busy := r.Contended(); busy {
-		fmt.Fprintf(&b, " One worker got only %.0f%% of a core: other programs were using the CPUs, so these figures understate the machine.", share)
+	n := r.Machine.Usable()
+	if modes := r.ModeList(); n > 0 && len(modes) == 1 && r.Recommended > n {
+		fmt.Fprintf(&b, " That is more workers than the %s: the gain over %d comes from workers waiting on the disk, or from taking CPU time from other programs on a busy machine, not from more cores.", plural(n, "usable CPU", "usable CPUs"), n)
+	} else if n > 0 && len(modes) > 1 && slices.ContainsFunc(r.Choices, func(c Choice) bool { return c.Recommended > n }) {
+		fmt.Fprintf(&b, " A recommended count above the %s gains from workers waiting on the disk, or from taking CPU time from other programs on a busy machine, not from more cores.", plural(n, "usable CPU", "usable CPUs"))
 	}
 	if r.Images > 0 && len(r.Counts) > 0 && r.Counts[len(r.Counts)-1] > r.Images {
 		fmt.Fprintf(&b, " The batch has only %s, so counts above %d have nothing to do.", plural(r.Images, "image", "images"), r.Images)

@@ -24,18 +24,24 @@ const DefaultRepeat = 3
 const MaxWorkers = 1024
 
 // DefaultCounts are the worker counts measured when none are given: 1, 2,
-// 4, … up to twice the logical cores, plus the exact physical and logical
-// core counts.
-func DefaultCounts(physical, logical int) []int {
+// 4, … up to twice the CPUs this process may use (usable; 0: the logical
+// cores), plus the exact usable count and the physical and logical core
+// counts that are not above that.
+func DefaultCounts(physical, logical, usable int) []int {
 	logical = max(logical, 1)
-	top := 2 * logical
+	if usable <= 0 || usable > logical {
+		usable = logical
+	}
+	top := 2 * usable
 	var counts []int
 	for n := 1; n <= top; n *= 2 {
 		counts = append(counts, n)
 	}
-	counts = append(counts, top, logical)
-	if physical > 0 {
-		counts = append(counts, physical)
+	counts = append(counts, top, usable)
+	for _, n := range []int{physical, logical} {
+		if n > 0 && n <= top {
+			counts = append(counts, n)
+		}
 	}
 	return normalize(counts)
 }
@@ -200,12 +206,12 @@ func PlanModes(modes []engine.Isolation, counts []int, repeat int) []Slot {
 }
 
 // WarmupCount is the worker count of the uncounted warm-up run: the largest
-// count that fits the logical cores, so that it is quick and still touches
-// every core.
-func WarmupCount(counts []int, logical int) int {
+// count that fits the usable CPUs, so that it is quick and still touches
+// every one.
+func WarmupCount(counts []int, usable int) int {
 	w := counts[0]
 	for _, n := range counts {
-		if n <= max(logical, 1) {
+		if n <= max(usable, 1) {
 			w = n
 		}
 	}
@@ -250,10 +256,15 @@ type Measurement struct {
 	// Linux): not sampled, but an upper bound, since the workers need not
 	// peak at the same moment.
 	PeakRSS, WorkerRSS, WorkerFileRSS, WorkerPeakSum uint64
-	Done                                             int     // images processed
-	Failed                                           int     // images that failed
-	BytesOut                                         int64   // bytes written
-	Megapixels                                       float64 // input megapixels of the processed images
+	// OtherCPUPercent is the CPU time other processes used during the run,
+	// on the CPUs this process may run on, over its wall time (100 = one
+	// core busy with other work); Busy the same as a share of those CPUs'
+	// time, 0 to 1. Both are -1 where it cannot be measured (see load.go).
+	OtherCPUPercent, Busy float64
+	Done                  int     // images processed
+	Failed                int     // images that failed
+	BytesOut              int64   // bytes written
+	Megapixels            float64 // input megapixels of the processed images
 }
 
 // Row is the figures for one worker mode and count.
@@ -278,8 +289,11 @@ type Row struct {
 	// top: 100 = one core busy all the time; in process mode the worker
 	// processes' included, WorkerCPUPercent their part.
 	CPUPercent, WorkerCPUPercent float64
-	PeakRSS                      uint64 // the highest of the runs' peaks, bytes (worker processes included)
-	WorkerPeakSum                uint64 // the highest of the runs' WorkerPeakSum
+	// OtherCPUPercent and Busy are the runs' means of the same figures:
+	// other processes' CPU use during them (-1: not measured).
+	OtherCPUPercent, Busy float64
+	PeakRSS               uint64 // the highest of the runs' peaks, bytes (worker processes included)
+	WorkerPeakSum         uint64 // the highest of the runs' WorkerPeakSum
 }
 
 // Median is the middle duration (the mean of the two middle ones for an even
@@ -349,6 +363,7 @@ func summarizeSlot(k Slot, ms []Measurement) Row {
 		cpu += m.CPUPercent
 		workerCPU += m.WorkerCPUPercent
 	}
+	r.OtherCPUPercent, r.Busy = otherMean(ms)
 	r.CPUPercent = cpu / float64(len(ms))
 	r.WorkerCPUPercent = workerCPU / float64(len(ms))
 	r.Wall = Median(walls)

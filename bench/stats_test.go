@@ -17,19 +17,25 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 func TestDefaultCounts(t *testing.T) {
 	for _, tc := range []struct {
-		physical, logical int
-		want              []int
+		physical, logical, usable int
+		want                      []int
 	}{
-		{2, 2, []int{1, 2, 4}},
-		{1, 2, []int{1, 2, 4}},
-		{1, 1, []int{1, 2}},
-		{6, 12, []int{1, 2, 4, 6, 8, 12, 16, 24}},
-		{8, 16, []int{1, 2, 4, 8, 16, 32}},
-		{3, 3, []int{1, 2, 3, 4, 6}},
-		{0, 4, []int{1, 2, 4, 8}}, // physical unknown
+		{2, 2, 2, []int{1, 2, 4}},
+		{1, 2, 2, []int{1, 2, 4}},
+		{1, 1, 1, []int{1, 2}},
+		{6, 12, 12, []int{1, 2, 4, 6, 8, 12, 16, 24}},
+		{8, 16, 16, []int{1, 2, 4, 8, 16, 32}},
+		{3, 3, 3, []int{1, 2, 3, 4, 6}},
+		{0, 4, 4, []int{1, 2, 4, 8}}, // physical unknown
+		{0, 4, 0, []int{1, 2, 4, 8}}, // usable unknown: the logical cores
+		// In an allocation: up to twice the usable CPUs, and the core
+		// counts only where they are not above that.
+		{2, 2, 1, []int{1, 2}},
+		{32, 64, 4, []int{1, 2, 4, 8}},
+		{4, 8, 3, []int{1, 2, 3, 4, 6}},
 	} {
-		if got := DefaultCounts(tc.physical, tc.logical); !slices.Equal(got, tc.want) {
-			t.Errorf("DefaultCounts(%d, %d) = %v, want %v", tc.physical, tc.logical, got, tc.want)
+		if got := DefaultCounts(tc.physical, tc.logical, tc.usable); !slices.Equal(got, tc.want) {
+			t.Errorf("DefaultCounts(%d, %d, %d) = %v, want %v", tc.physical, tc.logical, tc.usable, got, tc.want)
 		}
 	}
 }
@@ -168,8 +174,8 @@ func TestSummarizeEdgeCases(t *testing.T) {
 	// A one-worker run that got 40% of a core: the machine was busy.
 	busy := Report{Tolerance: 0.05, Runs: []Measurement{{Workers: 1, Wall: 4 * s, Done: 4, CPUPercent: 40}}}
 	busy.update()
-	if share, ok := busy.Contended(); !ok || share != 40 || !strings.Contains(busy.Verdict(), "only 40% of a core") {
-		t.Errorf("contended %v %v, verdict %q", share, ok, busy.Verdict())
+	if share, ok := busy.Contended(); !ok || share != 40 || !strings.Contains(busy.Warning(), "one worker got only 40% of a core") || !busy.Untrusted() {
+		t.Errorf("contended %v %v, warning %q", share, ok, busy.Warning())
 	}
 	// Throughput still rising at the largest count: say so.
 	rep := Report{Tolerance: 0.05, Counts: []int{1, 2}, Runs: []Measurement{
@@ -179,10 +185,14 @@ func TestSummarizeEdgeCases(t *testing.T) {
 	if rep.Recommended != 2 || !strings.Contains(rep.Verdict(), "largest count measured") {
 		t.Errorf("recommended %d, verdict %q", rep.Recommended, rep.Verdict())
 	}
-	// ... unless that count is beyond the logical cores: then more cores
-	// are not what helped.
+	// ... unless that count is beyond the usable CPUs (the logical cores
+	// where those are not known): then more cores are not what helped.
 	rep.Machine.LogicalCores = 1
-	if v := rep.Verdict(); strings.Contains(v, "might still help") || !strings.Contains(v, "more workers than the 1 logical core:") {
+	if v := rep.Verdict(); strings.Contains(v, "might still help") || !strings.Contains(v, "more workers than the 1 usable CPU:") {
+		t.Errorf("verdict %q", v)
+	}
+	rep.Machine.LogicalCores, rep.Machine.UsableCPUs = 8, 1 // e.g. taskset -c 0 on 8 cores
+	if v := rep.Verdict(); strings.Contains(v, "might still help") || !strings.Contains(v, "more workers than the 1 usable CPU:") {
 		t.Errorf("verdict %q", v)
 	}
 }

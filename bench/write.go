@@ -19,10 +19,14 @@ import (
 var CSVHeader = []string{
 	"mode", "workers", "runs", "images", "failed", "wall_median_s", "wall_min_s", "wall_max_s",
 	"images_per_s", "megapixels_per_s", "speedup", "efficiency", "cpu_percent", "peak_rss_bytes", "recommended",
+	"other_cpu_percent", "busy_machine",
 }
 
 // WriteCSV writes one line per measured worker mode and count under
-// CSVHeader; recommended is true on each mode's recommended count.
+// CSVHeader; recommended is true on each mode's recommended count;
+// other_cpu_percent is other programs' CPU use during the runs (empty where
+// not measured) and busy_machine is true on the rows whose figures cannot
+// be trusted (see Report.Warning).
 func WriteCSV(w io.Writer, r Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
@@ -35,6 +39,10 @@ func WriteCSV(w io.Writer, r Report) error {
 			f(row.Wall.Seconds(), 4), f(row.WallMin.Seconds(), 4), f(row.WallMax.Seconds(), 4),
 			f(row.ImagesPerSec, 4), f(row.MPPerSec, 4), f(row.SpeedUp, 4), f(row.Efficiency, 4),
 			f(row.CPUPercent, 1), strconv.FormatUint(row.PeakRSS, 10), strconv.FormatBool(row.Workers == r.Choice(row.Mode).Recommended),
+			"", strconv.FormatBool(r.RowBusy(row)),
+		}
+		if row.Busy >= 0 {
+			rec[len(rec)-2] = f(row.OtherCPUPercent, 1)
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -62,10 +70,14 @@ type (
 		Choices     []jsonChoice       `json:"choices"` // per mode
 		Faster      *jsonFaster        `json:"faster,omitempty"`
 		Complete    bool               `json:"complete"`
-		Verdict     string             `json:"verdict"`
-		Excluded    []Excluded         `json:"excluded,omitempty"`
-		Rows        []jsonRow          `json:"rows"`
-		Runs        []jsonRun          `json:"runs"`
+		// Untrusted is true when other programs' load makes the figures
+		// unreliable; Warning says why (see Report.Warning).
+		Untrusted bool       `json:"untrusted"`
+		Warning   string     `json:"warning,omitempty"`
+		Verdict   string     `json:"verdict"`
+		Excluded  []Excluded `json:"excluded,omitempty"`
+		Rows      []jsonRow  `json:"rows"`
+		Runs      []jsonRun  `json:"runs"`
 	}
 	jsonChoice struct {
 		Mode        engine.Isolation `json:"mode"`
@@ -96,6 +108,12 @@ type (
 		Efficiency   float64          `json:"efficiency"`
 		CPUPercent   float64          `json:"cpu_percent"`
 		PeakRSS      uint64           `json:"peak_rss_bytes"`
+		// Other programs' CPU use during the runs, like cpu_percent, and as
+		// a share of the CPUs' time (absent where not measured); busy is
+		// true when the row's figures cannot be trusted.
+		OtherCPUPercent *float64 `json:"other_cpu_percent,omitempty"`
+		BusyShare       *float64 `json:"busy_share,omitempty"`
+		Busy            bool     `json:"busy_machine"`
 		// Process mode: the worker processes' part of cpu_percent, and the
 		// sum of their own high-water marks.
 		WorkerCPUPercent float64 `json:"worker_cpu_percent,omitempty"`
@@ -108,6 +126,9 @@ type (
 		SetupS     float64          `json:"setup_s"`
 		CPUPercent float64          `json:"cpu_percent"`
 		PeakRSS    uint64           `json:"peak_rss_bytes"`
+		// Other programs' CPU use during the run (absent where not measured).
+		OtherCPUPercent *float64 `json:"other_cpu_percent,omitempty"`
+		BusyShare       *float64 `json:"busy_share,omitempty"`
 		// Process mode: the worker processes' part of cpu_percent and of
 		// peak_rss_bytes, the part of that mapped from files (code and
 		// libraries, held once in physical memory), and the sum of their
@@ -129,7 +150,8 @@ func WriteJSON(w io.Writer, r Report) error {
 	doc := jsonReport{
 		Date: r.Date, Machine: r.Machine, Images: r.Images, Bytes: r.Bytes, Filters: r.Filters, Format: r.Format,
 		Repeat: r.Repeat, Modes: r.ModeList(), Counts: r.Counts, Tolerance: r.Tolerance, Recommended: r.Recommended, Best: r.Best,
-		Choices: []jsonChoice{}, Complete: r.Complete, Verdict: r.Verdict(), Excluded: r.Excluded, Rows: []jsonRow{}, Runs: []jsonRun{},
+		Choices: []jsonChoice{}, Complete: r.Complete, Untrusted: r.Untrusted(), Warning: r.Warning(), Verdict: r.Verdict(),
+		Excluded: r.Excluded, Rows: []jsonRow{}, Runs: []jsonRun{},
 	}
 	for _, m := range r.ModeList() {
 		c := r.Choice(m)
@@ -145,13 +167,14 @@ func WriteJSON(w io.Writer, r Report) error {
 			WallMedianS: row.Wall.Seconds(), WallMinS: row.WallMin.Seconds(), WallMaxS: row.WallMax.Seconds(),
 			ImagesPerSec: row.ImagesPerSec, MPPerSec: row.MPPerSec, SpeedUp: row.SpeedUp, Efficiency: row.Efficiency,
 			CPUPercent: row.CPUPercent, PeakRSS: row.PeakRSS, WorkerCPUPercent: row.WorkerCPUPercent, WorkerPeakSum: row.WorkerPeakSum,
+			OtherCPUPercent: measured(row.OtherCPUPercent), BusyShare: measured(row.Busy), Busy: r.RowBusy(row),
 		})
 	}
 	for _, m := range r.Runs {
 		doc.Runs = append(doc.Runs, jsonRun{
 			Mode: modeOf(m.Mode), Workers: m.Workers, WallS: m.Wall.Seconds(), SetupS: m.Setup.Seconds(), CPUPercent: m.CPUPercent, PeakRSS: m.PeakRSS,
 			WorkerCPUPercent: m.WorkerCPUPercent, WorkerRSS: m.WorkerRSS, WorkerFileRSS: m.WorkerFileRSS, WorkerPeakSum: m.WorkerPeakSum,
-			Done: m.Done, Failed: m.Failed, BytesOut: m.BytesOut, Megapixels: m.Megapixels,
+			OtherCPUPercent: measured(m.OtherCPUPercent), BusyShare: measured(m.Busy), Done: m.Done, Failed: m.Failed, BytesOut: m.BytesOut, Megapixels: m.Megapixels,
 		})
 	}
 	enc := json.NewEncoder(w)
@@ -159,9 +182,19 @@ func WriteJSON(w io.Writer, r Report) error {
 	return enc.Encode(doc)
 }
 
+// measured is a figure for JSON: nil (left out) where not measured (-1).
+func measured(v float64) *float64 {
+	if v < 0 {
+		return nil
+	}
+	return &v
+}
+
 // WriteTable writes the figures as an aligned text table with the machine
-// above and the verdict below; with several worker modes, a mode column
-// comes first.
+// above and the verdict below, after a warning when the figures cannot be
+// trusted; with several worker modes, a mode column comes first. The
+// "others" column is other programs' CPU use during the runs, marked "!"
+// where it makes the row untrustworthy.
 func WriteTable(w io.Writer, r Report) error {
 	fmt.Fprintf(w, "Machine: %s\n", r.Machine)
 	filters := r.Filters
@@ -185,7 +218,7 @@ func WriteTable(w io.Writer, r Report) error {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "workers\twall median\tmin–max\timages/s\tMP/s\tspeed-up\tefficiency\tCPU\tpeak memory\t\t"
+	head := "workers\twall median\tmin–max\timages/s\tMP/s\tspeed-up\tefficiency\tCPU\tothers\tpeak memory\t\t"
 	if multi {
 		head = "mode\t" + head
 	}
@@ -202,12 +235,22 @@ func WriteTable(w io.Writer, r Report) error {
 		if multi {
 			fmt.Fprintf(tw, "%s\t", ModeShort(row.Mode))
 		}
-		fmt.Fprintf(tw, "%d\t%.2f s\t%.2f–%.2f\t%.2f\t%.1f\t%s\t%s\t%.0f%%\t%s\t\t%s\n",
+		others := "–"
+		if row.Busy >= 0 {
+			others = fmt.Sprintf("%.0f%%", row.OtherCPUPercent)
+		}
+		if r.RowBusy(row) {
+			others += " !"
+		}
+		fmt.Fprintf(tw, "%d\t%.2f s\t%.2f–%.2f\t%.2f\t%.1f\t%s\t%s\t%.0f%%\t%s\t%s\t\t%s\n",
 			row.Workers, row.Wall.Seconds(), row.WallMin.Seconds(), row.WallMax.Seconds(),
-			row.ImagesPerSec, row.MPPerSec, speed, eff, row.CPUPercent, MegabytesText(row.PeakRSS), mark)
+			row.ImagesPerSec, row.MPPerSec, speed, eff, row.CPUPercent, others, MegabytesText(row.PeakRSS), mark)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if warn := r.Warning(); warn != "" {
+		fmt.Fprintf(w, "\nWARNING: %s\n", warn)
 	}
 	_, err := fmt.Fprintf(w, "\n%s\n", r.Verdict())
 	return err

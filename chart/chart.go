@@ -51,6 +51,7 @@ var (
 	idealColor     = color.RGBA{R: 0x80, G: 0x80, B: 0x80, A: 0xff}
 	physicalColor  = color.RGBA{R: 0x55, G: 0xa8, B: 0x68, A: 0xff} // green
 	logicalColor   = color.RGBA{R: 0x81, G: 0x72, B: 0xb3, A: 0xff} // purple
+	usableColor    = color.RGBA{R: 0x93, G: 0x78, B: 0x60, A: 0xff} // brown
 	processColor   = color.RGBA{R: 0xc4, G: 0x4e, B: 0x52, A: 0xff} // red: worker processes beside goroutine workers
 )
 
@@ -522,7 +523,8 @@ func (f *figure) higher(r bench.Row) bool {
 }
 
 // addCoreLines marks the physical and logical core counts with vertical
-// lines (one line when they are equal), named in the legend.
+// lines (one line when they are equal), and the usable CPUs when fewer,
+// named in the legend.
 func (f *figure) addCoreLines(p *plot.Plot) error {
 	m := f.rep.Machine
 	type mark struct {
@@ -531,6 +533,9 @@ func (f *figure) addCoreLines(p *plot.Plot) error {
 		col  color.Color
 	}
 	var marks []mark
+	if n := m.UsableCPUs; n > 0 && n < m.LogicalCores {
+		marks = append(marks, mark{n, fmt.Sprintf("usable CPUs: %d", n), usableColor})
+	}
 	switch {
 	case m.LogicalCores <= 0:
 	case m.PhysicalCores == m.LogicalCores || m.PhysicalCores <= 0:
@@ -605,6 +610,9 @@ func (f *figure) title() string {
 	line1 += ", " + filters + ", " + runs
 	m := rep.Machine
 	line2 := fmt.Sprintf("%d logical / %d physical cores", m.LogicalCores, m.PhysicalCores)
+	if m.UsableCPUs > 0 {
+		line2 = m.UsableText() + ", " + line2
+	}
 	if m.CPUModel != "" {
 		line2 = m.CPUModel + ", " + line2
 	}
@@ -623,10 +631,14 @@ func (f *figure) title() string {
 		}
 		line2 += " · recommended: " + strings.Join(recs, ", ")
 	default:
-		line2 += fmt.Sprintf(" · recommended: %d workers", rep.Recommended)
+		unit := "workers" // never "1 workers"
+		if rep.Recommended == 1 {
+			unit = "worker"
+		}
+		line2 += fmt.Sprintf(" · recommended: %d %s", rep.Recommended, unit)
 	}
-	if share, busy := rep.Contended(); busy {
-		line2 += fmt.Sprintf("\nbusy machine: 1 worker got only %.0f%% of a core", share)
+	if warn := rep.ShortWarning(); warn != "" {
+		line2 += "\n" + strings.ToUpper(warn[:1]) + warn[1:]
 	}
 	return line1 + "\n" + line2
 }

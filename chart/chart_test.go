@@ -256,3 +256,40 @@ func TestTwoModes(t *testing.T) {
 		t.Error("partial chart blank")
 	}
 }
+
+// TestBusyMachineChart: a chart of figures taken on a busy machine says so
+// in its title, names the usable CPUs of an allocation, and never writes
+// "1 workers".
+func TestBusyMachineChart(t *testing.T) {
+	busy := report()
+	busy.Machine.UsableCPUs, busy.Machine.CPULimit = 2, "CPU affinity"
+	for i := range busy.Runs {
+		busy.Runs[i].Busy, busy.Runs[i].OtherCPUPercent = 0.4, 320
+	}
+	busy.Rows = bench.Summarize(busy.Runs)
+	busy.Recommended = 1 // as a busy machine makes it: 0.96× with two workers
+	quiet := report()
+	quiet.Recommended = 1
+	for name, c := range map[string]struct {
+		rep          bench.Report
+		want, refuse []string
+	}{
+		"busy":  {busy, []string{"Busy machine: other programs used up to 40% of the CPUs; figures not trustworthy", "recommended: 1 worker", "2 usable CPUs (CPU affinity), 8 logical / 4 physical cores", "usable CPUs: 2"}, []string{"1 workers"}},
+		"quiet": {quiet, []string{"recommended: 1 worker"}, []string{"1 workers", "usy machine", "trustworthy", "usable"}},
+	} {
+		var svg bytes.Buffer
+		if err := WriteSVG(&svg, c.rep, 900, 560); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range c.want {
+			if !strings.Contains(svg.String(), want) {
+				t.Errorf("%s: SVG lacks %q", name, want)
+			}
+		}
+		for _, bad := range c.refuse {
+			if strings.Contains(svg.String(), bad) {
+				t.Errorf("%s: SVG has %q", name, bad)
+			}
+		}
+	}
+}

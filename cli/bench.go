@@ -33,7 +33,7 @@ func benchCmd(env *Env, args []string) int {
 	fs := flag.NewFlagSet("picpool bench", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	var b benchFlags
-	fs.StringVar(&b.workers, "workers", "", "worker `counts` to compare, e.g. 1,2,4,8 (default: 1, 2, 4, … up to twice the logical cores, plus the physical and logical core counts; 1 is always measured)")
+	fs.StringVar(&b.workers, "workers", "", "worker `counts` to compare, e.g. 1,2,4,8 (default: 1, 2, 4, … up to twice the CPUs this process may use, plus that count and the physical and logical core counts up to there; 1 is always measured)")
 	fs.StringVar(&b.modes, "modes", "goroutine", "worker `modes` to compare: goroutine (workers are goroutines of this process), process (one child process per worker), or both: goroutine,process")
 	fs.IntVar(&b.repeat, "repeat", bench.DefaultRepeat, "counted runs per worker mode and count (after one warm-up run per mode)")
 	fs.IntVar(&b.sample, "sample", 0, "measure on `K` of the images, evenly spread (0: all)")
@@ -53,8 +53,11 @@ func benchCmd(env *Env, args []string) int {
 Runs the same batch at each worker count, a warm-up first and then -repeat
 counted runs per count in interleaved order, writing real outputs to a
 temporary folder that is removed. Prints, per count: median wall time (min–max),
-images/s, MP/s, speed-up over 1 worker, efficiency, CPU use and peak memory,
-and the recommended count: the smallest within 5% of the best throughput.
+images/s, MP/s, speed-up over 1 worker, efficiency, CPU use, other programs'
+CPU use during the runs and peak memory, and the recommended count: the
+smallest within 5% of the best throughput. When other programs took more than
+10% of the CPUs' time during a count's runs, it says that the figures cannot
+be trusted (table, chart, CSV and JSON).
 With -modes goroutine,process it measures both kinds of workers, goroutines
 and child processes, as two series (their CPU and memory included), with a
 recommended count for each and which was faster.
@@ -203,8 +206,12 @@ func followBench(env *Env, bn *bench.Bench, events <-chan bench.Event) (bench.Re
 			if m.Wall > 0 {
 				ips = float64(m.Done) / m.Wall.Seconds()
 			}
-			fmt.Fprintf(env.Stderr, "run %2d/%d  %sworkers %3d  %7.2f s  %6.2f images/s  CPU %4.0f%%\n",
-				ev.Index-ev.Warmups+1, ev.Total-ev.Warmups, mode(m.Mode), m.Workers, m.Wall.Seconds(), ips, m.CPUPercent)
+			others := ""
+			if m.Busy >= 0 {
+				others = fmt.Sprintf("  other programs %4.0f%%", m.OtherCPUPercent)
+			}
+			fmt.Fprintf(env.Stderr, "run %2d/%d  %sworkers %3d  %7.2f s  %6.2f images/s  CPU %4.0f%%%s\n",
+				ev.Index-ev.Warmups+1, ev.Total-ev.Warmups, mode(m.Mode), m.Workers, m.Wall.Seconds(), ips, m.CPUPercent, others)
 		case <-tick.C:
 			if !env.Interactive {
 				continue

@@ -15,6 +15,7 @@ import (
 
 	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
+	"github.com/picpool/picpool/pool"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -24,15 +25,15 @@ func init() {
 
 // runFlags are the options of "picpool run" (and, in part, "bench").
 type runFlags struct {
-	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report string
-	quality, workers, avifSpeed                                              int
-	maxPixels                                                                int64
-	flat, allowOverwrite, quiet, lossless, allFrames                         bool
+	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report, metadata string
+	quality, workers, avifSpeed                                                        int
+	maxPixels                                                                          int64
+	flat, allowOverwrite, quiet, keepDates, lossless, allFrames                        bool
 	// Isolation, memory and resume (see worker.go); "" where a command
 	// does not offer them: goroutines, no budget, no limits.
 	isolation, memoryBudget, workerMemory string
 	timeout                               time.Duration
-	resume                                bool
+	resume, keepJournal                   bool
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
@@ -40,11 +41,13 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.filters, "filters", "", "filter chain, e.g. `resize=1920x0,sharpen=0.8` (see the README's grammar)")
 	fs.StringVar(&f.preset, "preset", "", "read settings from a preset JSON `file`; other flags override it")
 	f.registerOutput(fs)
-	fs.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per logical core)")
+	fs.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per CPU this process may use: affinity, cgroup quota, SLURM_CPUS_PER_TASK)")
 	fs.StringVar(&f.onExists, "on-exists", "skip", "when an output exists: skip, overwrite or rename")
 	fs.StringVar(&f.prefix, "prefix", "", "add this before each output name")
 	fs.StringVar(&f.suffix, "suffix", "", "add this after each output name, before the extension")
 	fs.BoolVar(&f.flat, "flat", false, "write every output directly in the output folder (default: keep sub-folders)")
+	fs.StringVar(&f.metadata, "metadata", string(processing.KeepNoLocation), "metadata outputs keep: all, no-location (all but GPS) or none (the colour profile stays when the pixels need it); GIF and BMP hold none")
+	fs.BoolVar(&f.keepDates, "keep-dates", false, "give each output its source's modification time")
 	fs.StringVar(&f.report, "report", "", "write a JSON report to this `file`: one record per input")
 	fs.BoolVar(&f.allowOverwrite, "allow-overwrite-sources", false, "allow outputs to replace their own sources (with -on-exists overwrite)")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only failures and the summary")
@@ -69,7 +72,8 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, Lossless: f.lossless, Speed: f.avifSpeed,
-		AllFrames: f.allFrames, MaxPixels: f.maxPixels, OnExists: processing.OnExists(f.onExists), Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat}
+		AllFrames: f.allFrames, MaxPixels: f.maxPixels, OnExists: processing.OnExists(f.onExists), Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat,
+		Metadata: f.metadata, KeepDates: f.keepDates}
 	if f.preset != "" {
 		loaded, err := processing.LoadPreset(f.preset)
 		if err != nil {
@@ -91,6 +95,8 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		override("prefix", func() { loaded.Prefix = f.prefix })
 		override("suffix", func() { loaded.Suffix = f.suffix })
 		override("flat", func() { loaded.Flat = f.flat })
+		override("metadata", func() { loaded.Metadata = f.metadata })
+		override("keep-dates", func() { loaded.KeepDates = f.keepDates })
 		p = loaded
 	}
 	if set["filters"] || f.preset == "" {
@@ -104,7 +110,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		return engine.Settings{}, err
 	}
 	if f.workers < 0 {
-		return engine.Settings{}, fmt.Errorf("-workers %d: must be 0 (one per core) or more", f.workers)
+		return engine.Settings{}, fmt.Errorf("-workers %d: must be 0 (one per usable CPU) or more", f.workers)
 	}
 	if f.maxPixels == 0 {
 		return engine.Settings{}, errors.New("-max-pixels 0: use -1 for no limit")
@@ -148,7 +154,7 @@ func runCmd(env *Env, args []string) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	s.Journal, s.Resume = true, f.resume // every run can be resumed
+	s.Journal, s.Resume, s.KeepJournal = true, f.resume, f.keepJournal // every run can be resumed
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -166,9 +172,12 @@ func runCmd(env *Env, args []string) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	if !f.quiet {
+		fmt.Fprintln(env.Stderr, startLine(len(batch.Sources), run.Workers(), pool.UsableCPUs()))
+	}
 	sum, records := watch(env, run, f.quiet)
 	printSummary(env.Stderr, sum, len(batch.Skipped))
-	printResume(env.Stderr, sum)
+	printResume(env.Stderr, sum, f.keepJournal)
 	if f.report != "" {
 		if err := writeReport(f.report, batch, sum, records); err != nil {
 			fmt.Fprintf(env.Stderr, "picpool run: cannot write the report: %v\n", err)
@@ -176,12 +185,22 @@ func runCmd(env *Env, args []string) int {
 	}
 	switch {
 	case sum.Interrupted:
-		fmt.Fprintln(env.Stderr, "canceled: finished files are complete; files in progress were abandoned and left no partial output")
+		printCanceled(env.Stderr, sum)
 		return ExitCanceled
 	case sum.Failed > 0:
 		return ExitFailures
 	}
 	return ExitOK
+}
+
+// startLine says what a run starts with: "18 inputs, 1 worker (1 usable CPU
+// of 2 logical cores: CPU affinity)".
+func startLine(inputs, workers int, cpus pool.CPUs) string {
+	s := fmt.Sprintf("start  %s, %s", plural(inputs, "input", "inputs"), plural(workers, "worker", "workers"))
+	if cpus.Limited() {
+		return s + fmt.Sprintf(" (%s of %s: %s)", plural(cpus.N, "usable CPU", "usable CPUs"), plural(cpus.Logical, "logical core", "logical cores"), cpus.Reason())
+	}
+	return s + fmt.Sprintf(" (%s)", plural(cpus.Logical, "logical core", "logical cores"))
 }
 
 // watch shows progress until the run ends, printing each failure as it
@@ -195,12 +214,18 @@ func watch(env *Env, run *engine.Run, quiet bool) (engine.Summary, []engine.Reco
 	flush := func() {
 		for _, r := range run.Records(len(records)) {
 			records = append(records, r)
+			if r.Status != "failed" && len(r.Warnings) == 0 {
+				continue
+			}
+			if drawn {
+				fmt.Fprint(env.Stderr, "\r\033[K")
+				drawn = false
+			}
 			if r.Status == "failed" {
-				if drawn {
-					fmt.Fprint(env.Stderr, "\r\033[K")
-					drawn = false
-				}
 				fmt.Fprintf(env.Stderr, "FAIL   %s: %s\n", r.Input, r.Error)
+			}
+			for _, w := range r.Warnings {
+				fmt.Fprintf(env.Stderr, "WARN   %s: %s\n", r.Input, w)
 			}
 		}
 	}
@@ -264,6 +289,9 @@ func printSummary(w io.Writer, s engine.Summary, ignored int) {
 	if ignored > 0 {
 		fmt.Fprintf(w, "; %d other files ignored", ignored)
 	}
+	if s.WithWarnings > 0 {
+		fmt.Fprintf(w, "; %d with warnings", s.WithWarnings)
+	}
 	fmt.Fprintln(w)
 }
 
@@ -276,6 +304,7 @@ type report struct {
 		Failed     int     `json:"failed"`
 		Canceled   int     `json:"canceled"`
 		Ignored    int     `json:"ignored"` // not images, unreadable, links to nowhere: see their records
+		Warned     int     `json:"with_warnings"`
 		WallMS     float64 `json:"wall_ms"`
 		PerSecond  float64 `json:"images_per_second"`
 		Megapixels float64 `json:"megapixels"`
@@ -288,7 +317,7 @@ type report struct {
 func writeReport(path string, b engine.Batch, s engine.Summary, records []engine.Record) error {
 	var r report
 	r.Summary.Total, r.Summary.Done, r.Summary.Skipped, r.Summary.Failed, r.Summary.Canceled = s.Total, s.Done, s.Skipped, s.Failed, s.Canceled
-	r.Summary.Ignored = len(b.Skipped)
+	r.Summary.Ignored, r.Summary.Warned = len(b.Skipped), s.WithWarnings
 	r.Summary.WallMS, r.Summary.PerSecond, r.Summary.Megapixels = float64(s.Wall.Microseconds())/1000, s.PerSecond(), s.Megapixels
 	r.Summary.BytesIn, r.Summary.BytesOut = s.BytesIn, s.BytesOut
 	for _, sk := range b.Skipped {

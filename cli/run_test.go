@@ -6,15 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/isolation"
-	"github.com/picpool/picpool/journal"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -38,6 +35,30 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// picpoolCommand is this test binary as "picpool args…" (see TestMain),
+// started through wrap (taskset …) when given.
+func picpoolCommand(args []string, wrap ...string) *exec.Cmd {
+	raw, _ := json.Marshal(args)
+	argv := append(wrap, os.Args[0], "-test.run=^$")
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(raw))
+	return cmd
+}
+
+// readReport reads a -report file.
+func readReport(t *testing.T, path string) report {
+	t.Helper()
+	var rep report
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -59,14 +80,7 @@ func TestRunConvertsAndReports(t *testing.T) {
 	if !strings.Contains(stderr, "processed 18, skipped 0, failed 1 of 19 in ") {
 		t.Errorf("summary missing:\n%s", stderr)
 	}
-	var rep report
-	data, err := os.ReadFile(reportPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := readReport(t, reportPath)
 	// The photos folder also holds a LICENSE and a README: ignored, with a record each.
 	if rep.Summary.Total != 19 || rep.Summary.Done != 18 || rep.Summary.Failed != 1 || rep.Summary.Ignored != 2 || len(rep.Records) != 21 {
 		t.Fatalf("summary %+v, %d records", rep.Summary, len(rep.Records))
@@ -175,53 +189,6 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 }
 
-// TestInterruptLeavesNoPartialFiles runs this test binary as picpool, sends
-// it SIGINT in the middle of a batch and checks what is left.
-func TestInterruptLeavesNoPartialFiles(t *testing.T) {
-	out := t.TempDir()
-	args, _ := json.Marshal([]string{"run", "-out", out, "-workers", "2", "-filters", "blur=6,sharpen=2", filepath.Join(testdata, "photos")})
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(args))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Wait for the first output, then interrupt.
-	deadline := time.Now().Add(2 * time.Minute)
-	for time.Now().Before(deadline) {
-		if m, _ := filepath.Glob(filepath.Join(out, "*.jpg")); len(m) > 0 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	err := cmd.Wait()
-	var ee *exec.ExitError
-	if err == nil || !errorsAs(err, &ee) || ee.ExitCode() != ExitCanceled {
-		t.Fatalf("exit: %v, want %d\n%s", err, ExitCanceled, stderr.String())
-	}
-	if !strings.Contains(stderr.String(), "canceled: finished files are complete") {
-		t.Errorf("no cancel message:\n%s", stderr.String())
-	}
-	entries, _ := os.ReadDir(out)
-	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == journal.FileName }) // the resume journal
-	if len(entries) == 0 || len(entries) >= 18 {
-		t.Errorf("%d outputs: the interrupt should land mid-batch", len(entries))
-	}
-	for _, e := range entries {
-		if processing.IsTemp(e.Name()) {
-			t.Errorf("temporary file left: %s", e.Name())
-			continue
-		}
-		if _, err := codec.Decode(filepath.Join(out, e.Name()), codec.DecodeOptions{}); err != nil {
-			t.Errorf("partial output %s: %v", e.Name(), err)
-		}
-	}
-}
-
 func errorsAs(err error, target **exec.ExitError) bool {
 	e, ok := err.(*exec.ExitError)
 	if ok {
@@ -255,9 +222,7 @@ func TestReportCountsSkippedInputs(t *testing.T) {
 	if !strings.Contains(stderr, "notes.txt: not an image") {
 		t.Errorf("skipped input not shown:\n%s", stderr)
 	}
-	var rep report
-	raw, _ := os.ReadFile(reportPath)
-	json.Unmarshal(raw, &rep)
+	rep := readReport(t, reportPath)
 	if rep.Summary.Total != 1 || rep.Summary.Ignored != 1 || rep.Summary.Done != 1 || len(rep.Records) != 2 {
 		t.Errorf("%+v", rep.Summary)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/isolation"
+	"github.com/picpool/picpool/journal"
 )
 
 func init() {
@@ -42,6 +43,7 @@ func (f *runFlags) registerIsolation(fs *flag.FlagSet) {
 	fs.DurationVar(&f.timeout, "timeout", 0, "with -isolation process: stop a file after this long, e.g. 2m (0: no limit)")
 	fs.StringVar(&f.workerMemory, "worker-memory", "0", "with -isolation process: the memory one worker process may use, e.g. 1GiB (0: no limit)")
 	fs.BoolVar(&f.resume, "resume", false, "skip the inputs an interrupted run into the same output folder finished (same size and time), and complete the rest")
+	fs.BoolVar(&f.keepJournal, "keep-journal", false, "keep the resume journal ("+journal.FileName+") in the output folder after a run that finished every input (it always stays while inputs failed or remain)")
 }
 
 // isolationSettings reads -isolation, -memory-budget, -timeout and
@@ -95,12 +97,29 @@ func parseSize(s string) (int64, error) {
 	return int64(v * float64(mult)), nil
 }
 
-// printResume adds what resuming skipped, and any warning, to the summary.
-func printResume(w io.Writer, s engine.Summary) {
+// printResume adds what resuming skipped, any warning, and where the
+// resume journal stays when it does (keep: -keep-journal, asked for), to
+// the summary.
+func printResume(w io.Writer, s engine.Summary, keep bool) {
 	if s.Resumed > 0 {
 		fmt.Fprintf(w, "resumed: %d of the skipped inputs were done by an earlier run\n", s.Resumed)
 	}
 	for _, warn := range s.Warnings {
 		fmt.Fprintln(w, "warning:", warn)
+	}
+	switch {
+	case s.Journal == "" || keep || s.Interrupted: // see printCanceled
+	case s.Canceled > 0:
+		fmt.Fprintf(w, "journal: %s records what is done; the same command with -resume finishes the rest\n", s.Journal)
+	case s.Failed > 0:
+		fmt.Fprintf(w, "journal: %s stays while inputs failed; the same command with -resume retries only those\n", s.Journal)
+	}
+}
+
+// printCanceled says what an interrupted run (Ctrl-C, SIGTERM) left.
+func printCanceled(w io.Writer, s engine.Summary) {
+	fmt.Fprintln(w, "canceled: finished files are complete; files in progress were abandoned and left no partial output")
+	if s.Journal != "" {
+		fmt.Fprintf(w, "journal: %s records what is done; the same command with -resume finishes the rest\n", s.Journal)
 	}
 }

@@ -5,12 +5,10 @@ package cli
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -56,9 +54,7 @@ func TestKilledRunResumesToTheSameOutputs(t *testing.T) {
 	}
 
 	out := t.TempDir()
-	raw, _ := json.Marshal(args(out))
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PICPOOL_TEST_ARGS="+string(raw))
+	cmd := picpoolCommand(args(out))
 	var killedErr bytes.Buffer
 	cmd.Stderr = &killedErr
 	if err := cmd.Start(); err != nil {
@@ -209,7 +205,8 @@ func resumeWithRename(t *testing.T, isolation string) {
 	ref, out := t.TempDir(), t.TempDir()
 	for _, dir := range []string{ref, out} {
 		var stderr bytes.Buffer
-		if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(dir)); code != ExitOK {
+		// -keep-journal: the finished run's journal is what gets cut below.
+		if code := Run(&Env{Stdout: io.Discard, Stderr: &stderr}, args(dir, "-keep-journal")); code != ExitOK {
 			t.Fatalf("run: exit %d\n%s", code, stderr.String())
 		}
 	}

@@ -213,7 +213,15 @@ func encodeWebPAnim(w io.Writer, frames []Frame, loop int, o EncodeOptions) erro
 		prev = cur
 	}
 	b := frames[0].Image.Bounds()
-	_, err := io.Copy(w, bytes.NewReader(muxAnim(out, b.Dx(), b.Dy(), loop, o.Meta)))
+	file := muxAnim(out, b.Dx(), b.Dy(), loop)
+	if o.Meta != nil && !o.Meta.Empty() {
+		m, _ := Fit(*o.Meta, WEBP)
+		var err error
+		if file, err = AddWebPMetadata(file, &m); err != nil {
+			return fmt.Errorf("cannot write the metadata: %v", err)
+		}
+	}
+	_, err := w.Write(file)
 	return err
 }
 

@@ -2,12 +2,14 @@ package codec
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"image"
 	"io"
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/disintegration/imaging"
 
@@ -42,6 +44,9 @@ type Decoded struct {
 	// Loop the animation's loop count (0: forever).
 	Frames []Frame
 	Loop   int
+	// Warnings are problems that did not stop the decoding, one sentence
+	// each ("EXIF dropped: …"), for the file's report.
+	Warnings []string
 }
 
 // Decode reads, checks and decodes an image file. The header is checked
@@ -84,11 +89,12 @@ func decodeFile(path string, opts DecodeOptions, w, h int, fast bool) (*Decoded,
 // caller can decide from the header (output name, size limits, shrink-on-load)
 // and then decode the same file without opening or reading the header again.
 type File struct {
-	path string
-	f    *os.File
-	size int64
-	info Info
-	opts DecodeOptions
+	path  string
+	f     *os.File
+	size  int64
+	mtime time.Time
+	info  Info
+	opts  DecodeOptions
 	container
 }
 
@@ -105,11 +111,14 @@ func Open(path string, opts DecodeOptions) (*File, Info, error) {
 		f.Close()
 		return nil, info, err
 	}
-	return &File{path: path, f: f, size: st.Size(), info: info, opts: opts, container: c}, info, nil
+	return &File{path: path, f: f, size: st.Size(), mtime: st.ModTime(), info: info, opts: opts, container: c}, info, nil
 }
 
 // Close closes the file (the decoded pixels stay valid).
 func (m *File) Close() error { return m.f.Close() }
+
+// ModTime is the file's modification time when it was opened.
+func (m *File) ModTime() time.Time { return m.mtime }
 
 // Decode decodes the file, at a reduced JPEG scale no smaller than w x h when
 // the build has libjpeg-turbo (see DecodeAtLeast); 0, 0 decodes at full size.
@@ -148,7 +157,9 @@ func (m *File) decode(w, h int, fast bool) (*Decoded, error) {
 	if !opts.NoOrientation {
 		img = Orient(img, info.Orientation)
 	}
-	return &Decoded{Image: img, Info: info, Scale: 1}, nil
+	d := &Decoded{Image: img, Info: info, Scale: 1}
+	d.Meta, d.Warnings = readMetadata(info.Format, f, m.size)
+	return d, nil
 }
 
 // decodeTurbo decodes a JPEG with libjpeg-turbo, at the smallest of 1/8,
@@ -188,7 +199,9 @@ func decodeTurbo(f *os.File, size int64, info Info, w, h int) *Decoded {
 	}
 	// Orientation is 1 when DecodeOptions.NoOrientation is set (probe
 	// reads it only otherwise).
-	return &Decoded{Image: Orient(img, info.Orientation), Info: info, Scale: denom}
+	d := &Decoded{Image: Orient(img, info.Orientation), Info: info, Scale: denom}
+	d.Meta, d.Warnings = readMetadata("jpeg", bytes.NewReader(data), size)
+	return d
 }
 
 // endsWith reports whether the file's last bytes are tail (a complete JPEG

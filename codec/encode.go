@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -114,8 +115,9 @@ type EncodeOptions struct {
 	// AVIFSpeed is the AV1 encoder's speed, 1 (slowest, smallest) to 10
 	// (fastest); 0 means DefaultAVIFSpeed.
 	AVIFSpeed int
-	// Meta holds the blocks to write into the output, for encoders whose
-	// format can hold them (see Metadata); nil writes none.
+	// Meta holds the blocks to write into the output, those the format can
+	// hold (see Fit: JPEG, PNG, TIFF hold them all, WebP and AVIF EXIF, XMP
+	// and ICC); nil writes none.
 	Meta *Metadata
 }
 
@@ -152,6 +154,21 @@ func encode(w io.Writer, img image.Image, o EncodeOptions, fast bool) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
+	if o.Meta != nil && !o.Meta.Empty() && (o.Format == JPEG || o.Format == PNG || o.Format == TIFF || o.Format == WEBP) {
+		var buf bytes.Buffer
+		plain := o
+		plain.Meta = nil
+		if err := encode(&buf, img, plain, fast); err != nil {
+			return err
+		}
+		m, _ := Fit(*o.Meta, o.Format)
+		out, err := addMeta(buf.Bytes(), o.Format, &m)
+		if err != nil {
+			return fmt.Errorf("cannot write the metadata: %v", err)
+		}
+		_, err = w.Write(out)
+		return err
+	}
 	switch o.Format {
 	case JPEG:
 		q := o.Quality
@@ -180,21 +197,22 @@ func encode(w io.Writer, img image.Image, o EncodeOptions, fast bool) error {
 	case BMP:
 		return imaging.Encode(w, img, imaging.BMP)
 	case WEBP:
-		bits, err := webpEncodeFrame(toNRGBA(img), webpOptions{Quality: o.Quality, Lossless: o.Lossless})
+		data, err := webpEncodeFrame(toNRGBA(img), webpOptions{Quality: o.Quality, Lossless: o.Lossless})
 		if err != nil {
 			return err
 		}
-		b, err := splitWebP(bits)
-		if err != nil {
-			return fmt.Errorf("the WebP encoder's output: %v", err)
-		}
-		_, err = w.Write(muxStill(b, o.Meta))
+		_, err = w.Write(data)
 		return err
 	case AVIF:
 		if _, ok := img.(*image.NRGBA64); !ok || img.Bounds().Min != (image.Point{}) {
 			img = toNRGBA(img)
 		}
-		data, err := avifEncode(img, avifOptions{Quality: o.Quality, Speed: o.AVIFSpeed, Lossless: o.Lossless}, o.Meta)
+		var meta *Metadata
+		if o.Meta != nil { // libavif stores them itself
+			m, _ := Fit(*o.Meta, AVIF)
+			meta = &m
+		}
+		data, err := avifEncode(img, avifOptions{Quality: o.Quality, Speed: o.AVIFSpeed, Lossless: o.Lossless}, meta)
 		if err != nil {
 			return err
 		}

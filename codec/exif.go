@@ -1,44 +1,10 @@
 package codec
 
-import (
-	"encoding/binary"
-	"io"
-)
+import "encoding/binary"
 
-// readOrientation finds the EXIF Orientation tag (0x0112) in a JPEG's APP1
-// segment and returns it, or 1 (upright) when it is missing, malformed or
-// outside 1..8. Every offset is checked against the data actually read.
-func readOrientation(r io.Reader) int {
-	var marker [4]byte
-	if _, err := io.ReadFull(r, marker[:2]); err != nil || marker[0] != 0xFF || marker[1] != 0xD8 {
-		return 1
-	}
-	for {
-		if _, err := io.ReadFull(r, marker[:4]); err != nil || marker[0] != 0xFF {
-			return 1
-		}
-		m := marker[1]
-		size := int(binary.BigEndian.Uint16(marker[2:])) - 2
-		if size < 0 || m == 0xDA || m == 0xD9 { // start of scan or end: no EXIF before the image data
-			return 1
-		}
-		if m != 0xE1 {
-			if _, err := io.CopyN(io.Discard, r, int64(size)); err != nil {
-				return 1
-			}
-			continue
-		}
-		seg := make([]byte, size)
-		if _, err := io.ReadFull(r, seg); err != nil {
-			return 1
-		}
-		if len(seg) < 6 || string(seg[:6]) != "Exif\x00\x00" {
-			continue // an XMP APP1: look further
-		}
-		return orientationFromTIFF(seg[6:])
-	}
-}
-
+// orientationFromTIFF reads IFD0's Orientation from an EXIF block, leniently
+// (the entries before a bad one count): 1 when it is missing, malformed or
+// outside 1..8. Every offset is checked against the block.
 func orientationFromTIFF(t []byte) int {
 	if len(t) < 8 {
 		return 1

@@ -88,9 +88,10 @@ func FuzzContainers(f *testing.F) {
 	f.Add(single(a, "avif"))
 	vp8 := []byte{0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x20, 0x00, 0x10, 0x00, 0, 0}
 	f.Add(riff(chunk(nil, "VP8 ", vp8)))
-	still := webpBits{webpFrame{Rect: image.Rect(0, 0, 32, 16), bits: webpChunk{12 + 8, int64(len(vp8))}}, riff(chunk(nil, "VP8 ", vp8))}
-	f.Add(muxStill(still, &Metadata{EXIF: []byte("MM\x00*\x00\x00\x00\x08\x00\x00"), ICC: []byte("icc")}))
-	f.Add(muxAnim([]animFrameOut{{bits: still, duration: 50}, {bits: still, at: image.Pt(2, 2), duration: 50}}, 40, 20, 0, nil))
+	still := webpBits{webpFrame{Rect: image.Rect(0, 0, 32, 16), bits: webpSpan{12 + 8, int64(len(vp8))}}, riff(chunk(nil, "VP8 ", vp8))}
+	withMeta, _ := AddWebPMetadata(still.data, &Metadata{EXIF: []byte("MM\x00*\x00\x00\x00\x08\x00\x00"), XMP: []byte("<x/>")})
+	f.Add(withMeta)
+	f.Add(muxAnim([]animFrameOut{{bits: still, duration: 50}, {bits: still, at: image.Pt(2, 2), duration: 50}}, 40, 20, 0))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := bytes.NewReader(data)
 		if h, err := parseHEIF(r, int64(len(data))); err == nil {
@@ -110,7 +111,7 @@ func FuzzContainers(f *testing.F) {
 					t.Fatalf("a frame that does not re-mux: %v", err)
 				}
 			}
-			webpMetadata(data, h)
+			readWebPMeta(r, int64(len(data)))
 		} else if _, ok := err.(*heifError); !ok {
 			t.Fatalf("error %T: %v", err, err)
 		}

@@ -297,25 +297,32 @@ func (f *heifFile) metaItems() (exif, xmp *heifLoc) {
 	return exif, xmp
 }
 
-// metadata reads the EXIF (without its offset header: a TIFF structure), XMP
-// and ICC blocks. A block that cannot be read is left out: metadata never
-// stops an image from being processed.
-func (h *heifHeader) metadata(r io.ReaderAt) Metadata {
-	m := Metadata{ICC: h.ICC}
+// metadata reads the EXIF (without its 4-byte offset header: the TIFF
+// structure), XMP and ICC blocks, checked as Metadata.Set checks every
+// format's. A block that cannot be read is left out with a warning:
+// metadata never stops an image from being processed.
+func (h *heifHeader) metadata(r io.ReaderAt) (Metadata, []string) {
+	var m Metadata
+	var warn warnings
+	warn.add(m.Set(BlockICC, h.ICC))
 	if h.exif != nil {
-		if b, err := h.file.data(r, h.exif, heifMaxBlock); err == nil && len(b) >= 4 {
-			off := uint64(binary.BigEndian.Uint32(b))
-			if t := b[4:]; off <= uint64(len(t)) && len(t[off:]) >= 8 {
-				if s := string(t[off : off+4]); s == "II*\x00" || s == "MM\x00*" {
-					m.EXIF = t[off:]
-				}
-			}
+		b, err := h.file.data(r, h.exif, MaxEXIF)
+		switch {
+		case err != nil:
+			warn.add("EXIF dropped: " + err.Error())
+		case len(b) < 4 || uint64(binary.BigEndian.Uint32(b)) > uint64(len(b)-4):
+			warn.add("EXIF dropped: its offset header points past its end")
+		default:
+			warn.add(m.Set(BlockEXIF, b[4+binary.BigEndian.Uint32(b):]))
 		}
 	}
 	if h.xmp != nil {
-		if b, err := h.file.data(r, h.xmp, heifMaxBlock); err == nil {
-			m.XMP = b
+		b, err := h.file.data(r, h.xmp, MaxXMP)
+		if err != nil {
+			warn.add("XMP dropped: " + err.Error())
+		} else {
+			warn.add(m.Set(BlockXMP, b))
 		}
 	}
-	return m
+	return m, warn
 }

@@ -108,7 +108,9 @@ func (m *File) decodeHEIF(minW, minH int) (*Decoded, error) {
 	if b := img.Bounds(); b.Dx() != w || b.Dy() != hh {
 		return nil, fileErr(m.path, ErrCorrupt, nil, "corrupt %s: header says %dx%d, data holds %dx%d", strings.ToUpper(h.Format), w, hh, b.Dx(), b.Dy())
 	}
-	return &Decoded{Image: img, Info: info, Scale: scale, Meta: h.metadata(m.f)}, nil
+	d := &Decoded{Image: img, Info: info, Scale: scale}
+	d.Meta, d.Warnings = h.metadata(m.f)
+	return d, nil
 }
 
 // inverseOrientation is the orientation that undoes o.

@@ -21,8 +21,7 @@ const (
 	heifMaxMeta    = 16 << 20 // bytes of meta box read into memory
 	heifMaxTopBox  = 4096     // top-level boxes looked at for meta
 	heifMaxItems   = 1 << 16
-	heifMaxExtents = 1 << 12  // per item
-	heifMaxBlock   = 64 << 20 // an EXIF or XMP item
+	heifMaxExtents = 1 << 12 // per item
 )
 
 // heifError is a container problem: corrupt, truncated, or a valid file

@@ -57,7 +57,7 @@ func TestWebPAgainstDwebp(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := webpBits{h.Frames[0], raw}
-	x := vp8x(h.W, h.H, true, false, nil)
+	x := vp8x(h.W, h.H, true, false)
 	flagged := filepath.Join(dir, "alpha-flag.webp")
 	if err := os.WriteFile(flagged, riff(b.frameChunks(x)), 0o644); err != nil {
 		t.Fatal(err)

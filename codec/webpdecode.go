@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"image"
 	"image/draw"
 	"io"
@@ -49,7 +50,8 @@ func (m *File) decodeWebP() (*Decoded, error) {
 	if _, err := m.f.ReadAt(data, 0); err != nil {
 		return nil, osError(m.path, err, "cannot read")
 	}
-	d := &Decoded{Info: info, Scale: 1, Meta: webpMetadata(data, h)}
+	d := &Decoded{Info: info, Scale: 1}
+	d.Meta, d.Warnings = readMetadata("webp", bytes.NewReader(data), int64(len(data)))
 	canvas := image.Rect(0, 0, h.W, h.H)
 	var cur *image.NRGBA
 	n := 1
@@ -108,20 +110,4 @@ func (m *File) webpFrame(data []byte, f webpFrame) (image.Image, error) {
 		return nil, fileErr(m.path, ErrCorrupt, nil, "corrupt WEBP: a frame of %dx%d holds %dx%d", f.Rect.Dx(), f.Rect.Dy(), b.Dx(), b.Dy())
 	}
 	return img, nil
-}
-
-// webpMetadata reads the ICC, EXIF and XMP chunks (EXIF without the
-// "Exif\0\0" some writers put first, which is JPEG's and not WebP's).
-func webpMetadata(data []byte, h *webpHeader) Metadata {
-	get := func(c webpChunk) []byte {
-		if !c.ok() {
-			return nil
-		}
-		return data[c.off : c.off+c.n]
-	}
-	m := Metadata{ICC: get(h.icc), EXIF: get(h.exif), XMP: get(h.xmp)}
-	if len(m.EXIF) >= 6 && string(m.EXIF[:6]) == "Exif\x00\x00" {
-		m.EXIF = m.EXIF[6:]
-	}
-	return m
 }

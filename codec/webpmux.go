@@ -13,6 +13,10 @@ type webpBits struct {
 	data []byte // the encoder's file, which f's chunks point into
 }
 
+// WebP files written in Go: a frame's bitstream as a file of its own (for
+// the decoders), and animations. Metadata chunks are AddWebPMetadata's
+// (meta_webp.go).
+
 // splitWebP reads the frame out of an encoder's output.
 func splitWebP(file []byte) (webpBits, error) {
 	h, err := parseWebP(bytes.NewReader(file), int64(len(file)))
@@ -22,7 +26,7 @@ func splitWebP(file []byte) (webpBits, error) {
 	return webpBits{h.Frames[0], file}, nil
 }
 
-func (b webpBits) payload(c webpChunk) []byte { return b.data[c.off : c.off+c.n] }
+func (b webpBits) payload(c webpSpan) []byte { return b.data[c.off : c.off+c.n] }
 
 // frameChunks appends the frame's ALPH (when lossy with alpha) and
 // VP8/VP8L chunks.
@@ -36,59 +40,19 @@ func (b webpBits) frameChunks(out []byte) []byte {
 	return chunk(out, "VP8 ", b.payload(b.f.bits))
 }
 
-// vp8x makes the extended header's chunk.
-func vp8x(w, h int, alpha, anim bool, meta *Metadata) []byte {
+// vp8x makes the extended header's chunk (metadata flags are for
+// AddWebPMetadata to set).
+func vp8x(w, h int, alpha, anim bool) []byte {
 	x := make([]byte, 10)
 	if alpha {
-		x[0] |= 0x10
+		x[0] |= webpFlagAlpha
 	}
 	if anim {
 		x[0] |= 0x02
 	}
-	if meta != nil {
-		if len(meta.ICC) > 0 {
-			x[0] |= 0x20
-		}
-		if len(meta.EXIF) > 0 {
-			x[0] |= 0x08
-		}
-		if len(meta.XMP) > 0 {
-			x[0] |= 0x04
-		}
-	}
 	putU24(x[4:], uint32(w-1))
 	putU24(x[7:], uint32(h-1))
 	return chunk(nil, "VP8X", x)
-}
-
-// metaChunks appends EXIF and XMP (which come after the image data).
-func metaChunks(out []byte, meta *Metadata) []byte {
-	if meta == nil {
-		return out
-	}
-	if len(meta.EXIF) > 0 {
-		out = chunk(out, "EXIF", meta.EXIF)
-	}
-	if len(meta.XMP) > 0 {
-		out = chunk(out, "XMP ", meta.XMP)
-	}
-	return out
-}
-
-// muxStill writes one encoded frame as a WebP file with the metadata: the
-// simple format when there is none, the extended one (VP8X) otherwise.
-func muxStill(b webpBits, meta *Metadata) []byte {
-	if meta == nil || (len(meta.ICC) == 0 && len(meta.EXIF) == 0 && len(meta.XMP) == 0) {
-		if !b.f.alph.ok() || b.f.Lossless {
-			return riff(b.frameChunks(nil))
-		}
-		meta = nil
-	}
-	out := vp8x(b.f.Rect.Dx(), b.f.Rect.Dy(), b.f.Alpha, false, meta)
-	if meta != nil && len(meta.ICC) > 0 {
-		out = chunk(out, "ICCP", meta.ICC)
-	}
-	return riff(metaChunks(b.frameChunks(out), meta))
 }
 
 // animFrameOut is one encoded frame of an animation to write.
@@ -100,15 +64,13 @@ type animFrameOut struct {
 
 // muxAnim writes an animation: every frame replaces its rectangle of the
 // canvas (no blending, no disposal), the way muxAnim's caller encodes them.
-func muxAnim(frames []animFrameOut, w, h, loop int, meta *Metadata) []byte {
+// Metadata is AddWebPMetadata's to add.
+func muxAnim(frames []animFrameOut, w, h, loop int) []byte {
 	alpha := false
 	for _, f := range frames {
 		alpha = alpha || f.bits.f.Alpha
 	}
-	out := vp8x(w, h, alpha, true, meta)
-	if meta != nil && len(meta.ICC) > 0 {
-		out = chunk(out, "ICCP", meta.ICC)
-	}
+	out := vp8x(w, h, alpha, true)
 	anim := []byte{0xFF, 0xFF, 0xFF, 0xFF, 0, 0}
 	binary.LittleEndian.PutUint16(anim[4:], uint16(min(max(loop, 0), 0xFFFF)))
 	out = chunk(out, "ANIM", anim)
@@ -122,5 +84,5 @@ func muxAnim(frames []animFrameOut, w, h, loop int, meta *Metadata) []byte {
 		hd[15] = 0x02 // do not blend, do not dispose
 		out = chunk(out, "ANMF", f.bits.frameChunks(hd))
 	}
-	return riff(metaChunks(out, meta))
+	return riff(out)
 }

@@ -14,10 +14,10 @@ import (
 
 const webpMaxFrames = 1 << 16
 
-// webpChunk is where a chunk's payload lies in the file.
-type webpChunk struct{ off, n int64 }
+// webpSpan is where a chunk's payload lies in the file.
+type webpSpan struct{ off, n int64 }
 
-func (c webpChunk) ok() bool { return c.n > 0 }
+func (c webpSpan) ok() bool { return c.n > 0 }
 
 // webpFrame is one image of a WebP file: the whole still image, or one
 // ANMF frame of an animation, placed on the canvas at X, Y.
@@ -28,18 +28,17 @@ type webpFrame struct {
 	Dispose    bool            // clear the frame's area to transparent after it is shown
 	Lossless   bool            // VP8L
 	Alpha      bool            // an ALPH chunk (lossy) or the VP8L alpha bit
-	alph, bits webpChunk       // ALPH (optional) and VP8/VP8L payloads
+	alph, bits webpSpan        // ALPH (optional) and VP8/VP8L payloads
 }
 
 // webpHeader is what the RIFF container says.
 type webpHeader struct {
-	W, H      int // the canvas
-	Extended  bool
-	Animated  bool
-	Loop      int // 0: forever
-	Frames    []webpFrame
-	icc, exif webpChunk
-	xmp       webpChunk
+	W, H     int // the canvas
+	Extended bool
+	Animated bool
+	Loop     int // 0: forever
+	Frames   []webpFrame
+	exif     webpSpan // for the orientation (the metadata is readWebPMeta's)
 }
 
 func webpCorrupt(format string, a ...any) error {
@@ -68,7 +67,7 @@ func parseWebP(r io.ReaderAt, size int64) (*webpHeader, error) {
 			return nil, errWebPTruncated
 		}
 		id, n := string(ch[:4]), int64(binary.LittleEndian.Uint32(ch[4:]))
-		c := webpChunk{off + 8, n}
+		c := webpSpan{off + 8, n}
 		if n > end-c.off {
 			return nil, errWebPTruncated
 		}
@@ -92,12 +91,8 @@ func parseWebP(r io.ReaderAt, size int64) (*webpHeader, error) {
 			}
 			h.Extended, h.Animated = true, b[0]&0x02 != 0
 			h.W, h.H = int(u24(b[4:]))+1, int(u24(b[7:]))+1
-		case "ICCP":
-			h.icc = c
 		case "EXIF":
 			h.exif = c
-		case "XMP ":
-			h.xmp = c
 		case "ANIM":
 			b := make([]byte, 6)
 			if n < 6 {
@@ -145,7 +140,7 @@ func parseWebP(r io.ReaderAt, size int64) (*webpHeader, error) {
 func u24(b []byte) uint32 { return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 }
 
 // animFrame reads an ANMF chunk: its header and its sub-chunks.
-func animFrame(r io.ReaderAt, c webpChunk) (webpFrame, error) {
+func animFrame(r io.ReaderAt, c webpSpan) (webpFrame, error) {
 	var f webpFrame
 	b := make([]byte, 16)
 	if c.n < 16+8 {
@@ -165,7 +160,7 @@ func animFrame(r io.ReaderAt, c webpChunk) (webpFrame, error) {
 			return f, errWebPTruncated
 		}
 		id, n := string(ch[:4]), int64(binary.LittleEndian.Uint32(ch[4:]))
-		sub := webpChunk{off + 8, n}
+		sub := webpSpan{off + 8, n}
 		if n > end-sub.off {
 			return f, webpCorrupt("a chunk runs past the end of its animation frame")
 		}
@@ -188,7 +183,7 @@ func animFrame(r io.ReaderAt, c webpChunk) (webpFrame, error) {
 }
 
 // bitstream reads the size from a VP8 or VP8L bitstream's header.
-func bitstream(r io.ReaderAt, id string, c webpChunk, f *webpFrame) error {
+func bitstream(r io.ReaderAt, id string, c webpSpan, f *webpFrame) error {
 	var b [10]byte
 	switch id {
 	case "VP8 ":

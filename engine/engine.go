@@ -23,7 +23,7 @@ import (
 // Settings is a whole batch's configuration.
 type Settings struct {
 	Processing processing.Settings
-	Workers    int // 0: one per logical core
+	Workers    int // 0: one per CPU this process may use (pool.UsableCPUs)
 	// AllowSourceOverwrite must be set for a batch whose outputs would
 	// replace its own sources (output folder = input folder, same names,
 	// on-exists overwrite).
@@ -47,7 +47,10 @@ type Settings struct {
 	// Journal keeps the resume journal in the output folder (see package
 	// journal); Resume skips the inputs an unfinished earlier run with the
 	// same settings finished, and removes the temporary files it left.
-	Journal, Resume bool
+	// After a run that finished every input (none failed or was left
+	// undone) the journal is removed, so that the folder holds only the
+	// outputs, unless KeepJournal is set.
+	Journal, Resume, KeepJournal bool
 }
 
 // Isolation is where workers run.
@@ -128,6 +131,11 @@ type Record struct {
 	BytesOut int64              `json:"bytes_out,omitempty"`
 	StageMS  map[string]float64 `json:"stage_ms,omitempty"` // milliseconds per stage
 	TotalMS  float64            `json:"total_ms"`
+	// Metadata says what the output kept, converted and removed of the
+	// source's metadata.
+	Metadata *processing.MetadataReport `json:"metadata,omitempty"`
+	// Warnings are problems that did not stop the file ("EXIF dropped: …").
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Summary is the end of a batch.
@@ -138,9 +146,14 @@ type Summary struct {
 	Wall                                   time.Duration
 	Interrupted                            bool // cancelled before the end
 	Resumed                                int  // of Skipped: done by an earlier run (Settings.Resume)
+	WithWarnings                           int  // files with warnings (see Record.Warnings)
 	// Warnings are problems that did not stop the batch (the journal could
 	// not be written: resuming may redo some files).
 	Warnings []string
+	// Journal is the resume journal left in the output folder (with
+	// Settings.Journal: while inputs failed or were not processed, or with
+	// Settings.KeepJournal); "" when there is none.
+	Journal string
 }
 
 // PerSecond is the throughput in images per second.
@@ -165,6 +178,7 @@ type Run struct {
 	records []Record
 	summary Summary
 	resumed int
+	warned  int // records with warnings
 	warn    []string
 }
 
@@ -297,8 +311,17 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 		r.summary = Summary{
 			Total: t.Total, Done: t.Done, Skipped: t.Skipped, Failed: t.Failed, Canceled: t.Canceled,
 			BytesIn: t.BytesIn, BytesOut: t.BytesOut, Megapixels: t.Megapixels(), Wall: t.Elapsed,
-			Interrupted: err != nil, Resumed: r.resumed, Warnings: r.warn,
+			Interrupted: err != nil, Resumed: r.resumed, WithWarnings: r.warned,
 		}
+		r.mu.Unlock()
+		if r.journal != nil {
+			path := r.tidyJournal(outDir, s.KeepJournal, r.summary)
+			r.mu.Lock()
+			r.summary.Journal = path
+			r.mu.Unlock()
+		}
+		r.mu.Lock()
+		r.summary.Warnings = r.warn
 		r.mu.Unlock()
 	}()
 	return r, nil
@@ -352,6 +375,9 @@ func (r *Run) record(res pool.Result) {
 	}
 	if pr, ok := res.Value.(processing.Result); ok {
 		rec.Output, rec.Width, rec.Height = pr.Output, pr.Width, pr.Height
+		if rec.Status == "done" {
+			rec.Metadata, rec.Warnings = pr.Metadata, pr.Warnings
+		}
 	}
 	if res.Err != nil {
 		rec.Error = res.Err.Error()
@@ -389,10 +415,16 @@ func (r *Run) record(res pool.Result) {
 	}
 	r.mu.Lock()
 	r.records = append(r.records, rec)
+	if len(rec.Warnings) > 0 {
+		r.warned++
+	}
 	r.mu.Unlock()
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// Workers is the number of workers the batch runs on.
+func (r *Run) Workers() int { return r.pool.Workers() }
 
 // Snapshot is the pool's live status.
 func (r *Run) Snapshot() pool.Snapshot { return r.pool.Snapshot() }

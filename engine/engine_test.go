@@ -373,3 +373,28 @@ func TestBatchWithoutTheOutputFolder(t *testing.T) {
 		t.Errorf("no output folder left out files: %v", got)
 	}
 }
+
+// The journal's fingerprint tells metadata policies and file dates apart
+// (a resume must not mix outputs with and without GPS), and takes the
+// default policy however it is spelled.
+func TestFingerprintHasMetadataSettings(t *testing.T) {
+	base := processing.Settings{Naming: processing.Naming{Dir: "out"}}
+	with := func(f func(*processing.Settings)) string {
+		s := base
+		f(&s)
+		return settingsFingerprint(s)
+	}
+	def := with(func(s *processing.Settings) {})
+	if with(func(s *processing.Settings) { s.Metadata = processing.KeepNoLocation }) != def {
+		t.Error(`"" and no-location fingerprint differently`)
+	}
+	for name, f := range map[string]func(*processing.Settings){
+		"all":        func(s *processing.Settings) { s.Metadata = processing.KeepAll },
+		"none":       func(s *processing.Settings) { s.Metadata = processing.StripAll },
+		"keep dates": func(s *processing.Settings) { s.KeepDates = true },
+	} {
+		if with(f) == def {
+			t.Errorf("%s fingerprints as the default", name)
+		}
+	}
+}

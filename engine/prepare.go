@@ -44,6 +44,7 @@ var ErrResumeSettings = errors.New("the unfinished batch in the output folder us
 func settingsFingerprint(ps processing.Settings) string {
 	ps.Naming.Dir = ""        // the journal lies in it; "out" and "/abs/out" are one folder
 	ps.AdoptIdentical = false // what resuming sets, not a setting of the batch
+	ps.Metadata = ps.Metadata.OrDefault()
 	return journal.Fingerprint(ps)
 }
 

@@ -3,15 +3,12 @@ package gui
 import (
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -62,7 +59,9 @@ const (
 	benchTick                 = 100 * time.Millisecond // how often a running benchmark's progress is shown
 )
 
-var benchColumns = []string{"Mode", "Workers", "Wall (median)", "Min–max", "Images/s", "MP/s", "Speed-up", "Efficiency", "CPU", "Peak memory"}
+// benchColumns: "Others" is other programs' CPU use during the runs, marked
+// "!" where it makes the row untrustworthy.
+var benchColumns = []string{"Mode", "Workers", "Wall (median)", "Min–max", "Images/s", "MP/s", "Speed-up", "Efficiency", "CPU", "Others", "Peak memory"}
 
 // benchPanel is the Benchmark tab: measure the window's inputs at several
 // worker counts, with goroutine workers, worker processes or both, and show
@@ -77,6 +76,7 @@ type benchPanel struct {
 	start, cancel      *widget.Button
 	bar                *widget.ProgressBar
 	status, verdict    *widget.Label
+	warning, machine   *widget.Label // why the figures cannot be trusted; the CPUs measured on
 	apply              *widget.Button
 	saveChart, saveCSV *widget.Button
 	chart              *chartView
@@ -117,6 +117,12 @@ func newBenchPanel(w *Window, host benchHost) *benchPanel {
 	p.status.Wrapping = fyne.TextWrapWord
 	p.verdict = widget.NewLabel("")
 	p.verdict.Wrapping = fyne.TextWrapWord
+	p.warning = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.warning.Wrapping = fyne.TextWrapWord
+	p.warning.Importance = widget.DangerImportance
+	p.warning.Hide()
+	p.machine = widget.NewLabel("")
+	p.machine.SizeName = theme.SizeNameCaptionText
 	p.apply = widget.NewButtonWithIcon("Use the recommended count", theme.ConfirmIcon(), p.applyRecommended)
 	p.saveChart = widget.NewButtonWithIcon("Save chart (PNG)…", theme.DocumentSaveIcon(), func() { p.save("picpool-scaling.png", p.writeChart) })
 	p.saveCSV = widget.NewButtonWithIcon("Save figures (CSV)…", theme.DocumentSaveIcon(), func() { p.save("picpool-scaling.csv", p.writeCSV) })
@@ -129,7 +135,7 @@ func newBenchPanel(w *Window, host benchHost) *benchPanel {
 			o.(*widget.Label).SetText(benchColumns[id.Col])
 		}
 	}
-	for i, width := range []float32{100, 80, 120, 120, 90, 80, 90, 90, 70, 110} {
+	for i, width := range []float32{100, 80, 120, 120, 90, 80, 90, 90, 70, 80, 110} {
 		p.table.SetColumnWidth(i, width)
 	}
 	p.showReport(bench.Report{})
@@ -138,7 +144,9 @@ func newBenchPanel(w *Window, host benchHost) *benchPanel {
 		widget.NewLabel("Sample"), sized(p.sample, 60, 0), widget.NewLabel("images · workers"), sized(p.counts, 160, 0),
 		widget.NewLabel("as"), p.threads, p.processes, widget.NewLabel("· runs each"), p.repeat)
 	controls := container.NewBorder(nil, nil, form, container.NewHBox(p.start, p.cancel))
-	top := container.NewVBox(controls, p.bar, p.status)
+	// The warning goes with the machine line, above the chart, whose title
+	// says it too: the table below keeps its room.
+	top := container.NewVBox(controls, p.bar, p.status, p.machine, p.warning)
 	actions := container.NewHBox(p.apply, p.saveChart, p.saveCSV)
 	bottom := container.NewBorder(container.NewVBox(p.verdict, actions), nil, nil, nil, p.table)
 	split := container.NewVSplit(p.chart, bottom)
@@ -147,8 +155,9 @@ func newBenchPanel(w *Window, host benchHost) *benchPanel {
 
 	w.goBackground(func() {
 		m := bench.ReadMachine()
-		counts := bench.DefaultCounts(m.PhysicalCores, m.LogicalCores)
+		counts := bench.DefaultCounts(m.PhysicalCores, m.LogicalCores, m.UsableCPUs)
 		w.do(func() {
+			p.machine.SetText("This machine: " + m.String())
 			if p.counts.Text == "" {
 				p.counts.SetText(countsText(counts))
 			}
@@ -313,6 +322,15 @@ func (p *benchPanel) showReport(rep bench.Report) {
 	p.report = rep
 	p.table.Refresh()
 	p.verdict.SetText(rep.Verdict())
+	if warn := rep.Warning(); warn != p.warning.Text || (warn != "") != p.warning.Visible() {
+		p.warning.SetText(warn)
+		if warn != "" {
+			p.warning.Show()
+		} else {
+			p.warning.Hide()
+		}
+		p.obj.Refresh() // lay the chart out below the warning, or in its place
+	}
 	p.refreshApply()
 	if len(rep.Rows) > 0 {
 		p.saveChart.Enable()
@@ -376,16 +394,25 @@ func (p *benchPanel) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	if l.TextStyle.Bold {
 		l.Importance = widget.HighImportance
 	}
-	speed, eff := "–", "–"
+	speed, eff, others := "–", "–", "–"
 	if r.SpeedUp > 0 {
 		speed, eff = fmt.Sprintf("%.2f×", r.SpeedUp), fmt.Sprintf("%.0f%%", r.Efficiency*100)
+	}
+	if r.Busy >= 0 {
+		others = fmt.Sprintf("%.0f%%", r.OtherCPUPercent)
+	}
+	if p.report.RowBusy(r) {
+		others += " !"
+		if id.Col == 9 {
+			l.Importance = widget.DangerImportance
+		}
 	}
 	mode := bench.ModeShort(r.Mode)
 	l.SetText([]string{
 		strings.ToUpper(mode[:1]) + mode[1:], strconv.Itoa(r.Workers), fmt.Sprintf("%.2f s", r.Wall.Seconds()),
 		fmt.Sprintf("%.2f–%.2f s", r.WallMin.Seconds(), r.WallMax.Seconds()),
 		fmt.Sprintf("%.2f", r.ImagesPerSec), fmt.Sprintf("%.1f", r.MPPerSec), speed, eff,
-		fmt.Sprintf("%.0f%%", r.CPUPercent), bytesText(int64(r.PeakRSS)),
+		fmt.Sprintf("%.0f%%", r.CPUPercent), others, bytesText(int64(r.PeakRSS)),
 	}[id.Col])
 }
 
@@ -419,131 +446,3 @@ func (p *benchPanel) writeChart(w io.Writer, rep bench.Report) error {
 }
 
 func (p *benchPanel) writeCSV(w io.Writer, rep bench.Report) error { return bench.WriteCSV(w, rep) }
-
-// chartView shows the benchmark chart at the size it is given: gonum draws
-// it into an image of exactly the view's pixels, off the UI goroutine,
-// after resizes have settled.
-type chartView struct {
-	widget.BaseWidget
-	w   *Window
-	img *canvas.Image
-
-	mu    sync.Mutex
-	rep   bench.Report
-	px    image.Point // the size in pixels
-	scale float32
-	gen   int // counts reports, so an older drawing never replaces a newer one
-
-	shown int // gen of the drawing on screen (UI goroutine)
-	dirty chan struct{}
-}
-
-// chartSettle is how long resizes must pause before the chart is redrawn.
-const chartSettle = 150 * time.Millisecond
-
-func newChartView(w *Window) *chartView {
-	v := &chartView{w: w, dirty: make(chan struct{}, 1), scale: 1}
-	v.img = canvas.NewImageFromImage(nil)
-	v.img.FillMode = canvas.ImageFillContain
-	v.ExtendBaseWidget(v)
-	v.setReport(bench.Report{})
-	w.goBackground(v.redraws)
-	return v
-}
-
-func (v *chartView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(v.img) }
-
-func (v *chartView) MinSize() fyne.Size { return fyne.NewSize(chart.MinSide, chart.MinSide) }
-
-// Resize notes the new pixel size and asks for a redraw.
-func (v *chartView) Resize(size fyne.Size) {
-	v.BaseWidget.Resize(size)
-	scale := float32(1)
-	if c := fyne.CurrentApp().Driver().CanvasForObject(v); c != nil {
-		scale = c.Scale()
-	}
-	px := image.Pt(int(size.Width*scale), int(size.Height*scale))
-	v.mu.Lock()
-	changed := px != v.px
-	v.px, v.scale = px, scale
-	v.mu.Unlock()
-	if changed {
-		v.request()
-	}
-}
-
-// request asks for a redraw once resizes settle.
-func (v *chartView) request() {
-	select {
-	case v.dirty <- struct{}{}:
-	default:
-	}
-}
-
-// setReport changes the figures without drawing them.
-func (v *chartView) setReport(rep bench.Report) {
-	v.mu.Lock()
-	v.rep = rep
-	v.gen++
-	v.mu.Unlock()
-}
-
-// renderNow sets the figures and draws them at the current size, on the
-// calling goroutine; nil when the view is too small to draw in.
-func (v *chartView) renderNow(rep bench.Report) (*image.RGBA, int) {
-	v.setReport(rep)
-	return v.render()
-}
-
-func (v *chartView) render() (*image.RGBA, int) {
-	v.mu.Lock()
-	rep, px, scale, gen := v.rep, v.px, v.scale, v.gen
-	v.mu.Unlock()
-	if px.X < chart.MinSide || px.Y < chart.MinSide {
-		return nil, gen
-	}
-	img, err := chart.Image(rep, min(px.X, chart.MaxSide), min(px.Y, chart.MaxSide), float64(84*scale))
-	if err != nil {
-		v.w.logf("benchmark chart: %v", err)
-		return nil, gen
-	}
-	return img, gen
-}
-
-// show puts a drawing on screen unless a newer one is there; UI goroutine.
-func (v *chartView) show(img *image.RGBA, gen int) {
-	if img == nil || gen < v.shown {
-		return
-	}
-	v.shown = gen
-	v.img.Image = img
-	v.img.Refresh()
-}
-
-// redraws draws the chart after each burst of resizes, until the window
-// closes.
-func (v *chartView) redraws() {
-	ctx := v.w.ctx
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-v.dirty:
-		}
-		settle := time.NewTimer(chartSettle)
-	settling:
-		for {
-			select {
-			case <-ctx.Done():
-				settle.Stop()
-				return
-			case <-v.dirty:
-				settle.Reset(chartSettle)
-			case <-settle.C:
-				break settling
-			}
-		}
-		img, gen := v.render()
-		v.w.do(func() { v.show(img, gen) })
-	}
-}

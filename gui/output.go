@@ -16,8 +16,8 @@ import (
 )
 
 // outputPanel holds where and how outputs are written: folder, format,
-// quality, PNG compression, prefix and suffix, folder structure, and what to
-// do when an output exists.
+// quality, PNG compression, prefix and suffix, folder structure, what to
+// do when an output exists, the metadata kept and the file dates.
 type outputPanel struct {
 	w        *Window
 	dir      *widget.Entry
@@ -29,6 +29,9 @@ type outputPanel struct {
 	suffix   *widget.Entry
 	keepTree *widget.Check
 	onExists *widget.Select
+	metadata *widget.Select
+	dates    *widget.Check
+	noMeta   *widget.Label // GIF and BMP hold no metadata
 	codecs   *codecOptions
 	obj      fyne.CanvasObject
 
@@ -41,7 +44,10 @@ type outputPanel struct {
 var (
 	pngLevels    = []string{"default", "fast", "best", "none"}
 	onExistsList = []string{string(processing.Skip), string(processing.Overwrite), string(processing.Rename)}
-	qualityParam = processing.ParamInfo{Name: "quality", Label: "Quality", Type: processing.Int, Default: "90", Min: 1, Max: 100}
+	// metadataChoices names the metadata policies in the window, in
+	// processing.MetadataPolicies' order (the default first).
+	metadataChoices = []string{"Keep all but location", "Keep all", "Strip all"}
+	qualityParam    = processing.ParamInfo{Name: "quality", Label: "Quality", Type: processing.Int, Default: "90", Min: 1, Max: 100}
 )
 
 func newOutputPanel(w *Window) *outputPanel {
@@ -69,11 +75,20 @@ func newOutputPanel(w *Window) *outputPanel {
 	o.keepTree.Checked = true
 	o.onExists = widget.NewSelect(onExistsList, func(string) { changed() })
 	o.onExists.Selected = string(processing.Skip)
+	o.metadata = widget.NewSelect(metadataChoices, func(string) { changed() })
+	o.metadata.Selected = metadataChoices[0]
+	o.dates = widget.NewCheck("Keep file dates", func(bool) { changed() })
+	o.noMeta = widget.NewLabel("GIF and BMP cannot hold metadata or a colour profile: outputs in them have none.")
+	o.noMeta.Wrapping = fyne.TextWrapWord
+	o.noMeta.Importance = widget.WarningImportance
+	o.noMeta.SizeName = theme.SizeNameCaptionText
 
 	rows := []fyne.CanvasObject{
 		widget.NewLabel("Folder"), container.NewBorder(nil, nil, nil, o.browse, o.dir),
 		widget.NewLabel("Format"), container.NewGridWithColumns(2, o.format,
 			container.NewBorder(nil, nil, widget.NewLabel("PNG"), nil, o.pngLevel)),
+		widget.NewLabel(""), o.noMeta,
+		widget.NewLabel("Metadata"), container.NewGridWithColumns(2, o.metadata, o.dates),
 		widget.NewLabel("Quality"), o.quality.obj,
 	}
 	rows = append(rows, o.codecs.rows()...)
@@ -108,6 +123,11 @@ func (o *outputPanel) formatChanged() {
 	} else {
 		o.pngLevel.Disable()
 	}
+	if f == "gif" || f == "bmp" {
+		o.noMeta.Show()
+	} else {
+		o.noMeta.Hide()
+	}
 }
 
 func (o *outputPanel) folder() string { return strings.TrimSpace(o.dir.Text) }
@@ -133,13 +153,19 @@ func (o *outputPanel) preset() processing.Preset {
 		q = 0 // each format's default
 	}
 	p := processing.Preset{
-		Format:   o.format.Selected,
-		Quality:  q,
-		PNGLevel: o.pngLevel.Selected,
-		OnExists: processing.OnExists(o.onExists.Selected),
-		Prefix:   o.prefix.Text,
-		Suffix:   o.suffix.Text,
-		Flat:     !o.keepTree.Checked,
+		Format:    o.format.Selected,
+		Quality:   q,
+		PNGLevel:  o.pngLevel.Selected,
+		OnExists:  processing.OnExists(o.onExists.Selected),
+		Prefix:    o.prefix.Text,
+		Suffix:    o.suffix.Text,
+		Flat:      !o.keepTree.Checked,
+		KeepDates: o.dates.Checked,
+	}
+	for i, c := range metadataChoices {
+		if c == o.metadata.Selected && i > 0 {
+			p.Metadata = string(processing.MetadataPolicies()[i])
+		}
 	}
 	o.codecs.apply(&p)
 	if p.Format == "same" {
@@ -179,6 +205,16 @@ func (o *outputPanel) setPreset(p processing.Preset) {
 	o.prefix.SetText(p.Prefix)
 	o.suffix.SetText(p.Suffix)
 	o.keepTree.SetChecked(!p.Flat)
+	o.dates.SetChecked(p.KeepDates)
+	policy, err := processing.ParseMetadataPolicy(p.Metadata)
+	if err != nil {
+		policy = processing.KeepNoLocation
+	}
+	for i, m := range processing.MetadataPolicies() {
+		if m == policy {
+			o.metadata.SetSelected(metadataChoices[i])
+		}
+	}
 }
 
 func (o *outputPanel) chooseFolder() {

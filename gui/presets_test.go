@@ -32,7 +32,12 @@ func TestPresetsRoundTrip(t *testing.T) {
 	w.output.prefix.SetText("web-")
 	w.output.onExists.SetSelected("rename")
 	test.Tap(w.output.keepTree) // flat
+	w.output.metadata.SetSelected("Strip all")
+	test.Tap(w.output.dates)
 	want, _ := w.current()
+	if want.Metadata != "none" || !want.KeepDates {
+		t.Fatalf("the output panel gives metadata %q, keep dates %v", want.Metadata, want.KeepDates)
+	}
 
 	if err := w.presets.saveAs("web"); err != nil {
 		t.Fatal(err)
@@ -49,7 +54,8 @@ func TestPresetsRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, withName(want, "")) {
 		t.Errorf("loaded preset\n got %+v\nwant %+v", got, want)
 	}
-	if w.output.quality.entry.Text != "77" || w.output.keepTree.Checked || len(w.chain.cards) != 3 || w.chain.cards[2].enabled.Checked {
+	if w.output.quality.entry.Text != "77" || w.output.keepTree.Checked || len(w.chain.cards) != 3 || w.chain.cards[2].enabled.Checked ||
+		w.output.metadata.Selected != "Strip all" || !w.output.dates.Checked {
 		t.Error("the editors do not show the loaded preset")
 	}
 

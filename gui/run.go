@@ -126,16 +126,33 @@ func (r *runPanel) setWorkers(n int) {
 	r.workers, r.workersSet = n, true
 }
 
+// showMachine shows the CPUs this process may use beside the core counts,
+// and makes them the worker count unless one was chosen.
 func (r *runPanel) showMachine(m pool.Machine) {
-	text := fmt.Sprintf("%s, %s", plural(m.LogicalCores, "logical core", "logical cores"), plural(m.PhysicalCores, "physical", "physical"))
+	r.machine.SetText(machineText(m))
+	if n := m.CPUs.N; !r.workersSet && n > 0 {
+		r.workersCtl.set(strconv.Itoa(n))
+		r.workers = n
+	}
+}
+
+// machineText is "2 usable CPUs · 2 logical cores, 2 physical · 21 GiB of
+// 24 GiB memory free", with what limits the usable CPUs when they are
+// fewer than the logical cores ("1 usable CPU (CPU affinity)").
+func machineText(m pool.Machine) string {
+	text := ""
+	if m.CPUs.N > 0 {
+		text = plural(m.CPUs.N, "usable CPU", "usable CPUs")
+		if why := m.CPUs.Reason(); why != "" {
+			text += " (" + why + ")"
+		}
+		text += " · "
+	}
+	text += fmt.Sprintf("%s, %s", plural(m.LogicalCores, "logical core", "logical cores"), plural(m.PhysicalCores, "physical", "physical"))
 	if m.AvailableMemory > 0 {
 		text += fmt.Sprintf(" · %s of %s memory free", bytesText(int64(m.AvailableMemory)), bytesText(int64(m.TotalMemory)))
 	}
-	r.machine.SetText(text)
-	if !r.workersSet && m.LogicalCores > 0 {
-		r.workersCtl.set(strconv.Itoa(m.LogicalCores))
-		r.workers = m.LogicalCores
-	}
+	return text
 }
 
 // idle sets the buttons for "no batch running".

@@ -3,6 +3,7 @@ package gui
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -122,9 +123,12 @@ func (v *workersView) show(ws []pool.WorkerStatus, procs []engine.WorkerProcess,
 	v.list.Refresh()
 }
 
-// failuresView lists the files that failed, with the reason, as they fail.
+// failuresView lists the files that failed, with the reason, as they fail,
+// and those written with warnings (metadata dropped as unreadable, …).
 type failuresView struct {
-	failed []engine.Record
+	failed []engine.Record // failed and warned, in finishing order
+	nFail  int
+	nWarn  int
 	header *widget.Label
 	list   *widget.List
 	obj    fyne.CanvasObject
@@ -148,15 +152,24 @@ func newFailuresView() *failuresView {
 			rec := v.failed[i]
 			row := o.(*fyne.Container)
 			row.Objects[1].(*widget.Label).SetText(shortPath(rec.Input))
-			row.Objects[0].(*widget.Label).SetText(failureText(rec))
+			why := row.Objects[0].(*widget.Label)
+			why.Importance = widget.DangerImportance
+			if rec.Status != "failed" {
+				why.Importance = widget.WarningImportance
+			}
+			why.SetText(failureText(rec))
 		})
 	v.obj = container.NewBorder(v.header, nil, nil, nil, v.list)
 	v.reset()
 	return v
 }
 
-// failureText is a failed record's reason and message: "truncated: …".
+// failureText is a failed record's reason and message: "truncated: …", or
+// a warned record's warnings: "warning: EXIF dropped: …".
 func failureText(rec engine.Record) string {
+	if rec.Status != "failed" {
+		return "warning: " + strings.Join(rec.Warnings, "; ")
+	}
 	if rec.Reason != "" && rec.Reason != "error" {
 		return rec.Reason + ": " + rec.Error
 	}
@@ -164,23 +177,36 @@ func failureText(rec engine.Record) string {
 }
 
 func (v *failuresView) reset() {
-	v.failed = nil
+	v.failed, v.nFail, v.nWarn = nil, 0, 0
 	v.header.SetText("Failures: none")
 	v.list.Refresh()
 }
 
-// add appends the failed records among recs.
+// add appends the failed records among recs, and the warned ones.
 func (v *failuresView) add(recs []engine.Record) {
 	n := len(v.failed)
 	for _, rec := range recs {
-		if rec.Status == "failed" {
-			v.failed = append(v.failed, rec)
+		switch {
+		case rec.Status == "failed":
+			v.nFail++
+		case len(rec.Warnings) > 0:
+			v.nWarn++
+		default:
+			continue
 		}
+		v.failed = append(v.failed, rec)
 	}
 	if len(v.failed) == n {
 		return
 	}
-	v.header.SetText(fmt.Sprintf("Failures: %d", len(v.failed)))
+	text := "Failures: none"
+	if v.nFail > 0 {
+		text = fmt.Sprintf("Failures: %d", v.nFail)
+	}
+	if v.nWarn > 0 {
+		text += fmt.Sprintf(" · warnings: %d", v.nWarn)
+	}
+	v.header.SetText(text)
 	v.list.Refresh()
 	v.list.ScrollToBottom()
 }

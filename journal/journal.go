@@ -332,3 +332,17 @@ func RemoveStaleTemp(dir string) ([]string, error) {
 	})
 	return removed, err
 }
+
+// Remove deletes dir's journal, when there is one, for good (the folder's
+// entry flushed): what a run that finished every input does, so that the
+// folder holds only its outputs.
+func Remove(dir string) error {
+	if err := os.Remove(filepath.Join(dir, FileName)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	syncDir(dir)
+	return nil
+}

@@ -1,7 +1,8 @@
 # Fuzzing (included by the Makefile): the header checks and decoders, the
-# HEIF/AVIF and WebP container parsers (codec/fuzz_test.go), the fast
-# filters against imaging (processing/resample_test.go), the filter-chain
-# text and the preset JSON (processing/fuzz_chain_test.go).
+# HEIF/AVIF and WebP container parsers (codec/fuzz_test.go), the metadata
+# reader and writer (codec/meta_fuzz_test.go, seeded with files exiftool
+# tags), the fast filters against imaging (processing/resample_test.go), the
+# filter-chain text and the preset JSON (processing/fuzz_chain_test.go).
 #   make fuzz         each target for FUZZTIME (1 minute)
 #   make fuzz-short   each target for FUZZTIME_SHORT (10 s); part of make test
 # An input that fails is written to <package>/testdata/fuzz/<target>/:
@@ -10,18 +11,19 @@
 # short run; 5 s is plenty for inputs of at most 64 KiB.
 
 # package:target, one per fuzz target.
-FUZZ_TARGETS   := codec:FuzzDecode codec:FuzzContainers processing:FuzzParseChain processing:FuzzParsePreset processing:FuzzFastFilters
+FUZZ_TARGETS   := codec:FuzzDecode codec:FuzzContainers codec:FuzzReadMetadata codec:FuzzWriteMetadata \
+                  processing:FuzzParseChain processing:FuzzParsePreset processing:FuzzFastFilters
 FUZZTIME       ?= 1m
 FUZZTIME_SHORT ?= 10s
 
 .PHONY: fuzz fuzz-short
-fuzz: deps
+fuzz: deps-test
 	@for pt in $(FUZZ_TARGETS); do \
 	  p=$${pt%%:*}; t=$${pt#*:}; echo "== $$p $$t for $(FUZZTIME)"; \
 	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./$$p/ || exit 1; \
 	done
 
-fuzz-short: deps
+fuzz-short: deps-test
 	@for pt in $(FUZZ_TARGETS); do \
 	  p=$${pt%%:*}; t=$${pt#*:}; echo "== $$p $$t for $(FUZZTIME_SHORT)"; \
 	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME_SHORT) -fuzzminimizetime 5s ./$$p/ || exit 1; \

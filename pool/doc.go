@@ -23,9 +23,9 @@
 //
 // So by default (Options.FanOut false) a running pool lowers runtime.GOMAXPROCS
 // to the number of workers: while pools run, GOMAXPROCS is the sum of the
-// workers of all running pools, but never more than the logical core count
-// nor the value GOMAXPROCS had before the first of them started (which may be
-// lower, from a cgroup CPU limit or the GOMAXPROCS variable). The change is reference-counted under a package-level
+// workers of all running pools, but never more than the CPUs this process
+// may use (UsableCPUs) nor the value GOMAXPROCS had before the first of them
+// started (which may be lower, from the GOMAXPROCS variable). The change is reference-counted under a package-level
 // mutex, so overlapping pools cooperate, and the original value is restored when
 // the last running pool ends. N workers then use at most N cores, and a
 // one-worker run is honestly a one-core run. GOMAXPROCS is process-wide: code
@@ -34,6 +34,17 @@
 // Options.FanOut true leaves GOMAXPROCS alone, so each job may spread over all
 // cores the way imaging does by itself; that can help when there are fewer jobs
 // than cores, at the cost of the honest per-worker figures.
+//
+// # The CPUs this process may use
+//
+// Options.Workers 0 means one worker per CPU this process may use
+// (UsableCPUs), not per core of the machine: the smallest of the CPU
+// affinity mask (taskset, a batch system's task binding), the cgroup CPU
+// quota rounded up (a container's or a Kubernetes pod's CPU limit; cgroup v2
+// cpu.max or v1 cpu.cfs_quota_us, the process's cgroup and those above it)
+// and, in a Slurm job, SLURM_CPUS_PER_TASK. Inside an allocation a batch so
+// fits it instead of oversubscribing it; Machine keeps the physical and
+// logical core counts beside that figure.
 //
 // The classic one-process-per-core model, where each worker is a child process
 // running with GOMAXPROCS=1, is a later isolation mode meant to sit on top of

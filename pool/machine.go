@@ -11,9 +11,10 @@ import (
 	"github.com/shirou/gopsutil/v4/process"
 )
 
-// Machine is what the machine offers.
+// Machine is what the machine offers, and what of it this process may use.
 type Machine struct {
 	PhysicalCores, LogicalCores  int
+	CPUs                         CPUs   // the CPUs this process may use: the default worker count
 	TotalMemory, AvailableMemory uint64 // bytes
 }
 
@@ -24,6 +25,7 @@ func ReadMachine() (Machine, error) {
 	m := Machine{
 		PhysicalCores: countCores(false),
 		LogicalCores:  LogicalCores(),
+		CPUs:          UsableCPUs(),
 	}
 	vm, err := mem.VirtualMemory()
 	if err != nil {
@@ -33,8 +35,9 @@ func ReadMachine() (Machine, error) {
 	return m, nil
 }
 
-// LogicalCores is the number of logical cores (hardware threads), read once.
-// It is the default number of workers.
+// LogicalCores is the number of logical cores (hardware threads) of the
+// machine, read once. The default number of workers is UsableCPUs, which
+// may be fewer.
 func LogicalCores() int { return logicalCores() }
 
 var logicalCores = sync.OnceValue(func() int { return countCores(true) })

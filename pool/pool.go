@@ -13,7 +13,7 @@ import (
 
 // Options configure a Pool.
 type Options struct {
-	Workers int // <= 0 means LogicalCores()
+	Workers int // <= 0 means UsableCPUs().N: the CPUs this process may use
 	// MemoryBudget in bytes, 0 = unlimited. A job is admitted only when the
 	// Cost of the running jobs plus its own stays within the budget; jobs wait
 	// for room in the order they come. A job whose Cost alone exceeds the
@@ -48,7 +48,7 @@ type Pool struct {
 func New(opts Options) *Pool {
 	n := opts.Workers
 	if n <= 0 {
-		n = LogicalCores()
+		n = UsableCPUs().N
 	}
 	p := &Pool{opts: opts, now: time.Now, slots: make([]workerSlot, n)}
 	p.budget.limit = opts.MemoryBudget

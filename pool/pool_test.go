@@ -55,8 +55,8 @@ func TestStatusString(t *testing.T) {
 }
 
 func TestDefaultWorkers(t *testing.T) {
-	if got, want := New(Options{}).Workers(), LogicalCores(); got != want {
-		t.Errorf("Workers() = %d, want LogicalCores() = %d", got, want)
+	if got, want := New(Options{}).Workers(), UsableCPUs().N; got != want {
+		t.Errorf("Workers() = %d, want UsableCPUs().N = %d", got, want)
 	}
 	if got := New(Options{Workers: 3}).Workers(); got != 3 {
 		t.Errorf("Workers() = %d, want 3", got)

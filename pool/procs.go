@@ -53,10 +53,11 @@ func capProcs(workers int) (release func()) {
 }
 
 // apply sets GOMAXPROCS to the workers of the running pools, but not above
-// the logical core count nor above the value GOMAXPROCS had before (which may
-// be lower, from a cgroup CPU limit or the GOMAXPROCS variable). c.mu held.
+// the CPUs this process may use (UsableCPUs: affinity, cgroup quota, Slurm)
+// nor above the value GOMAXPROCS had before (which may be lower, from the
+// GOMAXPROCS variable). c.mu held.
 func (c *procLimit) apply() {
-	n := max(min(c.workers, c.orig, LogicalCores()), 1)
+	n := max(min(c.workers, c.orig, UsableCPUs().N), 1)
 	if runtime.GOMAXPROCS(0) != n {
 		runtime.GOMAXPROCS(n)
 	}

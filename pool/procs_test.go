@@ -38,7 +38,7 @@ func TestGOMAXPROCSCapped(t *testing.T) {
 	if got := runtime.GOMAXPROCS(0); got != orig {
 		t.Errorf("GOMAXPROCS after Run = %d, want %d restored", got, orig)
 	}
-	if got, want := procsInJob(t, Options{Workers: 3 * orig}), min(orig, LogicalCores()); got != want {
+	if got, want := procsInJob(t, Options{Workers: 3 * orig}), min(orig, UsableCPUs().N); got != want {
 		t.Errorf("GOMAXPROCS with %d workers = %d, want %d", 3*orig, got, want)
 	}
 	if got := procsInJob(t, Options{Workers: 1, FanOut: true}); got != orig {
@@ -52,8 +52,8 @@ func TestGOMAXPROCSCapped(t *testing.T) {
 // TestGOMAXPROCSShared: pools running at once add up their workers, and the
 // original value comes back only when the last one ends.
 func TestGOMAXPROCSShared(t *testing.T) {
-	if LogicalCores() < 2 {
-		t.Skip("needs 2 logical cores")
+	if UsableCPUs().N < 2 {
+		t.Skip("needs 2 usable CPUs")
 	}
 	const orig = 8
 	setProcs(t, orig)

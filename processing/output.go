@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/picpool/picpool/codec"
 )
@@ -69,13 +70,14 @@ func (n Naming) Target(src Source, f codec.Format) string {
 // link that fails if the name exists. It returns the final path; with Skip
 // and an existing output the error has kind ErrExists.
 func WriteAtomic(ctx context.Context, dst string, mode OnExists, write func(io.Writer) error) (string, error) {
-	return writeAtomic(ctx, dst, mode, false, write)
+	return writeAtomic(ctx, dst, mode, false, time.Time{}, write)
 }
 
 // writeAtomic is WriteAtomic; with adopt (and Rename), an existing file
 // whose bytes are those just written is taken as the output (see
-// Settings.AdoptIdentical).
-func writeAtomic(ctx context.Context, dst string, mode OnExists, adopt bool, write func(io.Writer) error) (string, error) {
+// Settings.AdoptIdentical). A non-zero mtime is given to the file before it
+// is moved into place (Settings.KeepDates).
+func writeAtomic(ctx context.Context, dst string, mode OnExists, adopt bool, mtime time.Time, write func(io.Writer) error) (string, error) {
 	dir := filepath.Dir(dst)
 	if mode == Skip {
 		if _, err := os.Lstat(dst); err == nil {
@@ -115,6 +117,11 @@ func writeAtomic(ctx context.Context, dst string, mode OnExists, adopt bool, wri
 	}
 	if err := os.Chmod(tmpName, 0o644); err != nil {
 		return "", osError(dst, err, "cannot write the output")
+	}
+	if !mtime.IsZero() {
+		if err := os.Chtimes(tmpName, time.Time{}, mtime); err != nil {
+			return "", osError(dst, err, "cannot set the output's date")
+		}
 	}
 	final, err := publish(tmpName, dst, mode, adopt)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // With adopt (what a resumed batch sets), Rename takes an existing file as
@@ -20,7 +21,7 @@ func TestWriteAtomicAdoptsOnlyIdenticalFiles(t *testing.T) {
 	}
 	write := func(content string, adopt bool) string {
 		t.Helper()
-		got, err := writeAtomic(context.Background(), dst, Rename, adopt, func(w io.Writer) error {
+		got, err := writeAtomic(context.Background(), dst, Rename, adopt, time.Time{}, func(w io.Writer) error {
 			_, err := io.WriteString(w, content)
 			return err
 		})

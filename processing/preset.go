@@ -28,6 +28,9 @@ type Preset struct {
 	Prefix    string   `json:"prefix,omitempty"`
 	Suffix    string   `json:"suffix,omitempty"`
 	Flat      bool     `json:"flat,omitempty"`
+	// Metadata is all, no-location or none ("" is no-location).
+	Metadata  string `json:"metadata,omitempty"`
+	KeepDates bool   `json:"keep_dates,omitempty"`
 }
 
 // Validate checks every field.
@@ -39,6 +42,9 @@ func (p Preset) Validate() error {
 		return err
 	}
 	if _, err := ParseOnExists(string(p.OnExists)); err != nil {
+		return err
+	}
+	if _, err := ParseMetadataPolicy(p.Metadata); err != nil {
 		return err
 	}
 	if p.MaxPixels < -1 {
@@ -53,12 +59,14 @@ func (p Preset) Validate() error {
 func (p Preset) Settings(dir string) Settings {
 	format, _ := codec.ParseFormat(p.Format)
 	onExists, _ := ParseOnExists(string(p.OnExists))
+	policy, _ := ParseMetadataPolicy(p.Metadata)
 	return Settings{
 		Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel,
 		Lossless: p.Lossless, AVIFSpeed: p.Speed,
 		Naming:   Naming{Dir: dir, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
 		OnExists: onExists,
 		Decode:   codec.DecodeOptions{MaxPixels: p.MaxPixels, AllFrames: p.AllFrames},
+		Metadata: policy, KeepDates: p.KeepDates,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/picpool/picpool/codec"
 )
@@ -46,6 +47,11 @@ type Settings struct {
 	// place just before a kill, but not yet in the journal, is then found
 	// again rather than duplicated.
 	AdoptIdentical bool `json:",omitempty"`
+	// Metadata is what outputs keep of their source's metadata ("" is
+	// KeepNoLocation).
+	Metadata MetadataPolicy `json:",omitempty"`
+	// KeepDates gives each output its source's modification time.
+	KeepDates bool `json:",omitempty"`
 }
 
 // Processor runs the settings on one file at a time. It is immutable and
@@ -68,6 +74,9 @@ func NewProcessor(s Settings) (*Processor, error) {
 	if s.OnExists == "" {
 		s.OnExists = Skip
 	}
+	if _, err := ParseMetadataPolicy(string(s.Metadata)); err != nil {
+		return nil, err
+	}
 	return &Processor{s: s, pipeline: p}, nil
 }
 
@@ -83,6 +92,11 @@ type Result struct {
 	Info          codec.Info // the input's header
 	Width, Height int        // the output's size
 	BytesOut      int64
+	// Metadata says what the output kept of the source's metadata.
+	Metadata *MetadataReport `json:",omitempty"`
+	// Warnings are problems that did not stop the file, one sentence each
+	// (metadata dropped as unreadable, …).
+	Warnings []string `json:",omitempty"`
 }
 
 // StageFunc is told when a file enters a stage; an error (cancellation)
@@ -140,9 +154,10 @@ type fileRun struct {
 	stage StageFunc
 	res   Result
 
-	file *codec.File // open between open and decode
-	w, h int         // the upright size, from the header
-	outs []outputRun
+	file  *codec.File // open between open and decode
+	mtime time.Time   // the source's modification time
+	w, h  int         // the upright size, from the header
+	outs  []outputRun
 
 	dec *codec.Decoded
 	img image.Image // the decoded pixels, then the head's result
@@ -228,11 +243,13 @@ func (f *fileRun) decode() error {
 		minW, minH = tw, th
 	}
 	dec, err := f.file.Decode(minW, minH)
+	f.mtime = f.file.ModTime()
 	f.close() // the pixels are in memory: no need to hold the file through the filters
 	if err != nil {
 		return err
 	}
 	f.dec, f.img, f.frames = dec, dec.Image, dec.Frames
+	f.res.Warnings = append(f.res.Warnings, dec.Warnings...)
 	return nil
 }
 
@@ -269,9 +286,21 @@ func (f *fileRun) encode(o *outputRun, img image.Image) ([]byte, error) {
 	if err := f.step(StageEncoding); err != nil {
 		return nil, err
 	}
+	// The profile of the pixels, which are the source's: the colour side
+	// decides it (issue 11b).
+	icc := f.dec.Meta.ICC
+	// A HEIC's or AVIF's orientation is its irot and imir, applied; an EXIF
+	// orientation it also carries was never applied (HEIF readers ignore
+	// it) and must not reach the output, where viewers would turn the
+	// pixels again.
+	heif := f.dec.Info.Format == "heic" || f.dec.Info.Format == "avif"
+	upright := (f.dec.Info.Orientation > 1 || heif) && !s.Decode.NoOrientation
+	b := img.Bounds()
+	meta, rep, warn := outputMetadata(f.dec.Meta, s.Metadata, o.format, upright, b.Dx(), b.Dy(), icc)
+	f.res.Metadata, f.res.Warnings = rep, append(f.res.Warnings, warn...)
 	var buf bytes.Buffer
 	enc := codec.EncodeOptions{Format: o.format, Quality: s.Quality, PNGCompression: s.PNGLevel, AVIFSpeed: s.AVIFSpeed,
-		Lossless: s.Lossless || (s.Format == codec.SameFormat && f.res.Info.Lossless)}
+		Lossless: s.Lossless || (s.Format == codec.SameFormat && f.res.Info.Lossless), Meta: &meta}
 	var err error
 	if len(f.frames) > 1 && o.format.CanAnimate() {
 		err = codec.EncodeFrames(&buf, f.frames, f.dec.Loop, enc)
@@ -290,7 +319,11 @@ func (f *fileRun) write(o *outputRun, data []byte) error {
 	if err := f.step(StageWriting); err != nil {
 		return err
 	}
-	final, err := writeAtomic(f.ctx, o.target, s.OnExists, s.AdoptIdentical, func(w io.Writer) error {
+	var mtime time.Time // the source's, with KeepDates
+	if s.KeepDates {
+		mtime = f.mtime
+	}
+	final, err := writeAtomic(f.ctx, o.target, s.OnExists, s.AdoptIdentical, mtime, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})

@@ -154,7 +154,7 @@ func TestNewStepDefaultsAreValid(t *testing.T) {
 
 func TestPresetRoundTrip(t *testing.T) {
 	c, _ := ParseChain("resize=1920x0,sharpen=0.8")
-	p := Preset{Name: "web", Filters: c, Format: "jpeg", Quality: 85, OnExists: Rename, Suffix: "_web"}
+	p := Preset{Name: "web", Filters: c, Format: "jpeg", Quality: 85, OnExists: Rename, Suffix: "_web", Metadata: "none", KeepDates: true}
 	path := t.TempDir() + "/web.json"
 	if err := SavePreset(path, p); err != nil {
 		t.Fatal(err)
@@ -171,6 +171,7 @@ func TestPresetRoundTrip(t *testing.T) {
 		`{"filters":[],"format":"heic"}`,
 		`{"filters":[],"quality":101}`,
 		`{"filters":[],"on_exists":"merge"}`,
+		`{"filters":[],"metadata":"gps"}`,
 		`{"filters":[],"colour":"red"}`,
 		`{"filters":`,
 	} {
