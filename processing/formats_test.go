@@ -102,3 +102,32 @@ func TestContentDecidesForFilesNamedDirectly(t *testing.T) {
 		t.Errorf("the output is %+v, %v", info, err)
 	}
 }
+
+// heif-enc keeps a JPEG's EXIF, orientation 6 included, in the HEIC it
+// makes, and stores no rotation: HEIF readers show it as stored. Its
+// outputs show it the same way and say orientation 1, or viewers would turn
+// them; the rest of the EXIF is kept (WebP and JPEG alike).
+func TestHEICOutputsCarryNoStaleOrientation(t *testing.T) {
+	imgtest.Tool(t, "heif-enc")
+	work, out := t.TempDir(), t.TempDir()
+	heic := filepath.Join(work, "turned.heic")
+	imgtest.Run(t, "heif-enc", "-q", "70", "-o", heic, imgtest.SmallPhoto(t, work, "Landscape_6", 160))
+	sources, _ := Collect(context.Background(), []string{heic}, CollectOptions{})
+	for _, format := range []codec.Format{codec.JPEG, codec.WEBP} {
+		p, err := NewProcessor(Settings{Format: format, Naming: Naming{Dir: out}, Metadata: KeepAll})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := p.Process(context.Background(), sources[0], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := codec.Decode(res.Output, codec.DecodeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Info.Orientation != 1 || len(d.Meta.EXIF) == 0 || d.Image.Bounds().Dx() != res.Info.Width {
+			t.Errorf("%s: orientation %d, %d bytes of EXIF, %v (the HEIC is %dx%d as shown)", format, d.Info.Orientation, len(d.Meta.EXIF), d.Image.Bounds(), res.Info.Width, res.Info.Height)
+		}
+	}
+}
