@@ -16,8 +16,8 @@ func TestOutputFormatOptions(t *testing.T) {
 	h := newHarness(t)
 	o := h.w.output
 	for _, tc := range []struct {
-		format                           string
-		quality                          string
+		format                          string
+		quality                         string
 		lossless, speed, frames, qualOn bool
 	}{
 		{"webp", "80", true, false, true, true},
