@@ -87,8 +87,8 @@ func FuzzContainers(f *testing.F) {
 	a := codedImage{typ: "av01", data: []byte("not AV1"), config: box("av1C", []byte{0x81, 0x08, 0x4c, 0}), w: 32, h: 32}
 	f.Add(single(a, "avif"))
 	vp8 := []byte{0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x20, 0x00, 0x10, 0x00, 0, 0}
-	f.Add(riff(chunk(nil, "VP8 ", vp8)))
-	still := webpBits{webpFrame{Rect: image.Rect(0, 0, 32, 16), bits: webpSpan{12 + 8, int64(len(vp8))}}, riff(chunk(nil, "VP8 ", vp8))}
+	f.Add(riff(appendRIFFChunk(nil, "VP8 ", vp8)))
+	still := webpBits{webpFrame{Rect: image.Rect(0, 0, 32, 16), bits: webpSpan{12 + 8, int64(len(vp8))}}, riff(appendRIFFChunk(nil, "VP8 ", vp8))}
 	withMeta, _ := AddWebPMetadata(still.data, &Metadata{EXIF: []byte("MM\x00*\x00\x00\x00\x08\x00\x00"), XMP: []byte("<x/>")})
 	f.Add(withMeta)
 	f.Add(muxAnim([]animFrameOut{{bits: still, duration: 50}, {bits: still, at: image.Pt(2, 2), duration: 50}}, 40, 20, 0))

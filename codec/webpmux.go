@@ -32,12 +32,12 @@ func (b webpBits) payload(c webpSpan) []byte { return b.data[c.off : c.off+c.n] 
 // VP8/VP8L chunks.
 func (b webpBits) frameChunks(out []byte) []byte {
 	if b.f.alph.ok() && !b.f.Lossless {
-		out = chunk(out, "ALPH", b.payload(b.f.alph))
+		out = appendRIFFChunk(out, "ALPH", b.payload(b.f.alph))
 	}
 	if b.f.Lossless {
-		return chunk(out, "VP8L", b.payload(b.f.bits))
+		return appendRIFFChunk(out, "VP8L", b.payload(b.f.bits))
 	}
-	return chunk(out, "VP8 ", b.payload(b.f.bits))
+	return appendRIFFChunk(out, "VP8 ", b.payload(b.f.bits))
 }
 
 // vp8x makes the extended header's chunk (metadata flags are for
@@ -52,7 +52,7 @@ func vp8x(w, h int, alpha, anim bool) []byte {
 	}
 	putU24(x[4:], uint32(w-1))
 	putU24(x[7:], uint32(h-1))
-	return chunk(nil, "VP8X", x)
+	return appendRIFFChunk(nil, "VP8X", x)
 }
 
 // animFrameOut is one encoded frame of an animation to write.
@@ -73,7 +73,7 @@ func muxAnim(frames []animFrameOut, w, h, loop int) []byte {
 	out := vp8x(w, h, alpha, true)
 	anim := []byte{0xFF, 0xFF, 0xFF, 0xFF, 0, 0}
 	binary.LittleEndian.PutUint16(anim[4:], uint16(min(max(loop, 0), 0xFFFF)))
-	out = chunk(out, "ANIM", anim)
+	out = appendRIFFChunk(out, "ANIM", anim)
 	for _, f := range frames {
 		hd := make([]byte, 16)
 		putU24(hd, uint32(f.at.X/2))
@@ -82,7 +82,7 @@ func muxAnim(frames []animFrameOut, w, h, loop int) []byte {
 		putU24(hd[9:], uint32(f.bits.f.Rect.Dy()-1))
 		putU24(hd[12:], uint32(min(max(f.duration, 0), 1<<24-1)))
 		hd[15] = 0x02 // do not blend, do not dispose
-		out = chunk(out, "ANMF", f.bits.frameChunks(hd))
+		out = appendRIFFChunk(out, "ANMF", f.bits.frameChunks(hd))
 	}
 	return riff(out)
 }

@@ -62,16 +62,10 @@ func parseWebP(r io.ReaderAt, size int64) (*webpHeader, error) {
 	h := &webpHeader{}
 	var still webpFrame
 	for off, i := int64(12), 0; off+8 <= end; i++ {
-		var ch [8]byte
-		if _, err := r.ReadAt(ch[:], off); err != nil {
-			return nil, errWebPTruncated
+		id, c, err := nextChunk(r, &off, end, errWebPTruncated)
+		if err != nil {
+			return nil, err
 		}
-		id, n := string(ch[:4]), int64(binary.LittleEndian.Uint32(ch[4:]))
-		c := webpSpan{off + 8, n}
-		if n > end-c.off {
-			return nil, errWebPTruncated
-		}
-		off = c.off + n + n&1
 		if i == 0 && id != "VP8X" {
 			if err := bitstream(r, id, c, &still); err != nil {
 				return nil, err
@@ -82,7 +76,7 @@ func parseWebP(r io.ReaderAt, size int64) (*webpHeader, error) {
 		}
 		switch id {
 		case "VP8X":
-			if i != 0 || n < 10 {
+			if i != 0 || c.n < 10 {
 				return nil, webpCorrupt("misplaced or short VP8X chunk")
 			}
 			b := make([]byte, 10)
@@ -95,7 +89,7 @@ func parseWebP(r io.ReaderAt, size int64) (*webpHeader, error) {
 			h.exif = c
 		case "ANIM":
 			b := make([]byte, 6)
-			if n < 6 {
+			if c.n < 6 {
 				return nil, webpCorrupt("short ANIM chunk")
 			}
 			if _, err := r.ReadAt(b, c.off); err != nil {
@@ -137,6 +131,21 @@ func parseWebP(r io.ReaderAt, size int64) (*webpHeader, error) {
 	return h, nil
 }
 
+// nextChunk reads the chunk header at *off and moves *off past the chunk;
+// past is the error for a chunk that runs past end.
+func nextChunk(r io.ReaderAt, off *int64, end int64, past error) (string, webpSpan, error) {
+	var ch [8]byte
+	if _, err := r.ReadAt(ch[:], *off); err != nil {
+		return "", webpSpan{}, errWebPTruncated
+	}
+	c := webpSpan{*off + 8, int64(binary.LittleEndian.Uint32(ch[4:]))}
+	if c.n > end-c.off {
+		return "", webpSpan{}, past
+	}
+	*off = c.off + c.n + c.n&1
+	return string(ch[:4]), c, nil
+}
+
 func u24(b []byte) uint32 { return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 }
 
 // animFrame reads an ANMF chunk: its header and its sub-chunks.
@@ -155,16 +164,10 @@ func animFrame(r io.ReaderAt, c webpSpan) (webpFrame, error) {
 	f.NoBlend, f.Dispose = b[15]&0x02 != 0, b[15]&0x01 != 0
 	end := c.off + c.n
 	for off := c.off + 16; off+8 <= end; {
-		var ch [8]byte
-		if _, err := r.ReadAt(ch[:], off); err != nil {
-			return f, errWebPTruncated
+		id, sub, err := nextChunk(r, &off, end, webpCorrupt("a chunk runs past the end of its animation frame"))
+		if err != nil {
+			return f, err
 		}
-		id, n := string(ch[:4]), int64(binary.LittleEndian.Uint32(ch[4:]))
-		sub := webpSpan{off + 8, n}
-		if n > end-sub.off {
-			return f, webpCorrupt("a chunk runs past the end of its animation frame")
-		}
-		off = sub.off + n + n&1
 		switch id {
 		case "ALPH":
 			f.alph, f.Alpha = sub, true
@@ -235,24 +238,13 @@ func frameFile(data []byte, f webpFrame) []byte {
 		x[0] = 0x10
 		putU24(x[4:], uint32(f.Rect.Dx()-1))
 		putU24(x[7:], uint32(f.Rect.Dy()-1))
-		b = chunk(b, "VP8X", x)
-		b = chunk(b, "ALPH", data[f.alph.off:f.alph.off+f.alph.n])
+		b = appendRIFFChunk(b, "VP8X", x)
+		b = appendRIFFChunk(b, "ALPH", data[f.alph.off:f.alph.off+f.alph.n])
 	}
-	return riff(chunk(b, id, bits))
+	return riff(appendRIFFChunk(b, id, bits))
 }
 
 func putU24(b []byte, v uint32) { b[0], b[1], b[2] = byte(v), byte(v>>8), byte(v>>16) }
-
-// chunk appends a chunk (padded to an even length).
-func chunk(b []byte, id string, payload []byte) []byte {
-	b = append(b, id...)
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(payload)))
-	b = append(b, payload...)
-	if len(payload)%2 == 1 {
-		b = append(b, 0)
-	}
-	return b
-}
 
 // riff wraps chunks into a WebP file.
 func riff(chunks []byte) []byte {

@@ -86,15 +86,7 @@ func TestContentDecidesForFilesNamedDirectly(t *testing.T) {
 	work, out := t.TempDir(), t.TempDir()
 	heic := filepath.Join(work, "holiday.jpg")
 	imgtest.Run(t, "heif-enc", "-q", "70", "-o", heic, imgtest.SmallPhoto(t, work, "Portrait_1", 120))
-	sources, _ := Collect(context.Background(), []string{heic}, CollectOptions{})
-	p, err := NewProcessor(Settings{Naming: Naming{Dir: out}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := p.Process(context.Background(), sources[0], nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := processOne(t, heic, Settings{Naming: Naming{Dir: out}})
 	if res.Info.Format != "heic" || filepath.Base(res.Output) != "holiday.jpg" {
 		t.Errorf("read as %q, written to %s", res.Info.Format, res.Output)
 	}
@@ -112,16 +104,8 @@ func TestHEICOutputsCarryNoStaleOrientation(t *testing.T) {
 	work, out := t.TempDir(), t.TempDir()
 	heic := filepath.Join(work, "turned.heic")
 	imgtest.Run(t, "heif-enc", "-q", "70", "-o", heic, imgtest.SmallPhoto(t, work, "Landscape_6", 160))
-	sources, _ := Collect(context.Background(), []string{heic}, CollectOptions{})
 	for _, format := range []codec.Format{codec.JPEG, codec.WEBP} {
-		p, err := NewProcessor(Settings{Format: format, Naming: Naming{Dir: out}, Metadata: KeepAll})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := p.Process(context.Background(), sources[0], nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := processOne(t, heic, Settings{Format: format, Naming: Naming{Dir: out}, Metadata: KeepAll})
 		d, err := codec.Decode(res.Output, codec.DecodeOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -131,3 +115,4 @@ func TestHEICOutputsCarryNoStaleOrientation(t *testing.T) {
 		}
 	}
 }
+
