@@ -54,16 +54,18 @@ vet: deps
 
 # Every test: format, vet, the race-checked suite, the memory checks that
 # the race detector's own overhead would distort, the pure-Go build's
-# codec and processing (CGO_ENABLED=0: image/jpeg and the Go filter kernels; packages
-# built with -tags picpool_purego keep cgo, so the C kernels the main run
-# tests), then the real window, then a real one-node Slurm cluster running
+# codec and processing (CGO_ENABLED=0: image/jpeg, the Go filter kernels,
+# the WebAssembly HEIC/AVIF/WebP codecs, as -tags nodynamic makes them run
+# whatever libraries this machine has; packages built with -tags
+# picpool_purego keep cgo, so the C kernels the main run tests), then the
+# real window, then a real one-node Slurm cluster running
 # picpool as a job array (docs/cluster.md; about 20 s, 60 s with the install).
 test: deps-test fmt-check vet test-go test-window test-slurm
 
 test-go: deps-test
 	$(GO) test -race -timeout 20m ./...
 	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad|FastFilters' ./codec/ ./processing/ ./engine/ ./isolation/
-	CGO_ENABLED=0 $(GO) test -count=1 ./codec/ ./processing/
+	CGO_ENABLED=0 $(GO) test -tags nodynamic -count=1 ./codec/ ./processing/
 
 test-window: deps-test build
 	bash scripts/window-test.sh
