@@ -29,6 +29,7 @@ import (
 	"image"
 	"runtime"
 
+	"github.com/disintegration/imaging"
 	"github.com/gen2brain/avif"
 	"github.com/gen2brain/heic"
 	gwebp "github.com/gen2brain/webp"
@@ -102,6 +103,9 @@ func avifEncode(img image.Image, o avifOptions, _ *Metadata) ([]byte, error) {
 // webpEncodeFrame encodes img as a one-frame WebP file.
 func webpEncodeFrame(img *image.NRGBA, o webpOptions) ([]byte, error) {
 	defer collect()
+	if img.Rect.Min != (image.Point{}) || img.Stride != 4*img.Rect.Dx() {
+		img = imaging.Clone(img) // gen2brain reads Pix as one packed image
+	}
 	var b bytes.Buffer
 	err := gwebp.Encode(&b, img, gwebp.Options{Quality: int(o.quality()), Lossless: o.Lossless, Method: o.method(), Exact: o.Exact})
 	return b.Bytes(), err
