@@ -95,7 +95,10 @@ type heicFiles struct {
 	tileW, tileH, gw, gh int
 }
 
-func makeHEIC(t *testing.T) heicFiles {
+// makeHEIC makes the plain HEIC (320x480 stored, from a JPEG with EXIF
+// orientation 6) and, with all, the 10-bit and the alpha ones (heif-enc is
+// slow under the race detector's load: each test makes only what it reads).
+func makeHEIC(t *testing.T, all bool) heicFiles {
 	t.Helper()
 	imgtest.Tool(t, "heif-enc")
 	dir := t.TempDir()
@@ -103,6 +106,9 @@ func makeHEIC(t *testing.T) heicFiles {
 	f.src = imgtest.SmallPhoto(t, dir, "Landscape_6", 320) // stored 320 wide, EXIF orientation 6
 	f.plain = filepath.Join(dir, "plain.heic")
 	imgtest.Run(t, "heif-enc", "-q", "90", "-o", f.plain, f.src)
+	if !all {
+		return f
+	}
 	f.deep = filepath.Join(dir, "deep.heic")
 	imgtest.Run(t, "heif-enc", "-q", "90", "-b", "10", "-o", f.deep, imgtest.AlphaPNG(t, dir, "Portrait_1", 200, true))
 	f.alpha = filepath.Join(dir, "alpha.heic")
@@ -111,7 +117,7 @@ func makeHEIC(t *testing.T) heicFiles {
 }
 
 func TestHEICAgainstHeifConvert(t *testing.T) {
-	f := makeHEIC(t)
+	f := makeHEIC(t, true)
 	d := agree(t, f.plain, reference(t, "heif-convert", f.plain), DecodeOptions{})
 	// heif-enc copies the JPEG's EXIF, orientation 6 included, and stores
 	// no rotation: HEIF's orientation is its irot/imir, never EXIF's.
@@ -167,7 +173,7 @@ func readOrientationTIFF(t []byte) int { return orientationFromTIFF(t) }
 // coded image heif-enc made: the decoded image is what heif-convert (which
 // applies them) shows, to the pixel in size.
 func TestHEIFTransforms(t *testing.T) {
-	f := makeHEIC(t)
+	f := makeHEIC(t, false)
 	c := readCoded(t, f.plain)
 	cases := []struct {
 		name   string
@@ -208,7 +214,7 @@ func TestHEIFTransforms(t *testing.T) {
 // A grid of four tiles, each coded by heif-enc on its own, cropped by the
 // grid to less than the tiles cover, and turned: as heif-convert shows it.
 func TestHEICGrid(t *testing.T) {
-	f := makeHEIC(t)
+	f := makeHEIC(t, false)
 	src, err := imaging.Open(imgtest.Path(t, "photos", "Landscape_1.jpg"))
 	if err != nil {
 		t.Fatal(err)
@@ -288,7 +294,7 @@ func TestAVIFAgainstReferences(t *testing.T) {
 // converted at 1/2, 1/4 or 1/8 (cgo builds), each pixel the mean of its
 // block: what a box reduction of the full decode gives, rotation included.
 func TestHEICShrinkOnLoad(t *testing.T) {
-	f := makeHEIC(t)
+	f := makeHEIC(t, true)
 	c := readCoded(t, f.plain)
 	turned := filepath.Join(f.dir, "turned.heic")
 	if err := os.WriteFile(turned, single(c, "heic", irotBox(1)), 0o644); err != nil {
