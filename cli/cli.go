@@ -80,7 +80,7 @@ func Run(env *Env, args []string) int {
 		return ExitOK
 	case "-version", "--version", "version":
 		fmt.Fprintln(env.Stdout, "picpool", Version)
-		fmt.Fprintf(env.Stdout, "JPEG codec: %s; filter kernels: %s\n", codec.JPEGCodec, processing.Kernels)
+		fmt.Fprintf(env.Stdout, "JPEG codec: %s; filter kernels: %s; colour: %s\n", codec.JPEGCodec, processing.Kernels, codec.ColorEngine())
 		for _, c := range codec.Codecs()[1:] {
 			fmt.Fprintln(env.Stdout, c)
 		}

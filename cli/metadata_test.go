@@ -25,7 +25,7 @@ func TestRunMetadata(t *testing.T) {
 	hostile := filepath.Join(testdata, "hostile", "exif_ifd_count_65535.jpg")
 	out := t.TempDir()
 	reportPath := filepath.Join(t.TempDir(), "report.json")
-	code, _, stderr := run(t, "run", "-out", out, "-filters", "resize=400x0", "-metadata", "all", "-keep-dates",
+	code, _, stderr := run(t, "run", "-out", out, "-filters", "resize=400x0", "-metadata", "all", "-keep-dates", "-color", "keep",
 		"-isolation", "process", "-workers", "2", "-report", reportPath, tagged, hostile)
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s", code, stderr)

@@ -25,10 +25,10 @@ func init() {
 
 // runFlags are the options of "picpool run" (and, in part, "bench").
 type runFlags struct {
-	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report, metadata string
-	quality, workers, avifSpeed                                                        int
-	maxPixels                                                                          int64
-	flat, allowOverwrite, quiet, keepDates, lossless, allFrames                        bool
+	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report, metadata, color string
+	quality, workers, avifSpeed                                                               int
+	maxPixels                                                                                 int64
+	flat, allowOverwrite, quiet, keepDates, lossless, allFrames                               bool
 	// Isolation, memory and resume (see worker.go); "" where a command
 	// does not offer them: goroutines, no budget, no limits.
 	isolation, memoryBudget, workerMemory string
@@ -43,6 +43,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	f.registerOutput(fs)
 	fs.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per CPU this process may use: affinity, cgroup quota, SLURM_CPUS_PER_TASK)")
 	fs.StringVar(&f.onExists, "on-exists", "skip", "when an output exists: skip, overwrite or rename")
+	fs.StringVar(&f.color, "color", "srgb", "images with a colour profile: srgb (convert to sRGB, tag the output sRGB) or keep (pixels and profile as they are)")
 	fs.StringVar(&f.prefix, "prefix", "", "add this before each output name")
 	fs.StringVar(&f.suffix, "suffix", "", "add this after each output name, before the extension")
 	fs.BoolVar(&f.flat, "flat", false, "write every output directly in the output folder (default: keep sub-folders)")
@@ -73,7 +74,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, Lossless: f.lossless, Speed: f.avifSpeed,
 		AllFrames: f.allFrames, MaxPixels: f.maxPixels, OnExists: processing.OnExists(f.onExists), Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat,
-		Metadata: f.metadata, KeepDates: f.keepDates}
+		Metadata: f.metadata, KeepDates: f.keepDates, Color: f.color}
 	if f.preset != "" {
 		loaded, err := processing.LoadPreset(f.preset)
 		if err != nil {
@@ -95,6 +96,7 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		override("prefix", func() { loaded.Prefix = f.prefix })
 		override("suffix", func() { loaded.Suffix = f.suffix })
 		override("flat", func() { loaded.Flat = f.flat })
+		override("color", func() { loaded.Color = f.color })
 		override("metadata", func() { loaded.Metadata = f.metadata })
 		override("keep-dates", func() { loaded.KeepDates = f.keepDates })
 		p = loaded

@@ -176,7 +176,7 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("help: %d %q", code, stdout)
 	}
 	code, stdout, _ = run(t, "--version")
-	if code != ExitOK || !strings.HasPrefix(stdout, "picpool ") || !strings.Contains(stdout, "JPEG codec: "+codec.JPEGCodec) {
+	if code != ExitOK || !strings.HasPrefix(stdout, "picpool ") || !strings.Contains(stdout, "JPEG codec: "+codec.JPEGCodec) || !strings.Contains(stdout, "colour: lcms2 2.") && codec.ColorManaged {
 		t.Errorf("version: %d %q", code, stdout)
 	}
 	for _, want := range []string{"HEIC codec (read): " + codec.HEIFCodec, "AVIF codec: " + codec.AVIFCodec, "WebP codec: " + codec.WebPCodec} {

@@ -69,3 +69,34 @@ func BenchmarkEncode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkToSRGB converts the reference job's output (1920x1440) from Adobe
+// RGB to sRGB, what PicPool adds to each such image, and a 12-MP CMYK image
+// (converted at decode time).
+func BenchmarkToSRGB(b *testing.B) {
+	if !ColorManaged {
+		b.Skip("built without colour management")
+	}
+	cv := NewColorConverter()
+	adobe := profile(b, "ghostscript/a98.icc")
+	img := noisy(1920, 1440)
+	b.Run("adobe-rgb-1920x1440", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := cv.ToSRGB(img, adobe); err != nil {
+				b.Fatal(err)
+			}
+		}
+		imgtest.PerSecond(b, 1920*1440)
+	})
+	cmyk := profile(b, "ghostscript/default_cmyk.icc")
+	c := image.NewCMYK(image.Rect(0, 0, 4000, 3000))
+	copy(c.Pix, noisy(4000, 3000).Pix)
+	b.Run("cmyk-4000x3000", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := cv.ToSRGB(c, cmyk); err != nil {
+				b.Fatal(err)
+			}
+		}
+		imgtest.PerSecond(b, 4000*3000)
+	})
+}

@@ -54,8 +54,8 @@ type Decoded struct {
 // is refused before any pixel memory is allocated. Errors are *FileError.
 //
 // JPEGs are decoded by libjpeg-turbo in builds that have it (see JPEGCodec),
-// into an *image.NRGBA (or *image.Gray); a file it refuses or warns about
-// (truncated, damaged, CMYK) goes to Go's decoder, which either decodes it
+// into an *image.NRGBA (or *image.Gray, or *image.CMYK for CMYK and YCCK);
+// a file it refuses or warns about (truncated, damaged) goes to Go's decoder, which either decodes it
 // or says what is wrong, so errors are the same in every build.
 func Decode(path string, opts DecodeOptions) (*Decoded, error) {
 	return DecodeAtLeast(path, opts, 0, 0)
@@ -136,10 +136,26 @@ func (m *File) decode(w, h int, fast bool) (*Decoded, error) {
 	case info.Format == "gif" && opts.AllFrames:
 		return m.decodeGIF()
 	}
+	var marks jpegMarkers
+	if info.Format == "jpeg" {
+		marks = readJPEGMarkers(f, m.size)
+	}
 	if info.Format == "jpeg" && fast {
-		if d := decodeTurbo(f, m.size, info, w, h); d != nil {
+		if d := decodeTurbo(f, m.size, info, w, h, marks.Adobe); d != nil {
 			return d, nil
 		}
+	}
+	if m.cmykTIFF != nil {
+		img, err := decodeTIFFCMYK(path, f, m.size, m.cmykTIFF)
+		if err != nil {
+			return nil, err
+		}
+		d := &Decoded{Image: img, Info: info, Scale: 1}
+		d.Meta, d.Warnings = readMetadata(info.Format, f, m.size)
+		if len(d.Meta.ICC) == 0 {
+			d.Meta.ICC = m.cmykTIFF.icc
+		}
+		return d, nil
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, osError(path, err, "cannot read")
@@ -163,12 +179,14 @@ func (m *File) decode(w, h int, fast bool) (*Decoded, error) {
 }
 
 // decodeTurbo decodes a JPEG with libjpeg-turbo, at the smallest of 1/8,
-// 1/4, 1/2 and full scale whose upright size is at least w x h. It returns
-// nil when libjpeg-turbo cannot or should not decode the file: CMYK (Go's
-// decoder converts it), a file far larger than its pixels could need (it
-// would be read into memory whole), or any error or warning (truncated or
-// damaged data); Go's decoder then decodes it or says what is wrong.
-func decodeTurbo(f *os.File, size int64, info Info, w, h int) *Decoded {
+// 1/4, 1/2 and full scale whose upright size is at least w x h. CMYK and
+// YCCK JPEGs become an *image.CMYK (0 = no ink), inverted back when adobe
+// says the file was written Adobe's way (see jpegMarkers). It returns nil
+// when libjpeg-turbo cannot or should not decode the file: a file far larger
+// than its pixels could need (it would be read into memory whole), or any
+// error or warning (truncated or damaged data); Go's decoder then decodes it
+// or says what is wrong.
+func decodeTurbo(f *os.File, size int64, info Info, w, h int, adobe bool) *Decoded {
 	if size > 16*info.Pixels()+64<<20 {
 		return nil
 	}
@@ -177,7 +195,7 @@ func decodeTurbo(f *os.File, size int64, info Info, w, h int) *Decoded {
 		return nil
 	}
 	hd, err := turboHeader(data)
-	if err != nil || hd.CMYK || hd.Width != info.Width || hd.Height != info.Height {
+	if err != nil || hd.Width != info.Width || hd.Height != info.Height {
 		return nil
 	}
 	// The scale applies to the stored image, before orientation.
@@ -196,6 +214,11 @@ func decodeTurbo(f *os.File, size int64, info Info, w, h int) *Decoded {
 	img, err := turboDecode(data, hd, denom)
 	if err != nil {
 		return nil
+	}
+	if c, ok := img.(*image.CMYK); ok && adobe {
+		for i, v := range c.Pix {
+			c.Pix[i] = 255 - v
+		}
 	}
 	// Orientation is 1 when DecodeOptions.NoOrientation is set (probe
 	// reads it only otherwise).
@@ -217,8 +240,14 @@ func endsWith(f io.ReaderAt, size int64, tail []byte) bool {
 	return string(buf) == string(tail)
 }
 
-// Orient turns an image stored with the given EXIF orientation upright.
+// Orient turns an image stored with the given EXIF orientation upright. A
+// CMYK image stays CMYK (its pixels are moved as they are: it is converted
+// to RGB later, with its profile).
 func Orient(img image.Image, orientation int) image.Image {
+	if c, ok := img.(*image.CMYK); ok && orientation >= 2 && orientation <= 8 {
+		n := Orient(&image.NRGBA{Pix: c.Pix, Stride: c.Stride, Rect: c.Rect}, orientation).(*image.NRGBA)
+		return &image.CMYK{Pix: n.Pix, Stride: n.Stride, Rect: n.Rect}
+	}
 	switch orientation {
 	case 2:
 		return imaging.FlipH(img)

@@ -38,6 +38,7 @@ func FuzzDecode(f *testing.F) {
 			f.Add(data[:min(len(data), 64<<10)])
 		}
 	}
+	f.Add(smallCMYKTIFF())
 	// Each fuzzing process calls the target one input at a time: one file
 	// per process is enough.
 	path := filepath.Join(f.TempDir(), "input")

@@ -17,12 +17,15 @@ package codec
 // TurboJPEG and freed with tjFree once copied out.
 //
 // The library is found with pkg-config and linked dynamically, or, with
-// -tags picpool_static_turbo (the Linux package), linked in from
-// libturbojpeg.a so that the binary runs where libturbojpeg.so is missing.
+// -tags picpool_static_turbo (every package), linked in from
+// libturbojpeg.a so that the binary runs where libturbojpeg.so is missing
+// (Windows and macOS: packaging/thirdparty/ builds it, CGO_LDFLAGS finds
+// it; Apple's linker has no -l:file, but finds only the .a there).
 
 /*
 #cgo !picpool_static_turbo pkg-config: libturbojpeg
-#cgo picpool_static_turbo LDFLAGS: -l:libturbojpeg.a
+#cgo picpool_static_turbo,!darwin LDFLAGS: -l:libturbojpeg.a
+#cgo picpool_static_turbo,darwin LDFLAGS: -lturbojpeg
 #include <stdio.h>
 #include <stdlib.h>
 #include <turbojpeg.h>
@@ -134,7 +137,7 @@ func (m *msgBuf) err(what string) error {
 type jpegHeader struct {
 	Width, Height int
 	Gray          bool // one component: decode to *image.Gray
-	CMYK          bool // CMYK or YCCK: left to the Go decoder
+	CMYK          bool // CMYK or YCCK: decoded to *image.CMYK
 }
 
 func turboHeader(data []byte) (jpegHeader, error) {
@@ -158,18 +161,23 @@ func turboHeader(data []byte) (jpegHeader, error) {
 func turboScaled(n, denom int) int { return (n + denom - 1) / denom }
 
 // turboDecode decodes a JPEG at 1/denom of its stored size (denom 1, 2, 4
-// or 8): a *image.Gray for one-component JPEGs, otherwise an opaque
-// *image.NRGBA (RGBA output, alpha 255), the type imaging works on.
+// or 8): a *image.Gray for one-component JPEGs, an *image.CMYK for CMYK and
+// YCCK ones, otherwise an opaque *image.NRGBA (RGBA output, alpha 255), the
+// type imaging works on.
 func turboDecode(data []byte, hd jpegHeader, denom int) (image.Image, error) {
 	w, h := turboScaled(hd.Width, denom), turboScaled(hd.Height, denom)
 	var img image.Image
 	var pix []byte
 	var pitch int
 	var pf C.int
-	if hd.Gray {
+	switch {
+	case hd.Gray:
 		g := image.NewGray(image.Rect(0, 0, w, h))
 		img, pix, pitch, pf = g, g.Pix, g.Stride, C.TJPF_GRAY
-	} else {
+	case hd.CMYK: // as stored: the caller inverts Adobe's
+		c := image.NewCMYK(image.Rect(0, 0, w, h))
+		img, pix, pitch, pf = c, c.Pix, c.Stride, C.TJPF_CMYK
+	default:
 		n := image.NewNRGBA(image.Rect(0, 0, w, h))
 		img, pix, pitch, pf = n, n.Pix, n.Stride, C.TJPF_RGBA
 	}

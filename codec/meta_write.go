@@ -165,7 +165,8 @@ func photoshopResource(id uint16, data []byte) []byte {
 }
 
 // addPNGMeta puts the blocks right after IHDR (iCCP must precede the image
-// data, and eXIf should): iCCP, eXIf, iTXt XMP, and IPTC as zTXt "Raw
+// data, and eXIf should): iCCP (or sRGB for a profile that is sRGB in
+// effect, see SRGBInEffect), eXIf, iTXt XMP, and IPTC as zTXt "Raw
 // profile type iptc" (PNG has no IPTC chunk; ImageMagick and exiftool
 // read and write this one).
 func addPNGMeta(file []byte, m *Metadata) ([]byte, error) {
@@ -174,7 +175,15 @@ func addPNGMeta(file []byte, m *Metadata) ([]byte, error) {
 		return nil, fmt.Errorf("not a PNG")
 	}
 	var chunks []byte
-	if len(m.ICC) > 0 {
+	switch {
+	case SRGBInEffect(m.ICC):
+		// PNG's own sRGB chunk, 13 bytes, read by every colour-managing
+		// decoder (sRGB and iCCP exclude each other), with the gAMA that
+		// the specification asks for decoders that do not read it; the
+		// rendering intent is perceptual, as libpng and Photoshop write it.
+		chunks = pngAppendChunk(chunks, "sRGB", []byte{0})
+		chunks = pngAppendChunk(chunks, "gAMA", binary.BigEndian.AppendUint32(nil, 45455))
+	case len(m.ICC) > 0:
 		chunks = pngAppendChunk(chunks, "iCCP", slices.Concat([]byte("ICC profile\x00\x00"), deflate(m.ICC)))
 	}
 	if len(m.EXIF) > 0 {

@@ -3,6 +3,7 @@ package codec
 import (
 	"bufio"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"image"
 	"io"
@@ -98,13 +99,18 @@ func Probe(path string, opts DecodeOptions) (Info, error) {
 	return info, err
 }
 
-// container is what probe read of a container format PicPool parses itself
-// (HEIF/AVIF, WebP), kept for decoding.
+// container is what probe read of a format PicPool parses itself (HEIF/AVIF,
+// WebP, a CMYK TIFF), kept for decoding.
 type container struct {
 	heif *heifHeader
 	webp *webpHeader
+	// cmykTIFF is the header of a CMYK TIFF (decoded by tiff_cmyk.go).
+	cmykTIFF *tiffCMYK
 }
 
+// probe reads the header: HEIF/AVIF and WebP with PicPool's container
+// parsers, the rest with Go's decoders; for a CMYK TIFF, which Go's TIFF
+// decoder does not read, it also returns what decodeTIFFCMYK needs.
 func probe(path string, f *os.File, size int64, opts DecodeOptions) (Info, container, error) {
 	if size == 0 {
 		return Info{}, container{}, fileErr(path, ErrNotImage, nil, "empty file (0 bytes), not an image")
@@ -120,7 +126,21 @@ func probe(path string, f *os.File, size int64, opts DecodeOptions) (Info, conta
 		return info, container{webp: h}, err
 	}
 	info, err := probeStd(path, f, size, opts)
-	return info, container{}, err
+	if err == nil || KindOf(err) != ErrNotImage || !strings.HasPrefix(err.Error(), "unsupported TIFF") {
+		return info, container{}, err
+	}
+	t, terr := readTIFFCMYK(f, size)
+	switch {
+	case errors.Is(terr, errNotCMYKTIFF):
+		return info, container{}, err
+	case terr != nil:
+		return info, container{}, fileErr(path, ErrNotImage, terr, "unsupported TIFF variant: %v", terr)
+	}
+	info = Info{Format: "tiff", Width: t.width, Height: t.height, Orientation: 1, Size: size}
+	if err := checkLimit(path, info, info.Pixels(), t.width, t.height, opts); err != nil {
+		return info, container{}, err
+	}
+	return info, container{cmykTIFF: t}, nil
 }
 
 // probeStd reads the header of a format Go's image package decodes.

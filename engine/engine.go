@@ -134,6 +134,8 @@ type Record struct {
 	// Metadata says what the output kept, converted and removed of the
 	// source's metadata.
 	Metadata *processing.MetadataReport `json:"metadata,omitempty"`
+	// Color says what was done to the colours ("converted from … to sRGB").
+	Color string `json:"color,omitempty"`
 	// Warnings are problems that did not stop the file ("EXIF dropped: …").
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -376,7 +378,7 @@ func (r *Run) record(res pool.Result) {
 	if pr, ok := res.Value.(processing.Result); ok {
 		rec.Output, rec.Width, rec.Height = pr.Output, pr.Width, pr.Height
 		if rec.Status == "done" {
-			rec.Metadata, rec.Warnings = pr.Metadata, pr.Warnings
+			rec.Metadata, rec.Color, rec.Warnings = pr.Metadata, pr.Color, pr.Warnings
 		}
 	}
 	if res.Err != nil {

@@ -44,6 +44,9 @@ var ErrResumeSettings = errors.New("the unfinished batch in the output folder us
 func settingsFingerprint(ps processing.Settings) string {
 	ps.Naming.Dir = ""        // the journal lies in it; "out" and "/abs/out" are one folder
 	ps.AdoptIdentical = false // what resuming sets, not a setting of the batch
+	if c, err := codec.ParseColorMode(string(ps.Color)); err == nil && c == codec.ColorSRGB {
+		ps.Color = "" // the default, however it was spelled
+	}
 	ps.Metadata = ps.Metadata.OrDefault()
 	return journal.Fingerprint(ps)
 }

@@ -6,7 +6,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -186,6 +188,7 @@ func (c *chainEditor) newCard(i int) *stepCard {
 					c.steps[i] = c.steps[i].Set(name, raw)
 					c.changed()
 				})
+			ctl.pick = c.pickFile
 			card.params[name] = ctl
 			field := ctl.obj
 			if p.Help != "" {
@@ -259,6 +262,22 @@ func chainSummary(ch processing.Chain) string {
 		text += ": " + s
 	}
 	return text
+}
+
+// pickFile shows a file picker offering files with the extensions exts
+// (any file when none) and hands the chosen one's path to done.
+func (c *chainEditor) pickFile(exts []string, done func(path string)) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err == nil && r != nil {
+			r.Close()
+			done(r.URI().Path())
+		}
+	}, c.w.win)
+	if len(exts) > 0 {
+		d.SetFilter(storage.NewExtensionFileFilter(exts))
+	}
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
 }
 
 // cloneStep copies a step with its own parameter map.

@@ -59,12 +59,13 @@ const previewMaxPixels = 64_000_000
 // Real is the Engine backed by the engine, processing and pool packages.
 type Real struct {
 	sampler *pool.ProcSampler
+	colors  *codec.ColorConverter // the previews' colour transforms
 }
 
 // NewEngine returns the real engine adapter.
 func NewEngine() *Real {
 	s, _ := pool.NewProcSampler(int32(os.Getpid()))
-	return &Real{sampler: s}
+	return &Real{sampler: s, colors: codec.NewColorConverter()}
 }
 
 // Collect walks the inputs with engine.Collect.
@@ -77,13 +78,13 @@ func (r *Real) Probe(path string) (codec.Info, error) {
 	return codec.Probe(path, codec.DecodeOptions{})
 }
 
-// PreviewBase decodes and shrinks one input.
+// PreviewBase decodes and shrinks one input, in sRGB.
 func (r *Real) PreviewBase(path string, maxSide int) (*image.NRGBA, codec.Info, error) {
 	d, err := codec.Decode(path, codec.DecodeOptions{MaxPixels: previewMaxPixels})
 	if err != nil {
 		return nil, codec.Info{}, err
 	}
-	img := d.Image
+	img := r.colors.ForScreen(d) // as the output will look (in sRGB), whatever the file's profile
 	b := img.Bounds()
 	if b.Dx() > maxSide || b.Dy() > maxSide {
 		return imaging.Fit(img, maxSide, maxSide, imaging.Linear), d.Info, nil

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/internal/imgtest"
 )
 
@@ -49,6 +50,11 @@ func TestWindowDefaultsKeepPhotoMetadataNotLocation(t *testing.T) {
 		if tags[k] != v {
 			t.Errorf("%s = %v, want %v", k, tags[k], v)
 		}
+	}
+	// In sRGB: converted from its Adobe RGB and tagged as such (the pixels:
+	// TestWindowDefaultsConvertToSRGB).
+	if d := tags["ICC_Profile:ProfileDescription"]; codec.ColorManaged && d != "sRGB IEC61966-2.1" {
+		t.Errorf("the output's profile is %v, want sRGB IEC61966-2.1", d)
 	}
 	for k := range tags {
 		if strings.HasPrefix(k, "GPS:") || strings.HasPrefix(k, "XMP-exif:GPS") || strings.HasPrefix(k, "IFD1:") {

@@ -19,9 +19,10 @@ const sliderMaxRange = 1000
 
 // paramControl edits one parameter, chosen from its metadata alone: a
 // slider with a typed value for bounded numbers, an entry for other numbers,
-// colours and ratios, a select for choices, a check for booleans. Typed
-// values are checked as they are typed with processing.ValidateParam; an
-// invalid one is shown at the control, never clamped, and reported with
+// colours, ratios, lengths and text, an entry with a "…" button that opens
+// a file picker for file paths, a select for choices, a check for booleans.
+// Typed values are checked as they are typed with processing.ValidateParam;
+// an invalid one is shown at the control, never clamped, and reported with
 // onInvalid so the owner can refuse to run with it.
 type paramControl struct {
 	info processing.ParamInfo
@@ -32,7 +33,12 @@ type paramControl struct {
 	sel    *widget.Select
 	check  *widget.Check
 	swatch *canvas.Rectangle
+	browse *widget.Button // for a Path: opens pick
 	errMsg *widget.Label
+
+	// pick, set by the owner, shows a file picker offering exts and calls
+	// done with the chosen file's path.
+	pick func(exts []string, done func(path string))
 
 	syncing bool // the slider and the entry are being set from each other
 	// onValid receives every valid value in canonical form, onInvalid the
@@ -76,6 +82,14 @@ func newParamControl(p processing.ParamInfo, value string, onValid func(string),
 			}
 			c.slider.OnChanged = c.slid
 			input = container.NewBorder(nil, nil, nil, sized(c.entry, 90, 0), c.slider)
+		case p.Type == processing.Path:
+			c.entry.SetPlaceHolder("a file's path")
+			c.browse = widget.NewButton("…", func() {
+				if c.pick != nil {
+					c.pick(p.Exts, c.entry.SetText)
+				}
+			})
+			input = container.NewBorder(nil, nil, nil, c.browse, c.entry)
 		case p.Type == processing.Color:
 			c.swatch = canvas.NewRectangle(color.Transparent)
 			c.swatch.StrokeWidth = 1

@@ -153,8 +153,12 @@ func (p *previewPanel) loop() {
 			start := time.Now()
 			after = applyShrinking(req.chain, base)
 			ow, oh, _ := req.pipeline.OutputSize(w, h)
-			msg = fmt.Sprintf("%s · %d×%d → %d×%d · preview on a %d px copy, %s",
-				name, w, h, ow, oh, previewSide, durationText(time.Since(start)))
+			size := fmt.Sprintf("%d×%d", ow, oh)
+			if !req.pipeline.SizeKnown() {
+				size += " if nothing is trimmed" // trim: the content decides
+			}
+			msg = fmt.Sprintf("%s · %d×%d → %s · preview on a %d px copy, %s",
+				name, w, h, size, previewSide, durationText(time.Since(start)))
 		}
 		before := base
 		p.w.do(func() { p.show(req.id, before, after, msg) })

@@ -56,6 +56,7 @@ type Window struct {
 	chain   *chainEditor
 	preview *previewPanel
 	output  *outputPanel
+	color   *colorPart
 	presets *presetsBar
 	run     *runPanel
 	bench   *benchPanel
@@ -93,12 +94,13 @@ func newWindow(a fyne.App, eng Engine, do func(func()), log io.Writer) *Window {
 	w.chain = newChainEditor(w)
 	w.preview = newPreviewPanel(w)
 	w.output = newOutputPanel(w)
+	w.color = newColorPart(w)
 	w.presets = newPresetsBar(w)
 	w.run = newRunPanel(w)
 
 	w.loadLast()
 
-	right := container.NewVSplit(w.preview.obj, w.output.obj)
+	right := container.NewVSplit(w.preview.obj, container.NewBorder(nil, w.color.obj, nil, nil, w.output.obj))
 	right.Offset = 0.48
 	middle := container.NewHSplit(w.chain.obj, right)
 	middle.Offset = 0.45
@@ -221,6 +223,7 @@ func (w *Window) logf(format string, args ...any) {
 func (w *Window) current() (processing.Preset, string) {
 	p := w.output.preset()
 	p.Filters = w.chain.chainCopy()
+	w.color.fill(&p)
 	return p, w.output.folder()
 }
 
@@ -229,6 +232,7 @@ func (w *Window) apply(p processing.Preset) {
 	w.loading = true
 	w.chain.setChain(p.Filters)
 	w.output.setPreset(p)
+	w.color.setPreset(p)
 	w.loading = false
 	w.settingsChanged()
 }
@@ -284,6 +288,7 @@ func (w *Window) loadLast() {
 	}
 	w.chain.setChain(p.Filters)
 	w.output.setPreset(p)
+	w.color.setPreset(p)
 }
 
 // autostart starts a batch as soon as the inputs are loaded when

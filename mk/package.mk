@@ -1,13 +1,19 @@
 # Installable apps (included by the Makefile). Everything here is slow (cgo
-# builds with fyne's hardening flags, a Windows cross-compile, a real window
-# under Xvfb), so none of it is part of `make test`:
-#   make package-linux    build/dist/PicPool-<version>-linux-amd64.tar.xz
-#   make package-windows  build/dist/PicPool-<version>-windows-amd64.exe
-#   make package-check    both, then check the artefacts, install the Linux
-#                         one into a temporary prefix and start it under
-#                         Xvfb, and lint the release workflow
+# builds with fyne's hardening flags, a Windows cross-compile, Wine, a
+# Debian root made by debootstrap), so none of it is part of `make test`:
+#   make package          every artefact into build/dist/:
+#     make package-linux    PicPool-<version>-linux-amd64.tar.xz and
+#                           picpool_<version>_amd64.deb
+#     make package-windows  PicPool-<version>-windows-amd64.exe and
+#                           PicPool-<version>-windows-amd64-setup.exe
+#   make package-check    both, then every check: the artefacts' contents,
+#                         the tarball installed into a prefix, the .deb in a
+#                         clean Debian root, the installer under Wine (each
+#                         with the window under Xvfb), the workflow linted
+#   make bench-wine       the reference job, Windows build under Wine vs
+#                         the Linux build, interleaved
 # macOS (.app, .dmg) needs Apple's SDK: .github/workflows/release.yml builds
-# it on a macOS runner. See docs/packaging.md.
+# it on macOS runners. See docs/packaging.md.
 
 FYNE_VERSION       := v1.7.4
 ACTIONLINT_VERSION := v1.7.12
@@ -15,11 +21,13 @@ TOOLS_DIR  := $(CURDIR)/build/tools
 FYNE       := $(TOOLS_DIR)/fyne-$(FYNE_VERSION)/fyne
 ACTIONLINT := $(TOOLS_DIR)/actionlint-$(ACTIONLINT_VERSION)/actionlint
 
-APT_PACKAGE_LINUX   := $(APT_BUILD) xz-utils make
-APT_PACKAGE_WINDOWS := gcc-mingw-w64-x86-64-posix
-APT_PACKAGE_CHECK   := xz-utils make xvfb xauth xdotool x11-utils python3 imagemagick libgl1-mesa-dri desktop-file-utils shellcheck
+APT_PACKAGE_LINUX   := $(APT_BUILD) xz-utils make dpkg-dev
+APT_PACKAGE_WINDOWS := gcc-mingw-w64-x86-64-posix cmake nasm make patch curl ca-certificates nsis
+APT_PACKAGE_CHECK   := xz-utils make xvfb xauth xdotool x11-utils python3 imagemagick libgl1-mesa-dri \
+                       desktop-file-utils shellcheck debootstrap debian-archive-keyring wine wine64 \
+                       gcc-mingw-w64-x86-64-posix
 
-.PHONY: package package-linux package-windows package-check package-tools \
+.PHONY: package package-linux package-windows package-check package-tools bench-wine \
         deps-package-linux deps-package-windows deps-package-check
 
 package: package-linux package-windows
@@ -48,8 +56,18 @@ package-linux: deps-package-linux $(FYNE)
 package-windows: deps-package-windows $(FYNE)
 	FYNE=$(FYNE) bash packaging/package.sh windows
 
+# Each check prints what it checked; the summary at the end says which ran.
 package-check: package-linux package-windows deps-package-check $(ACTIONLINT)
-	$(ACTIONLINT) -no-color
-	shellcheck packaging/*.sh
-	PICPOOL_REQUIRE_ARTEFACTS=1 $(GO) test -count=1 -v ./packaging/
-	bash packaging/linux-install-test.sh
+	@start=$$(date +%s); \
+	step() { name=$$1; shift; echo; echo "=== $$name"; "$$@" || { echo "=== FAILED: $$name"; exit 1; }; }; \
+	step "release workflow: actionlint (with shellcheck)" $(ACTIONLINT) -no-color && \
+	step "shellcheck packaging/ and scripts/" shellcheck -x packaging/*.sh packaging/lib/*.sh packaging/thirdparty/*.sh packaging/macos/*.sh packaging/windows/*.sh scripts/bench-wine.sh && \
+	step "artefacts: tarball, .deb, .exe, setup, macOS checks (go test ./packaging/)" env PICPOOL_REQUIRE_ARTEFACTS=1 $(GO) test -count=1 -v ./packaging/ && \
+	step "tarball: make install into a prefix, the window under Xvfb" bash packaging/linux-install-test.sh && \
+	step ".deb: apt install in a clean Debian root, batch, window, purge" $(SUDO) bash packaging/deb-check.sh && \
+	step "Windows installer under Wine: install, batch vs Linux, window, uninstall" bash packaging/windows-check.sh && \
+	echo && echo "package-check: all checks passed in $$(( $$(date +%s) - start )) s; artefacts:" && ls -l build/dist/
+
+bench-wine: package-linux package-windows deps-package-check
+	$(call apt_install,time)
+	bash scripts/bench-wine.sh

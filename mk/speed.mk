@@ -18,6 +18,16 @@ bench-memory: deps
 	$(call apt_install,time)
 	GO=$(GO) bash scripts/bench-compare-memory.sh $(or $(N),1000)
 
+# What colour management costs: this build against BASE (default: the last
+# commit before it) on the reference job, and on an Adobe RGB copy against
+# vipsthumbnail --export-profile srgb. REPS: repetitions (default 5).
+APT_BENCH_COLOUR := libvips-tools liblcms2-utils colord-data libimage-exiftool-perl
+
+.PHONY: bench-colour
+bench-colour: deps
+	$(call apt_install,$(APT_BENCH_COLOUR))
+	REPS=$(or $(REPS),5) GO=$(GO) $(if $(BASE),BASE=$(BASE)) bash scripts/bench-colour.sh
+
 # The new formats (HEIC in; WebP and AVIF out) side by side with libvips, and
 # the WebAssembly build's codecs (docs/codecs.md). REPS as above; JOBS="heic
 # webp avif" (default: all three). The first run makes eight 12-MP HEICs with

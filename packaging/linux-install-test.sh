@@ -28,6 +28,8 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "linux-install-test: FAIL: $*" >&2; exit 1; }
+# shellcheck source=packaging/lib/xvfb.sh
+. "$root/packaging/lib/xvfb.sh"
 
 # 1. Install with the package's Makefile, as a user would (PREFIX instead of /usr/local).
 mkdir -p "$tmp/src" "$tmp/prefix" "$tmp/home"
@@ -54,29 +56,12 @@ case $got in
 esac
 echo "picpool --version: $got"
 
-# 3. The window, under Xvfb on a display number it picks itself (-displayfd):
-# other engineers' Xvfb may be on :99.
-exec 3>"$tmp/display"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
-xvfb_pid=$!
-exec 3>&-
-for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
-[ -s "$tmp/display" ] || fail "Xvfb did not start: $(cat "$tmp/xvfb.log")"
-DISPLAY=:$(head -n 1 "$tmp/display")
-export DISPLAY
-echo "Xvfb on $DISPLAY"
-
+# 3. The window, under Xvfb.
+start_xvfb "$tmp"
 LIBGL_ALWAYS_SOFTWARE=1 "$prefix/bin/picpool" >"$tmp/app.log" 2>&1 &
 app_pid=$!
-wid=
-for _ in $(seq 60); do
-	kill -0 "$app_pid" 2>/dev/null || fail "picpool exited: $(cat "$tmp/app.log")"
-	wid=$(xdotool search --name '^PicPool' 2>/dev/null | head -n 1) && [ -n "$wid" ] && break
-	sleep 0.5
-done
-[ -n "$wid" ] || fail "no window named PicPool after 30 s: $(cat "$tmp/app.log")"
+wid=$(wait_window "$app_pid" "$tmp/app.log")
 sleep 4 # let it draw its first frames
-echo "window $wid: '$(xdotool getwindowname "$wid")', $(xdotool getwindowgeometry "$wid" | sed -n 's/ *Geometry: //p')"
 
 # The window's icon (_NET_WM_ICON) comes from the app's metadata: Icon.png.
 # xprop lists the property but cannot print 4 MB of it: its size is read
@@ -104,11 +89,6 @@ PY
 fi
 xprop -id "$wid" WM_CLASS
 
-import -window "$wid" build/package-linux-window.png
-import -window root build/package-linux-screen.png
-read -r colours sd < <(convert build/package-linux-window.png -format '%k %[fx:standard_deviation]\n' info:)
-echo "build/package-linux-window.png: $(identify -format '%wx%h' build/package-linux-window.png), $colours colours, standard deviation $sd"
-[ "$colours" -ge 32 ] || fail "the window screenshot has only $colours colours: blank?"
-awk -v sd="$sd" 'BEGIN { exit !(sd > 0.02) }' || fail "the window screenshot is flat (standard deviation $sd): blank?"
+screenshot "$wid" package-linux
 kill -0 "$app_pid" 2>/dev/null || fail "picpool exited while shown: $(cat "$tmp/app.log")"
 echo "linux-install-test: OK"

@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"image"
 	_ "image/png"
+	"os"
+	"strings"
 	"testing"
 	"unicode/utf16"
 )
@@ -81,27 +83,69 @@ func readResources(t *testing.T, f *pe.File) resources {
 	return res
 }
 
-func TestWindowsExe(t *testing.T) {
-	info := appInfo(t)
-	path := artefact(t, "PicPool-"+info.Version+"-windows-amd64.exe", "package-windows")
+// openPE opens a Windows program and checks what every PicPool .exe is:
+// an AMD64 executable (not a DLL) of the GUI subsystem, so that Windows
+// opens no console window when it starts (the command line attaches to the
+// parent's console: internal/winconsole).
+func openPE(t *testing.T, path string) *pe.File {
+	t.Helper()
 	f, err := pe.Open(path)
 	if err != nil {
 		t.Fatalf("%s is not a PE file: %v", path, err)
 	}
-	defer f.Close()
-
+	t.Cleanup(func() { f.Close() })
 	if f.Machine != pe.IMAGE_FILE_MACHINE_AMD64 {
-		t.Errorf("machine %#x, want AMD64", f.Machine)
+		t.Errorf("%s: machine %#x, want AMD64", path, f.Machine)
 	}
 	if f.Characteristics&pe.IMAGE_FILE_EXECUTABLE_IMAGE == 0 || f.Characteristics&pe.IMAGE_FILE_DLL != 0 {
-		t.Errorf("characteristics %#x: want an executable, not a DLL", f.Characteristics)
+		t.Errorf("%s: characteristics %#x: want an executable, not a DLL", path, f.Characteristics)
 	}
-	oh := f.OptionalHeader.(*pe.OptionalHeader64)
-	// A GUI program: Windows opens no console window when it starts (the
-	// command line attaches to the parent's console: internal/winconsole).
+	oh, ok := f.OptionalHeader.(*pe.OptionalHeader64)
+	if !ok {
+		t.Fatalf("%s: optional header is %T, want PE32+ (64-bit)", path, f.OptionalHeader)
+	}
 	if oh.Subsystem != pe.IMAGE_SUBSYSTEM_WINDOWS_GUI {
-		t.Errorf("subsystem %d, want %d (IMAGE_SUBSYSTEM_WINDOWS_GUI)", oh.Subsystem, pe.IMAGE_SUBSYSTEM_WINDOWS_GUI)
+		t.Errorf("%s: subsystem %d, want %d (IMAGE_SUBSYSTEM_WINDOWS_GUI)", path, oh.Subsystem, pe.IMAGE_SUBSYSTEM_WINDOWS_GUI)
 	}
+	return f
+}
+
+// systemDLL reports whether a DLL comes with every Windows: a program that
+// imports any other (libwinpthread-1.dll, libturbojpeg.dll, liblcms2-2.dll)
+// fails to start where it is missing.
+func systemDLL(name string) bool {
+	name = strings.ToLower(name)
+	if strings.HasPrefix(name, "api-ms-win-") {
+		return true
+	}
+	switch name {
+	case "kernel32.dll", "user32.dll", "gdi32.dll", "advapi32.dll", "shell32.dll", "ole32.dll", "oleaut32.dll",
+		"opengl32.dll", "winmm.dll", "ws2_32.dll", "msvcrt.dll", "ucrtbase.dll", "ntdll.dll", "shlwapi.dll",
+		"comdlg32.dll", "comctl32.dll", "imm32.dll", "dwmapi.dll", "uxtheme.dll", "setupapi.dll", "version.dll",
+		"bcrypt.dll", "crypt32.dll", "secur32.dll", "iphlpapi.dll", "userenv.dll", "powrprof.dll", "psapi.dll",
+		"pdh.dll", "wtsapi32.dll", "netapi32.dll", "mpr.dll", "dbghelp.dll", "winspool.drv", "shcore.dll":
+		return true
+	}
+	return false
+}
+
+func TestWindowsExe(t *testing.T) {
+	info := appInfo(t)
+	path := artefact(t, "PicPool-"+info.Version+"-windows-amd64.exe", "package-windows")
+	f := openPE(t, path)
+
+	// libjpeg-turbo and lcms2 are linked in, and so is the C runtime: it
+	// needs no DLL that Windows does not have.
+	libs, err := f.ImportedLibraries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lib := range libs {
+		if !systemDLL(lib) {
+			t.Errorf("the .exe imports %s, which Windows does not have", lib)
+		}
+	}
+	t.Logf("imports: %s", strings.Join(libs, " "))
 
 	res := readResources(t, f)
 	for _, typ := range []uint32{rtIcon, rtGroupIcon, rtManifest, rtVersion} {
@@ -163,4 +207,33 @@ func utf16le(s string) []byte {
 		b = binary.LittleEndian.AppendUint16(b, u)
 	}
 	return b
+}
+
+// TestWindowsSetup checks the installer's file: a 64-bit GUI program made
+// by NSIS, its version resource holding the version, carrying the .exe
+// (compressed: at least a fifth of its size). What it does when run is
+// packaging/windows-check.sh's part, under Wine.
+func TestWindowsSetup(t *testing.T) {
+	info := appInfo(t)
+	path := artefact(t, "PicPool-"+info.Version+"-windows-amd64-setup.exe", "package-windows")
+	f := openPE(t, path)
+	res := readResources(t, f)
+	if len(res[rtVersion]) == 0 || !bytes.Contains(res[rtVersion][0], utf16le(info.Version)) {
+		t.Errorf("the setup's version resource does not hold %q", info.Version)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte("Nullsoft")) {
+		t.Error("the setup program is not an NSIS installer")
+	}
+	exe, err := os.Stat(artefact(t, "PicPool-"+info.Version+"-windows-amd64.exe", "package-windows"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(data)) < exe.Size()/5 {
+		t.Errorf("the setup program is %d bytes, the .exe %d: the .exe cannot be in it", len(data), exe.Size())
+	}
+	t.Logf("%s: %.1f MB (the .exe: %.1f MB)", path, float64(len(data))/1e6, float64(exe.Size())/1e6)
 }

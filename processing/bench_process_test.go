@@ -5,6 +5,8 @@ import (
 	"context"
 	"image"
 	"image/jpeg"
+	"math"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -59,7 +61,6 @@ func BenchmarkSharpen(b *testing.B) {
 			for b.Loop() {
 				f.sharpen(img, imgtest.RefSharpen)
 			}
-			imgtest.PerSecond(b, img.Bounds().Dx()*img.Bounds().Dy())
 		})
 	}
 }
@@ -110,5 +111,86 @@ func TestReferenceJPEGIsCameraLike(t *testing.T) {
 	}
 	if bpp := float64(len(data)) / 12e6; bpp < 0.3 || bpp > 0.5 {
 		t.Errorf("%.3f bytes per pixel", bpp)
+	}
+}
+
+// BenchmarkMarks is what a watermark and an overlay add to the reference
+// job (issue: less than 10%): each round processes the reference file
+// through the reference chain, the chain with a text watermark, and the
+// chain with a logo (a 400x400 PNG with transparency, drawn at 20% of the
+// width), one after the other and each first in turn, so that a busy
+// machine weighs on all three alike. It reports each one's milliseconds per image and the two
+// additions in per cent.
+//
+//	go test -run '^$' -bench Marks -cpu 1 -benchtime 10x ./processing/
+func BenchmarkMarks(b *testing.B) {
+	src := imgtest.ReferenceFile(b)
+	logo := filepath.Join(b.TempDir(), "logo.png")
+	writePNG(b, logo, roundLogo(b, 400))
+	chains := []string{imgtest.RefChain,
+		imgtest.RefChain + ",watermark='© Ann Smith 2026'",
+		imgtest.RefChain + ",overlay=" + Quote(logo)}
+	procs := make([]*Processor, len(chains))
+	for i, c := range chains {
+		p, err := NewProcessor(Settings{Chain: mustChain(b, c), Format: codec.JPEG, Quality: imgtest.RefQuality,
+			Naming: Naming{Dir: b.TempDir()}, OnExists: Overwrite})
+		if err != nil {
+			b.Fatal(err)
+		}
+		procs[i] = p
+	}
+	spent := make([]time.Duration, len(procs))
+	for round := 0; b.Loop(); round++ {
+		for k := range procs {
+			i := (round + k) % len(procs) // each goes first in turn
+			p := procs[i]
+			start := time.Now()
+			if _, err := p.Process(context.Background(), Source{Path: src, Rel: "ref.jpg"}, nil); err != nil {
+				b.Fatal(err)
+			}
+			spent[i] += time.Since(start)
+		}
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(b.N) }
+	b.ReportMetric(ms(spent[0]), "reference-ms")
+	b.ReportMetric(ms(spent[1]), "watermark-ms")
+	b.ReportMetric(ms(spent[2]), "overlay-ms")
+	b.ReportMetric(100*(ms(spent[1])/ms(spent[0])-1), "watermark-%")
+	b.ReportMetric(100*(ms(spent[2])/ms(spent[0])-1), "overlay-%")
+}
+
+// roundLogo is a side x side disc cut from a shared photo, transparent
+// around it.
+func roundLogo(tb testing.TB, side int) *image.NRGBA {
+	img := imaging.Fill(photo(tb, "Portrait_1.jpg", 2*side), side, side, imaging.Center, imaging.Lanczos)
+	r := float64(side) / 2
+	for y := 0; y < side; y++ {
+		for x := 0; x < side; x++ {
+			d := math.Hypot(float64(x)+0.5-r, float64(y)+0.5-r)
+			img.Pix[y*img.Stride+4*x+3] = uint8(255 * math.Max(0, math.Min(1, r-d)))
+		}
+	}
+	return img
+}
+
+// BenchmarkMarkSteps is the watermark and the overlay alone, on an image of
+// the reference job's output size, drawn in place as they are inside a
+// pipeline: what BenchmarkMarks measures them adding, without the noise of
+// the rest of the job.
+func BenchmarkMarkSteps(b *testing.B) {
+	logo := filepath.Join(b.TempDir(), "logo.png")
+	writePNG(b, logo, roundLogo(b, 400))
+	img := photo(b, "Landscape_1.jpg", imgtest.RefWidth) // 1920x1280
+	for _, spec := range []string{"watermark='© Ann Smith 2026'", "overlay=" + Quote(logo)} {
+		p, err := mustChain(b, spec).Compile()
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := p.steps[0]
+		b.Run(s.k.info.Name, func(b *testing.B) {
+			for b.Loop() {
+				s.run(img, true, nil)
+			}
+		})
 	}
 }

@@ -54,6 +54,23 @@ type kind struct {
 	size func(v values, w, h int) (int, int)
 	// apply runs the filter.
 	apply func(v values, img image.Image) *image.NRGBA
+	// build, when set instead of apply, makes the step's filter once per
+	// compiled pipeline, for kinds that need more than their values: a logo
+	// read from its file, a cache of rendered text. It may refuse what only
+	// it can check (a file that is missing or not an image) with a
+	// *SpecError naming the parameter.
+	build func(v values) (stepFilter, error)
+	// bound says that size is an upper bound: the image's content decides
+	// the real size (trim).
+	bound bool
+}
+
+// stepFilter is a built step (see kind.build), safe for concurrent use.
+type stepFilter interface {
+	// apply runs the step on img. When owned, img is the pipeline's own
+	// intermediate image and may be drawn on in place; otherwise it is the
+	// caller's and must not be modified.
+	apply(img image.Image, owned bool, env *applyEnv) *image.NRGBA
 }
 
 var anchors = []string{"center", "top-left", "top", "top-right", "left", "right", "bottom-left", "bottom", "bottom-right"}
@@ -159,29 +176,8 @@ func cropRect(v values, w, h int) image.Rectangle {
 	cw, ch = min(cw, w), min(ch, h)
 	x, y := v.int("x"), v.int("y")
 	if x < 0 || y < 0 || v["aspect"] != "" {
-		b := image.Rect(0, 0, w, h)
-		var pt image.Point
-		switch v["anchor"] {
-		case "top-left":
-			pt = image.Pt(0, 0)
-		case "top":
-			pt = image.Pt((w-cw)/2, 0)
-		case "top-right":
-			pt = image.Pt(w-cw, 0)
-		case "left":
-			pt = image.Pt(0, (h-ch)/2)
-		case "right":
-			pt = image.Pt(w-cw, (h-ch)/2)
-		case "bottom-left":
-			pt = image.Pt(0, h-ch)
-		case "bottom":
-			pt = image.Pt((w-cw)/2, h-ch)
-		case "bottom-right":
-			pt = image.Pt(w-cw, h-ch)
-		default:
-			pt = image.Pt((w-cw)/2, (h-ch)/2)
-		}
-		return image.Rectangle{Min: pt, Max: pt.Add(image.Pt(cw, ch))}.Intersect(b)
+		pt := anchorPoint(v["anchor"], image.Pt(w, h), image.Pt(cw, ch))
+		return image.Rectangle{Min: pt, Max: pt.Add(image.Pt(cw, ch))}.Intersect(image.Rect(0, 0, w, h))
 	}
 	return image.Rect(x, y, x+cw, y+ch).Intersect(image.Rect(0, 0, w, h))
 }
@@ -316,6 +312,9 @@ var kinds = []kind{
 			return imaging.Crop(img, r.Add(b.Min))
 		},
 	},
+	smartcropKind(),
+	canvasKind(),
+	trimKind(),
 	{
 		info: KindInfo{Name: "rotate", Title: "Rotate", Shorthand: "degrees clockwise",
 			Help: "rotate clockwise; 90, 180 and 270 are exact, other angles fill the corners with the background",
@@ -396,6 +395,7 @@ var kinds = []kind{
 		size:  same,
 		apply: func(v values, img image.Image) *image.NRGBA { return shiftHue(img, v.float("degrees")) },
 	},
+	autolevelKind(),
 	{
 		info:  KindInfo{Name: "grayscale", Title: "Grayscale"},
 		size:  same,
@@ -406,6 +406,8 @@ var kinds = []kind{
 		size:  same,
 		apply: func(_ values, img image.Image) *image.NRGBA { return imaging.Invert(img) },
 	},
+	watermarkKind(),
+	overlayKind(),
 }
 
 var kindByName = map[string]*kind{}
@@ -518,122 +520,4 @@ func ParseColor(s string) (color.NRGBA, error) {
 		return color.NRGBA{}, fmt.Errorf("%q is not a colour (#rgb, #rrggbb, #rrggbbaa or black, white, transparent…)", s)
 	}
 	return color.NRGBA{uint8(n >> 24), uint8(n >> 16), uint8(n >> 8), uint8(n)}, nil
-}
-
-// ---- pipeline ----
-
-// A Pipeline is a compiled, checked chain, ready to run on images. It is
-// immutable and safe for concurrent use.
-type Pipeline struct {
-	steps []compiledStep
-}
-
-type compiledStep struct {
-	index int
-	k     *kind
-	v     values
-}
-
-// Compile checks every enabled step (kind, parameter names, types, ranges and
-// how they combine) before any pixel is touched and returns the pipeline.
-func (c Chain) Compile() (*Pipeline, error) {
-	p := &Pipeline{}
-	for i, s := range c {
-		k, ok := kindByName[strings.ToLower(s.Kind)]
-		if !ok {
-			err := unknownKind(s.Kind).(*SpecError)
-			err.Index = i + 1
-			return nil, err
-		}
-		v := values{}
-		for name := range s.Params {
-			if _, ok := k.info.Param(name); !ok {
-				return nil, &SpecError{Index: i + 1, Kind: k.info.Name, Param: name, Msg: "no such parameter (has: " + paramNames(k.info) + ")"}
-			}
-		}
-		for _, pi := range k.info.Params {
-			raw, set := s.Params[pi.Name]
-			if !set || (raw == "" && pi.Default == "") {
-				v[pi.Name] = pi.Default
-				continue
-			}
-			canon, err := ValidateParam(pi, raw)
-			if err != nil {
-				return nil, &SpecError{Index: i + 1, Kind: k.info.Name, Param: pi.Name, Msg: err.Error()}
-			}
-			v[pi.Name] = canon
-		}
-		if k.check != nil {
-			if err := k.check(v); err != nil {
-				se := err.(*SpecError)
-				se.Index, se.Kind = i+1, k.info.Name
-				return nil, se
-			}
-		}
-		if !s.Disabled {
-			p.steps = append(p.steps, compiledStep{index: i + 1, k: k, v: v})
-		}
-	}
-	return p, nil
-}
-
-// Len is the number of steps the pipeline applies.
-func (p *Pipeline) Len() int { return len(p.steps) }
-
-// OutputSize returns the size the pipeline turns a w x h image into, and the
-// largest number of pixels any step produces on the way.
-func (p *Pipeline) OutputSize(w, h int) (ow, oh int, peak int64) {
-	peak = int64(w) * int64(h)
-	for _, s := range p.steps {
-		w, h = s.k.size(s.v, w, h)
-		peak = max(peak, int64(w)*int64(h))
-	}
-	return w, h, peak
-}
-
-// Apply runs every step on img and returns the result. The first step reads
-// img in whatever type the decoder made (no up-front conversion of a large
-// image); an empty pipeline returns img as NRGBA. It never modifies img.
-func (p *Pipeline) Apply(img image.Image) *image.NRGBA {
-	if len(p.steps) == 0 {
-		return toNRGBA(img)
-	}
-	var out *image.NRGBA
-	for _, s := range p.steps {
-		out = s.k.apply(s.v, img)
-		img = out
-	}
-	return out
-}
-
-// FirstDownscale returns the size the first step shrinks a w x h image to,
-// when the pipeline starts with a resize that reduces both sides; ok is false
-// otherwise. Decoders use it to decode large JPEGs at a reduced scale.
-func (p *Pipeline) FirstDownscale(w, h int) (tw, th int, ok bool) {
-	if len(p.steps) == 0 || p.steps[0].k.info.Name != "resize" {
-		return 0, 0, false
-	}
-	s := p.steps[0]
-	if s.v["mode"] == "fill" {
-		// fill scales to cover the target, then crops.
-		tw, th = s.v.int("width"), s.v.int("height")
-		scale := math.Max(float64(tw)/float64(w), float64(th)/float64(h))
-		tw, th = int(math.Ceil(float64(w)*scale)), int(math.Ceil(float64(h)*scale))
-	} else {
-		tw, th = resizeSize(s.v, w, h)
-	}
-	if tw >= w || th >= h {
-		return 0, 0, false
-	}
-	return tw, th, true
-}
-
-// toNRGBA hands imaging the type it works on. Filters accept any image, but
-// imaging converts through a generic scanner on every call; converting once
-// is cheaper for chains of several steps. An NRGBA is passed as is.
-func toNRGBA(img image.Image) *image.NRGBA {
-	if n, ok := img.(*image.NRGBA); ok {
-		return n
-	}
-	return imaging.Clone(img)
 }

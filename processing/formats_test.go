@@ -115,4 +115,3 @@ func TestHEICOutputsCarryNoStaleOrientation(t *testing.T) {
 		}
 	}
 }
-

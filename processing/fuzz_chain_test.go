@@ -28,6 +28,9 @@ func FuzzParseChain(f *testing.F) {
 		"blur=2.5,sharpen=1,brightness=-10,contrast=20,gamma=1.8,saturation=50,hue=-30,invert",
 		"rotate=angle=15", " resize = 10x10 , blur=1e3", "resize=0x0", "crop=0/0", "resize=99999999999999999999x1",
 		"resize=1x1:width=2", ",,,", "blur=NaN", "brightness=-Inf", "rotate=15:background=#zzz",
+		"watermark='© Ann, 2026':size=3%:anchor=top-left", `watermark="it's: mine"`, "watermark='a''b';c'",
+		"watermark=Tom's photos:effect=outline", "watermark= ' x ' :angle=-30", "watermark='open", "watermark='a'b",
+		"canvas=1/1:border=2%,trim=5,autolevel=1%:mode=channels,smartcrop=10x10", "overlay=''", "canvas=border=1e9%",
 	} {
 		f.Add(s)
 	}

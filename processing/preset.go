@@ -31,6 +31,7 @@ type Preset struct {
 	// Metadata is all, no-location or none ("" is no-location).
 	Metadata  string `json:"metadata,omitempty"`
 	KeepDates bool   `json:"keep_dates,omitempty"`
+	Color     string `json:"color,omitempty"` // srgb (or "") or keep: see Settings.Color
 }
 
 // Validate checks every field.
@@ -42,6 +43,9 @@ func (p Preset) Validate() error {
 		return err
 	}
 	if _, err := ParseOnExists(string(p.OnExists)); err != nil {
+		return err
+	}
+	if _, err := codec.ParseColorMode(p.Color); err != nil {
 		return err
 	}
 	if _, err := ParseMetadataPolicy(p.Metadata); err != nil {
@@ -60,13 +64,14 @@ func (p Preset) Settings(dir string) Settings {
 	format, _ := codec.ParseFormat(p.Format)
 	onExists, _ := ParseOnExists(string(p.OnExists))
 	policy, _ := ParseMetadataPolicy(p.Metadata)
+	color, _ := codec.ParseColorMode(p.Color)
 	return Settings{
 		Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel,
 		Lossless: p.Lossless, AVIFSpeed: p.Speed,
 		Naming:   Naming{Dir: dir, Prefix: p.Prefix, Suffix: p.Suffix, Flat: p.Flat},
 		OnExists: onExists,
 		Decode:   codec.DecodeOptions{MaxPixels: p.MaxPixels, AllFrames: p.AllFrames},
-		Metadata: policy, KeepDates: p.KeepDates,
+		Metadata: policy, KeepDates: p.KeepDates, Color: color,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/picpool/picpool/codec"
@@ -52,6 +53,9 @@ type Settings struct {
 	Metadata MetadataPolicy `json:",omitempty"`
 	// KeepDates gives each output its source's modification time.
 	KeepDates bool `json:",omitempty"`
+	// Color says what happens to images with a colour profile: converted
+	// to sRGB ("" or codec.ColorSRGB) or kept (see color.go).
+	Color codec.ColorMode `json:",omitempty"`
 }
 
 // Processor runs the settings on one file at a time. It is immutable and
@@ -59,6 +63,7 @@ type Settings struct {
 type Processor struct {
 	s        Settings
 	pipeline *Pipeline
+	colors   *codec.ColorConverter // the batch's colour transforms, one per profile
 }
 
 // NewProcessor checks the settings (every step of the chain, the encoder's
@@ -77,7 +82,10 @@ func NewProcessor(s Settings) (*Processor, error) {
 	if _, err := ParseMetadataPolicy(string(s.Metadata)); err != nil {
 		return nil, err
 	}
-	return &Processor{s: s, pipeline: p}, nil
+	if _, err := codec.ParseColorMode(string(s.Color)); err != nil {
+		return nil, err
+	}
+	return &Processor{s: s, pipeline: p, colors: codec.NewColorConverter()}, nil
 }
 
 // Settings returns the processor's settings.
@@ -94,8 +102,12 @@ type Result struct {
 	BytesOut      int64
 	// Metadata says what the output kept of the source's metadata.
 	Metadata *MetadataReport `json:",omitempty"`
+	// Color says what was done to the colours ("converted from … to
+	// sRGB"), "" when nothing was.
+	Color string `json:",omitempty"`
 	// Warnings are problems that did not stop the file, one sentence each
-	// (metadata dropped as unreadable, …).
+	// (metadata dropped as unreadable, a colour profile that could not be
+	// used, …).
 	Warnings []string `json:",omitempty"`
 }
 
@@ -110,10 +122,12 @@ type StageFunc func(stage string) error
 // pixels has one place per step:
 //
 //	open     the header alone: format, size, orientation; output names; skip checks
-//	decode   the pixels (shrink-on-load when the chain starts by shrinking)
+//	decode   the pixels (shrink-on-load when the chain starts by shrinking),
+//	         and the colour conversion that cannot wait for the filters (color.go)
 //	head     the filters every output shares, run once
 //	then, for each output in turn:
-//	tail     the output's own filters, on the head's result
+//	tail     the output's own filters, on the head's result, and the colour
+//	         conversion that waited for them
 //	encode   the output format's bytes, in memory
 //	write    the bytes moved into place atomically
 func (p *Processor) Process(ctx context.Context, src Source, stage StageFunc) (Result, error) {
@@ -159,8 +173,9 @@ type fileRun struct {
 	w, h  int         // the upright size, from the header
 	outs  []outputRun
 
-	dec *codec.Decoded
-	img image.Image // the decoded pixels, then the head's result
+	dec   *codec.Decoded
+	img   image.Image // the decoded pixels, then the head's result
+	color *colorPlan  // what the colour setting does (see color.go)
 	// frames are every frame of an animation (with Decode.AllFrames), each
 	// the whole canvas as shown, filtered as img is; nil for a still.
 	frames []codec.Frame
@@ -172,6 +187,7 @@ type outputRun struct {
 	target string       // the planned name
 	final  string       // the name written (Rename may change it)
 	bytes  int64
+	icc    []byte // the colour profile to write into it (see color.go)
 }
 
 // step announces a stage and stops the file when the batch is cancelled.
@@ -228,7 +244,9 @@ func (f *fileRun) open() error {
 	}
 	f.w, f.h = info.Upright()
 	_, _, peak := f.p.pipeline.OutputSize(f.w, f.h)
-	if limit := s.Decode.Limit(); limit > 0 && peak > limit {
+	// A pipeline whose sizes depend on the content (trim) is checked step by
+	// step as it runs instead (see head).
+	if limit := s.Decode.Limit(); limit > 0 && peak > limit && f.p.pipeline.SizeKnown() {
 		return fileErr(f.src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", codec.Megapixels(peak), codec.Megapixels(limit))
 	}
 	return nil
@@ -248,8 +266,9 @@ func (f *fileRun) decode() error {
 	if err != nil {
 		return err
 	}
-	f.dec, f.img, f.frames = dec, dec.Image, dec.Frames
+	f.dec, f.frames = dec, dec.Frames
 	f.res.Warnings = append(f.res.Warnings, dec.Warnings...)
+	f.img, f.color = f.p.planColor(dec) // converts now what cannot wait for the filters
 	return nil
 }
 
@@ -259,21 +278,42 @@ func (f *fileRun) head() error {
 		return err
 	}
 	if pl := f.p.pipeline; pl.Len() > 0 {
-		f.img = pl.ApplyFrom(f.img, f.w, f.h)
-		for i := range f.frames {
-			f.frames[i].Image = pl.ApplyFrom(f.frames[i].Image, f.w, f.h)
+		img, err := pl.applyFrom(f.img, f.w, f.h, f.p.env(f.src), f.p.s.Decode.Limit())
+		if err != nil {
+			return fileErr(f.src.Path, ErrTooLarge, err, "%v", err)
+		}
+		f.img = img
+		for i := range f.frames { // each frame is the whole canvas, as shown
+			if f.frames[i].Image, err = pl.applyFrom(f.frames[i].Image, f.w, f.h, f.p.env(f.src), f.p.s.Decode.Limit()); err != nil {
+				return fileErr(f.src.Path, ErrTooLarge, err, "%v", err)
+			}
 		}
 	}
 	return nil
 }
 
+// env is what src brings to the steps besides its pixels.
+func (p *Processor) env(src Source) *applyEnv { return nil }
+
 // tail runs an output's own filters on the head's result and checks the
 // size they made against the one OutputSize predicted from the header.
 func (f *fileRun) tail(o *outputRun) (image.Image, error) {
 	img := f.img
+	img, o.icc = f.color.finish(img, o.format) // converts what waited for the filters
+	if o.format.CanAnimate() {
+		for i := range f.frames {
+			f.frames[i].Image, _ = f.color.finish(f.frames[i].Image, o.format)
+		}
+	}
+	f.res.Color = f.color.note
+	for _, w := range f.color.warnings {
+		if !slices.Contains(f.res.Warnings, w) {
+			f.res.Warnings = append(f.res.Warnings, w)
+		}
+	}
 	ow, oh, _ := f.p.pipeline.OutputSize(f.w, f.h)
 	f.res.Width, f.res.Height = img.Bounds().Dx(), img.Bounds().Dy()
-	if f.res.Width != ow || f.res.Height != oh {
+	if f.p.pipeline.SizeKnown() && (f.res.Width != ow || f.res.Height != oh) {
 		return nil, fileErr(f.src.Path, ErrOther, nil, "internal error: the filters made %dx%d, expected %dx%d", f.res.Width, f.res.Height, ow, oh)
 	}
 	return img, nil
@@ -286,9 +326,14 @@ func (f *fileRun) encode(o *outputRun, img image.Image) ([]byte, error) {
 	if err := f.step(StageEncoding); err != nil {
 		return nil, err
 	}
-	// The profile of the pixels, which are the source's: the colour side
-	// decides it (issue 11b).
-	icc := f.dec.Meta.ICC
+	// The profile of the output's pixels, decided on the colour side
+	// (color.go): sRGB's when they were converted, the source's when they
+	// keep its colours. Stripping all metadata drops it when the pixels
+	// are sRGB (what an untagged image is taken as).
+	icc := o.icc
+	if s.Metadata.OrDefault() == StripAll && f.color.srgb {
+		icc = nil
+	}
 	// A HEIC's or AVIF's orientation is its irot and imir, applied; an EXIF
 	// orientation it also carries was never applied (HEIF readers ignore
 	// it) and must not reach the output, where viewers would turn the

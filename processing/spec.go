@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // A Chain is an ordered list of filter steps. It is plain data: it round-trips
@@ -34,6 +36,9 @@ const (
 	Color                   // #rgb, #rrggbb, #rrggbbaa or a name (black, white, transparent…)
 	Bool                    // true or false
 	Ratio                   // aspect ratio "W/H", both positive numbers
+	Text                    // free text on one line (a watermark's words)
+	Path                    // a file's path ("" when the parameter is optional)
+	Length                  // pixels "N" within Min..Max, or "N%", a share of the image's width (0..100)
 )
 
 // ParamInfo describes one parameter of a kind, for parsers and editors alike.
@@ -43,10 +48,15 @@ type ParamInfo struct {
 	Type    ParamType
 	Default string
 	// Min and Max bound Int and Float values (inclusive) unless both are zero.
+	// For a Length they bound its pixels; for a Text or a Path, Max > 0 is
+	// the most characters.
 	Min, Max float64
 	// Choices lists the values a Choice parameter accepts.
 	Choices []string
-	Help    string
+	// Exts lists the file name extensions a Path parameter's file picker
+	// offers (".png"); the value itself is not checked against them.
+	Exts []string
+	Help string
 }
 
 // KindInfo describes a filter kind.
@@ -164,6 +174,27 @@ func unknownKind(kind string) error {
 func ValidateParam(p ParamInfo, value string) (string, error) {
 	v := strings.TrimSpace(value)
 	switch p.Type {
+	case Text, Path:
+		return checkText(p, value)
+	case Length:
+		n, pct := strings.CutSuffix(v, "%")
+		f, err := strconv.ParseFloat(strings.TrimSpace(n), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return "", fmt.Errorf("%q is not a length: pixels (24) or a share of the width (3%%)", value)
+		}
+		if pct {
+			if f < 0 || f > 100 {
+				return "", fmt.Errorf("%s%% is outside 0..100%%", fmtNum(f))
+			}
+			return fmtNum(f) + "%", nil
+		}
+		if f != math.Trunc(f) {
+			return "", fmt.Errorf("%q is not a whole number of pixels", value)
+		}
+		if err := checkRange(p, f); err != nil {
+			return "", err
+		}
+		return fmtNum(f), nil
 	case Int:
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -212,6 +243,20 @@ func ValidateParam(p ParamInfo, value string) (string, error) {
 		return strconv.FormatFloat(w, 'g', -1, 64) + "/" + strconv.FormatFloat(h, 'g', -1, 64), nil
 	}
 	return "", fmt.Errorf("unknown parameter type")
+}
+
+// checkText accepts any text on one line, kept exactly as typed.
+func checkText(p ParamInfo, v string) (string, error) {
+	if !utf8.ValidString(v) {
+		return "", fmt.Errorf("%q is not valid UTF-8 text", v)
+	}
+	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+		return "", fmt.Errorf("%q holds a control character (a line break, a tab…): one line of text only", v)
+	}
+	if p.Max > 0 && utf8.RuneCountInString(v) > int(p.Max) {
+		return "", fmt.Errorf("longer than %s characters", fmtNum(p.Max))
+	}
+	return v, nil
 }
 
 func checkRange(p ParamInfo, f float64) error {

@@ -3,13 +3,26 @@ package processing
 import (
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 )
 
+// Chains survive their text form, JSON and a preset file unchanged, quoted
+// values included.
 func TestChainTextRoundTrip(t *testing.T) {
+	logo := writeImage(t, "my logo, v2.png", flat(4, 4, red))
 	specs := []string{
+		"watermark='© Ann Smith, 2026':size=3%:anchor=top-left:margin=12",
+		`watermark="it's: mine":angle=-30:effect=outline:effectcolor=#ff000080`,
+		"watermark=Ann's photos:bold=true:opacity=50",
+		`watermark=say 'hi' "now"`,
+		`watermark='say ''hi'', "now"'`,
+		"watermark=' padded '",
+		"overlay=" + Quote(logo) + ":size=15%:opacity=70:tile=true",
+		"canvas=1080x1080:background=transparent,canvas=1/1:anchor=top,canvas=border=3%",
+		"trim=5,autolevel=1%:mode=channels:whitebalance=true,smartcrop=400x300:filter=linear",
 		"resize=1920x0,sharpen=0.8,grayscale",
 		"resize=800x600:mode=fill:anchor=top:filter=catmullrom",
 		"resize=1000x0:enlarge=false",
@@ -39,6 +52,14 @@ func TestChainTextRoundTrip(t *testing.T) {
 		}
 		if back.String() != c.String() {
 			t.Errorf("JSON round trip: %q became %q (%s)", c.String(), back.String(), data)
+		}
+		p := Preset{Name: "p", Filters: c}
+		path := filepath.Join(t.TempDir(), "p.json")
+		if err := SavePreset(path, p); err != nil {
+			t.Fatal(err)
+		}
+		if loaded, err := LoadPreset(path); err != nil || !reflect.DeepEqual(loaded, p) {
+			t.Errorf("preset round trip of %q: %+v, %v", s, loaded.Filters, err)
 		}
 	}
 }
@@ -134,8 +155,10 @@ func TestNewStepDefaultsAreValid(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = Chain{s}.Validate()
-		// resize and crop need a size: their defaults are deliberately empty.
-		if (k.Name == "resize" || k.Name == "crop") != (err != nil) {
+		// Some kinds need a size, a text or a file: their defaults are
+		// deliberately empty.
+		needInput := map[string]bool{"resize": true, "crop": true, "canvas": true, "smartcrop": true, "watermark": true, "overlay": true}
+		if needInput[k.Name] != (err != nil) {
 			t.Errorf("%s defaults: %v", k.Name, err)
 		}
 		for _, p := range k.Params {
@@ -178,5 +201,37 @@ func TestPresetRoundTrip(t *testing.T) {
 		if _, err := ParsePreset([]byte(bad)); err == nil {
 			t.Errorf("ParsePreset accepted %s", bad)
 		}
+	}
+}
+
+// Quoted values hold what the grammar's delimiters would split, and JSON
+// keeps them as plain strings.
+func TestQuotedValues(t *testing.T) {
+	c, _ := ParseChain("watermark='a, b':size=3%")
+	if got := c[0].Params["text"]; got != "a, b" {
+		t.Errorf("the quoted text reads as %q", got)
+	}
+	if c, _ := ParseChain("watermark='it''s, ok'"); c[0].Params["text"] != "it's, ok" || c.String() != `watermark="it's, ok"` {
+		t.Errorf("a doubled quote: %q, written %s", c[0].Params["text"], c)
+	}
+	data, _ := json.Marshal(c)
+	if want := `[{"kind":"watermark","params":{"size":"3%","text":"a, b"}}]`; string(data) != want {
+		t.Errorf("JSON %s, want %s", data, want)
+	}
+}
+
+func TestQuoting(t *testing.T) {
+	for _, v := range []string{"", "plain", "a,b", "a:b", "a;b", "a=b", " lead", "trail ", "'", `"`, "it's", `say "x"`, `'both" '`, "©\u00a0x"} {
+		q := Quote(v)
+		back, err := Unquote(q)
+		if err != nil || back != v {
+			t.Errorf("Quote(%q) = %s reads back as %q, %v", v, q, back, err)
+		}
+		if parts, err := SplitOutsideQuotes("filters="+q+";format=webp", ';'); err != nil || len(parts) != 2 {
+			t.Errorf("%s in a ;-list splits into %q, %v", q, parts, err)
+		}
+	}
+	if parts, _ := SplitOutsideQuotes("dir=web;filters=watermark='a;b':size=3%,grayscale;format=webp", ';'); len(parts) != 3 || parts[1] != "filters=watermark='a;b':size=3%,grayscale" {
+		t.Errorf("outer split: %q", parts)
 	}
 }

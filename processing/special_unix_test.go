@@ -104,3 +104,18 @@ func TestUnreadableFile(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// A logo or a font that is a named pipe is refused without being opened
+// (opening one would block the chain's check forever).
+func TestStepFilesThatArePipesAreRefused(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "pipe.png")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range []string{"overlay=" + Quote(fifo), "watermark=hi:font=" + Quote(fifo)} {
+		_, err := ParseChain(spec)
+		if err == nil || !strings.Contains(err.Error(), fifo+": is a named pipe") {
+			t.Errorf("ParseChain(%q) = %v", spec, err)
+		}
+	}
+}
