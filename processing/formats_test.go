@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -113,5 +114,28 @@ func TestHEICOutputsCarryNoStaleOrientation(t *testing.T) {
 		if d.Info.Orientation != 1 || len(d.Meta.EXIF) == 0 || d.Image.Bounds().Dx() != res.Info.Width {
 			t.Errorf("%s: orientation %d, %d bytes of EXIF, %v (the HEIC is %dx%d as shown)", format, d.Info.Orientation, len(d.Meta.EXIF), d.Image.Bounds(), res.Info.Width, res.Info.Height)
 		}
+	}
+}
+
+// A HEIC's colour profile (colr prof: iPhones write Display P3) is read
+// and the colour side converts it, as for any format.
+func TestHEICProfileIsConverted(t *testing.T) {
+	imgtest.Tool(t, "heif-enc")
+	imgtest.Tool(t, "convert")
+	icc := "/usr/share/color/icc/colord/AdobeRGB1998.icc"
+	if _, err := os.Stat(icc); err != nil {
+		t.Skip("no Adobe RGB profile (colord-data; make test installs it)")
+	}
+	work := t.TempDir()
+	png := filepath.Join(work, "adobe.png")
+	imgtest.Run(t, "convert", imgtest.SmallPhoto(t, work, "Landscape_1", 160), "-profile", icc, png)
+	heic := filepath.Join(work, "adobe.heic")
+	imgtest.Run(t, "heif-enc", "-q", "80", "-o", heic, png)
+	res := processOne(t, heic, Settings{Format: codec.JPEG, Naming: Naming{Dir: t.TempDir()}})
+	if res.Metadata == nil || !slices.Contains(append(res.Metadata.Kept, res.Metadata.Converted...), "ICC") {
+		t.Fatalf("the profile did not reach the output: %+v", res.Metadata)
+	}
+	if codec.ColorManaged && (!strings.HasPrefix(res.Color, "converted from") || !strings.Contains(res.Color, "Adobe RGB")) {
+		t.Errorf("colour: %q", res.Color)
 	}
 }
