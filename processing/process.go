@@ -247,7 +247,7 @@ func (f *fileRun) open() error {
 	// A pipeline whose sizes depend on the content (trim) is checked step by
 	// step as it runs instead (see head).
 	if limit := s.Decode.Limit(); limit > 0 && peak > limit && f.p.pipeline.SizeKnown() {
-		return fileErr(f.src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", codec.Megapixels(peak), codec.Megapixels(limit))
+		return fileErr(f.src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit (%s)", codec.Megapixels(peak), codec.Megapixels(limit), codec.RaiseLimitHint)
 	}
 	return nil
 }
