@@ -1,9 +1,12 @@
-//go:build !cgo || picpool_purego
+//go:build !cgo || picpool_purego || picpool_wasmcodecs
 
 package codec
 
 // The codecs of builds without the C libraries (CGO_ENABLED=0, and
-// -tags picpool_purego: the Windows and macOS packages): libheif/libde265,
+// -tags picpool_purego: the Windows and macOS packages; -tags
+// picpool_wasmcodecs keeps libjpeg-turbo and the C filter kernels but runs
+// these, for a Linux binary that needs no libheif, libavif or libwebp at
+// run time): libheif/libde265,
 // libavif/libaom and libwebp compiled to WebAssembly and run by wazero
 // (github.com/gen2brain/heic, avif, webp), and golang.org/x/image/webp, pure
 // Go, for decoding WebP frames (the WebAssembly WebP decoder returns lossless

@@ -1,4 +1,4 @@
-//go:build (!cgo || picpool_purego) && nodynamic
+//go:build (!cgo || picpool_purego || picpool_wasmcodecs) && nodynamic
 
 package codec
 

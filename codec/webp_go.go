@@ -1,4 +1,4 @@
-//go:build !cgo || picpool_purego
+//go:build !cgo || picpool_purego || picpool_wasmcodecs
 
 package codec
 
