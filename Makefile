@@ -5,18 +5,22 @@ export LANG := C.UTF-8
 GO ?= go
 
 # Debian packages: cgo + GLFW for the window, libjpeg-turbo and lcms2 (colour
-# management); Xvfb, xdotool, ImageMagick and GTK for Python for the
-# real-window test (xdnd drag source); exiftool (the metadata tests' oracle,
-# what makes their tagged files and the naming tests' EXIF tags); lcms2's own tools (jpgicc, tificc) and
-# the colour profiles of icc-profiles-free, colord-data and libgs-common for
-# the colour tests, which use lcms2 as their oracle; libvips's vipsthumbnail
-# (the smart crop's reference, processing/smartcrop_test.go) and DejaVu Sans
-# (a font with Arabic, for the watermark's shaping tests).
+# management), the codec libraries of HEIC, AVIF and WebP (docs/codecs.md);
+# Xvfb, xdotool, ImageMagick and GTK for Python for the real-window test
+# (xdnd drag source); exiftool (the metadata tests' oracle, what makes
+# their tagged files and the naming tests' EXIF tags); lcms2's own tools (jpgicc, tificc) and the colour
+# profiles of icc-profiles-free, colord-data and libgs-common for the colour
+# tests, which use lcms2 as their oracle; libvips's vipsthumbnail (the smart
+# crop's reference, processing/smartcrop_test.go) and DejaVu Sans (a font
+# with Arabic, for the watermark's shaping tests); the codecs' own tools,
+# which make the HEIC, AVIF and WebP test files and decode them as
+# references.
 APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-             libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev liblcms2-dev
+             libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev liblcms2-dev \
+             libheif-dev libavif-dev libwebp-dev
 APT_TEST  := xvfb xauth xdotool imagemagick libgl1-mesa-dri python3-gi gir1.2-gtk-3.0 \
              liblcms2-utils libimage-exiftool-perl icc-profiles-free colord-data libgs-common \
-             libvips-tools fonts-dejavu-core
+             libvips-tools fonts-dejavu-core libheif-examples libavif-bin webp
 # A one-node Slurm cluster for scripts/slurm-test.sh (started without
 # systemd, from a throw-away configuration).
 APT_SLURM := slurmctld slurmd slurm-client munge
@@ -57,17 +61,19 @@ vet: deps
 # Every test: format, vet, the race-checked suite, the memory checks that
 # the race detector's own overhead would distort, and the tests it would make
 # too slow to run whole (the colour oracle, the smart crop's comparisons:
-# single-threaded arithmetic it only slows), the pure-Go build's
-# codec and processing (CGO_ENABLED=0: image/jpeg and the Go filter kernels; packages
-# built with -tags picpool_purego keep cgo, so the C kernels the main run
-# tests), then the real window, then a real one-node Slurm cluster running
+# single-threaded arithmetic it only slows), the pure-Go build's codec and
+# processing (CGO_ENABLED=0: image/jpeg, the Go filter kernels, the
+# WebAssembly HEIC/AVIF/WebP codecs, as -tags nodynamic makes them run
+# whatever libraries this machine has; packages built with -tags
+# picpool_purego keep cgo, so the C kernels the main run tests), then the
+# real window, then a real one-node Slurm cluster running
 # picpool as a job array (docs/cluster.md; about 20 s, 60 s with the install).
 test: deps-test fmt-check vet test-go test-window test-slurm
 
 test-go: deps-test
 	$(GO) test -race -timeout 20m ./...
 	$(GO) test -count=1 -run 'Hostile|Memory|OneAndMany|FormatsDecode|JPEGPathsAgree|ShrinkOnLoad|FastFilters|Smartcrop|ColorMatchesLCMS' ./codec/ ./processing/ ./engine/ ./isolation/
-	CGO_ENABLED=0 $(GO) test -count=1 ./codec/ ./processing/
+	CGO_ENABLED=0 $(GO) test -tags nodynamic -count=1 ./codec/ ./processing/
 
 test-window: deps-test build
 	bash scripts/window-test.sh

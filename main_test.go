@@ -52,7 +52,8 @@ func fileVersion(t *testing.T) string {
 
 func TestVersionPrintsFyneAppVersion(t *testing.T) {
 	want := "picpool " + fileVersion(t) + "\n" +
-		"JPEG codec: " + codec.JPEGCodec + "; filter kernels: " + processing.Kernels + "; colour: " + codec.ColorEngine() + "\n"
+		"JPEG codec: " + codec.JPEGCodec + "; filter kernels: " + processing.Kernels + "; colour: " + codec.ColorEngine() + "\n" +
+		strings.Join(codec.Codecs()[1:], "\n") + "\n"
 	for _, arg := range []string{"--version", "-version", "version"} {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "PICPOOL_TEST_MAIN="+arg, "LANG=C.UTF-8")

@@ -15,7 +15,6 @@ import (
 
 	"github.com/picpool/picpool/bench"
 	"github.com/picpool/picpool/chart"
-	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/processing"
 )
@@ -44,13 +43,10 @@ func benchCmd(env *Env, args []string) int {
 	fs.StringVar(&b.chartSize, "chart-size", fmt.Sprintf("%dx%d", chart.DefaultWidth, chart.DefaultHeight), "the chart's size in `pixels`")
 	fs.StringVar(&b.tmp, "tmp", "", "write the runs' outputs under this `folder` (default: the system's temporary folder); they are removed")
 	// The processing options of "picpool run" that change the work per image.
-	f := runFlags{format: "same", quality: 90, pngLevel: "default", onExists: string(processing.Skip), maxPixels: codec.DefaultMaxPixels}
+	f := runFlags{onExists: string(processing.Skip)}
 	fs.StringVar(&f.filters, "filters", "", "filter chain, e.g. `resize=1920x0,sharpen=0.8` (as for run)")
 	fs.StringVar(&f.preset, "preset", "", "read the filters and format from a preset JSON `file`; other flags override it")
-	fs.StringVar(&f.format, "format", f.format, "output format: same, jpeg, png, gif, tiff, bmp")
-	fs.IntVar(&f.quality, "quality", f.quality, "JPEG quality 1..100")
-	fs.StringVar(&f.pngLevel, "png-compression", f.pngLevel, "PNG compression: default, fast, best, none")
-	fs.Int64Var(&f.maxPixels, "max-pixels", f.maxPixels, "refuse images with more pixels than this (-1: no limit)")
+	f.registerOutput(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, `Usage: picpool bench [options] FILE|FOLDER...
 

@@ -81,6 +81,9 @@ func Run(env *Env, args []string) int {
 	case "-version", "--version", "version":
 		fmt.Fprintln(env.Stdout, "picpool", Version)
 		fmt.Fprintf(env.Stdout, "JPEG codec: %s; filter kernels: %s; colour: %s\n", codec.JPEGCodec, processing.Kernels, codec.ColorEngine())
+		for _, c := range codec.Codecs()[1:] {
+			fmt.Fprintln(env.Stdout, c)
+		}
 		return ExitOK
 	}
 	c, ok := commands[args[0]]

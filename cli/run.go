@@ -29,9 +29,9 @@ func init() {
 type runFlags struct {
 	out, filters, preset, format, onExists, pngLevel, prefix, suffix, report, metadata, color string
 	name, maxSize, tooBig                                                                     string
-	quality, workers, minQuality                                                              int
+	quality, workers, minQuality, avifSpeed                                                   int
 	maxPixels                                                                                 int64
-	flat, allowOverwrite, quiet, onlyIfSmaller, keepDates                                     bool
+	flat, allowOverwrite, quiet, onlyIfSmaller, keepDates, lossless, allFrames                bool
 	outputs                                                                                   outputFlags
 	// Isolation, memory and resume (see worker.go); "" where a command
 	// does not offer them: goroutines, no budget, no limits.
@@ -44,13 +44,10 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "output `folder` (required)")
 	fs.StringVar(&f.filters, "filters", "", "filter chain, e.g. `resize=1920x0,sharpen=0.8` (see the README's grammar)")
 	fs.StringVar(&f.preset, "preset", "", "read settings from a preset JSON `file`; other flags override it")
-	fs.StringVar(&f.format, "format", "same", "output format: same, jpeg, png, gif, tiff, bmp")
-	fs.IntVar(&f.quality, "quality", 90, "JPEG quality 1..100")
-	fs.StringVar(&f.pngLevel, "png-compression", "default", "PNG compression: default, fast, best, none")
+	f.registerOutput(fs)
 	fs.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per CPU this process may use: affinity, cgroup quota, SLURM_CPUS_PER_TASK)")
 	fs.StringVar(&f.onExists, "on-exists", "skip", "when an output exists: skip, overwrite or rename")
 	fs.StringVar(&f.color, "color", "srgb", "images with a colour profile: srgb (convert to sRGB, tag the output sRGB) or keep (pixels and profile as they are)")
-	fs.Int64Var(&f.maxPixels, "max-pixels", codec.DefaultMaxPixels, "refuse images with more pixels than this (-1: no limit)")
 	fs.StringVar(&f.prefix, "prefix", "", "add this before each output name")
 	fs.StringVar(&f.suffix, "suffix", "", "add this after each output name, before the extension")
 	fs.BoolVar(&f.flat, "flat", false, "write every output directly in the output folder (default: keep sub-folders)")
@@ -66,6 +63,19 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.allowOverwrite, "allow-overwrite-sources", false, "allow outputs to replace their own sources (with -on-exists overwrite)")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only failures and the summary")
 	f.registerIsolation(fs)
+}
+
+// registerOutput registers the options that decide the work per image
+// (run and bench share them).
+func (f *runFlags) registerOutput(fs *flag.FlagSet) {
+	fs.StringVar(&f.format, "format", "same", "output format: same, jpeg, png, webp, avif, gif, tiff, bmp (same writes HEIC as JPEG)")
+	fs.IntVar(&f.quality, "quality", 0, fmt.Sprintf("quality 1..100 of JPEG, WebP and AVIF (0: the format's default: %d, %d, %d)",
+		codec.DefaultJPEGQuality, codec.DefaultWebPQuality, codec.DefaultAVIFQuality))
+	fs.StringVar(&f.pngLevel, "png-compression", "default", "PNG compression: default, fast, best, none")
+	fs.BoolVar(&f.lossless, "lossless", false, "write WebP and AVIF losslessly")
+	fs.IntVar(&f.avifSpeed, "avif-speed", 0, fmt.Sprintf("AVIF encoder speed 1 (slowest, smallest) .. 10 (0: %d)", codec.DefaultAVIFSpeed))
+	fs.BoolVar(&f.allFrames, "all-frames", false, "keep every frame of animated GIF and WebP when the output format can animate (GIF, WebP; default: the first frame)")
+	fs.Int64Var(&f.maxPixels, "max-pixels", codec.DefaultMaxPixels, "refuse images with more pixels than this (-1: no limit)")
 }
 
 // outputFlags collects -output, one output each.
@@ -98,8 +108,8 @@ func specKeys() []string {
 func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, OnExists: processing.OnExists(f.onExists),
-		Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat, NameTemplate: f.name, MaxSize: f.maxSize, MinQuality: f.minQuality,
+	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, Lossless: f.lossless, Speed: f.avifSpeed,
+		AllFrames: f.allFrames, MaxPixels: f.maxPixels, OnExists: processing.OnExists(f.onExists), Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat, NameTemplate: f.name, MaxSize: f.maxSize, MinQuality: f.minQuality,
 		TooBig: f.tooBig, OnlyIfSmaller: f.onlyIfSmaller, Metadata: f.metadata, KeepDates: f.keepDates, Color: f.color}
 	if set["name"] && strings.TrimSpace(f.name) == "" {
 		return engine.Settings{}, errors.New("-name: the template is empty (the default is {name})")
@@ -132,6 +142,10 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 			{"metadata", func(t *processing.Preset, _ *processing.OutputPreset) { t.Metadata = f.metadata }},
 			{"keep-dates", func(t *processing.Preset, _ *processing.OutputPreset) { t.KeepDates = f.keepDates }},
 			{"color", func(t *processing.Preset, _ *processing.OutputPreset) { t.Color = f.color }},
+			{"lossless", func(t *processing.Preset, o *processing.OutputPreset) { t.Lossless, o.Lossless = f.lossless, nil }},
+			{"avif-speed", func(t *processing.Preset, o *processing.OutputPreset) { t.Speed, o.Speed = f.avifSpeed, 0 }},
+			{"all-frames", func(t *processing.Preset, _ *processing.OutputPreset) { t.AllFrames = f.allFrames }},
+			{"max-pixels", func(t *processing.Preset, _ *processing.OutputPreset) { t.MaxPixels = f.maxPixels }},
 		} {
 			if set[o.flag] {
 				var none processing.OutputPreset
@@ -163,7 +177,6 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 	if err != nil {
 		return engine.Settings{}, err
 	}
-	ps.Decode = codec.DecodeOptions{MaxPixels: f.maxPixels}
 	iso, err := f.isolationSettings()
 	if err != nil {
 		return engine.Settings{}, err

@@ -129,6 +129,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"run", "-out", out, "-on-exists", "merge", photos}, `unknown on-exists policy "merge"`},
 		{[]string{"run", "-out", out, "-quality", "0", "-quality", "150", photos}, "quality 150 is outside 1..100"},
 		{[]string{"run", "-out", out, "-workers", "-2", photos}, "-workers -2"},
+		{[]string{"run", "-out", out, "-format", "avif", "-avif-speed", "11", photos}, "AVIF speed 11 is outside 1..10"},
 		{[]string{"run", "-out", out, "-preset", filepath.Join(out, "missing.json"), photos}, "missing.json"},
 		{[]string{"run", "-out", out, filepath.Join(testdata, "photos", "LICENSE.nope")}, "no image files found"},
 		{[]string{"run", "-out", photos, "-on-exists", "overwrite", photos}, "would overwrite source files"},
@@ -178,6 +179,11 @@ func TestHelpAndVersion(t *testing.T) {
 	if code != ExitOK || !strings.HasPrefix(stdout, "picpool ") || !strings.Contains(stdout, "JPEG codec: "+codec.JPEGCodec) || !strings.Contains(stdout, "colour: lcms2 2.") && codec.ColorManaged {
 		t.Errorf("version: %d %q", code, stdout)
 	}
+	for _, want := range []string{"HEIC codec (read): " + codec.HEIFCodec, "AVIF codec: " + codec.AVIFCodec, "WebP codec: " + codec.WebPCodec} {
+		if !strings.Contains(stdout, want+"\n") {
+			t.Errorf("version does not say %q: %q", want, stdout)
+		}
+	}
 	if !IsCommand([]string{"run"}) || IsCommand([]string{"photos/"}) || IsCommand(nil) {
 		t.Error("IsCommand")
 	}
@@ -219,5 +225,45 @@ func TestReportCountsSkippedInputs(t *testing.T) {
 	rep := readReport(t, reportPath)
 	if rep.Summary.Total != 1 || rep.Summary.Ignored != 1 || rep.Summary.Done != 1 || len(rep.Records) != 2 {
 		t.Errorf("%+v", rep.Summary)
+	}
+}
+
+// WebP and AVIF outputs, lossless, every frame of an animation, and the
+// same options from a preset.
+func TestRunWritesWebPAndAVIF(t *testing.T) {
+	photo := filepath.Join(testdata, "photos", "Landscape_1.jpg")
+	anim := filepath.Join(testdata, "hostile", "animated.gif")
+	preset := filepath.Join(t.TempDir(), "web.json")
+	if err := os.WriteFile(preset, []byte(`{"filters": [], "format": "webp", "lossless": true, "all_frames": true}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args     []string
+		out      string
+		lossless bool
+		frames   int
+	}{
+		{[]string{"-format", "webp", "-quality", "80"}, "Landscape_1.webp", false, 1},
+		{[]string{"-format", "webp", "-lossless", "-filters", "resize=300x0"}, "Landscape_1.webp", true, 1},
+		{[]string{"-format", "avif", "-avif-speed", "10", "-filters", "resize=300x0"}, "Landscape_1.avif", false, 0},
+		{[]string{"-format", "webp", "-all-frames", anim}, "animated.webp", false, 3},
+		{[]string{"-format", "webp", anim}, "animated.webp", false, 1},
+		{[]string{"-preset", preset, anim}, "animated.webp", true, 3},
+	} {
+		out := t.TempDir()
+		args := append([]string{"run", "-out", out, "-quiet"}, tc.args...)
+		if !strings.HasSuffix(args[len(args)-1], ".gif") {
+			args = append(args, photo)
+		}
+		if code, _, stderr := run(t, args...); code != ExitOK {
+			t.Fatalf("%v: exit %d\n%s", tc.args, code, stderr)
+		}
+		info, err := codec.Probe(filepath.Join(out, tc.out), codec.DecodeOptions{})
+		if err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		if info.Lossless != tc.lossless || info.Frames != tc.frames {
+			t.Errorf("%v: %+v, want lossless %v and %d frames", tc.args, info, tc.lossless, tc.frames)
+		}
 	}
 }

@@ -45,7 +45,9 @@ func ParseColorMode(s string) (ColorMode, error) {
 
 // HoldsICC says whether the format can carry a colour profile (GIF and BMP
 // cannot).
-func (f Format) HoldsICC() bool { return f == JPEG || f == PNG || f == TIFF }
+func (f Format) HoldsICC() bool {
+	return f == JPEG || f == PNG || f == TIFF || f == WEBP || f == AVIF && NativeCodecs
+}
 
 // ErrNoColorManagement is what a build without a colour engine says about
 // an image whose profile it cannot apply.

@@ -14,14 +14,14 @@ import (
 	"github.com/disintegration/imaging"
 
 	// Decoders for image.Decode: JPEG, PNG and GIF come from the standard
-	// library, TIFF, BMP and WebP from golang.org/x/image.
+	// library, TIFF and BMP from golang.org/x/image. WebP, HEIC and AVIF
+	// are read by PicPool's container parsers and their codecs.
 	_ "image/gif"
 	_ "image/jpeg"
 	_ "image/png"
 
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
-	_ "golang.org/x/image/webp"
 )
 
 // Decoded is an image read from a file.
@@ -38,6 +38,12 @@ type Decoded struct {
 	// Meta is what the file carries besides its pixels, for decoders that
 	// read it (see Metadata).
 	Meta Metadata
+	// Frames holds every frame of an animated GIF or WebP, each the whole
+	// canvas as shown and upright, when DecodeOptions.AllFrames asked for
+	// them (nil otherwise, and for stills); Image is then the first, and
+	// Loop the animation's loop count (0: forever).
+	Frames []Frame
+	Loop   int
 	// Warnings are problems that did not stop the decoding, one sentence
 	// each ("EXIF dropped: …"), for the file's report.
 	Warnings []string
@@ -59,8 +65,11 @@ func Decode(path string, opts DecodeOptions) (*Decoded, error) {
 // upright size) straight away: with libjpeg-turbo, a JPEG at least twice as
 // large is decoded at 1/2, 1/4 or 1/8 scale in the DCT, the smallest of those
 // whose size is still at least w x h (see Decoded.Scale), which is several
-// times faster and smaller than decoding it whole. Other formats, smaller
-// reductions, and builds without libjpeg-turbo decode at full size.
+// times faster and smaller than decoding it whole. A HEIC (cgo builds) is
+// decoded whole by libheif but converted to RGB at that scale, each pixel
+// the mean of a block, so that its full-size RGB image is never made. Other
+// formats, smaller reductions, and builds without the C libraries decode at
+// full size.
 func DecodeAtLeast(path string, opts DecodeOptions, w, h int) (*Decoded, error) {
 	return decodeFile(path, opts, w, h, turboJPEG)
 }
@@ -86,8 +95,7 @@ type File struct {
 	mtime time.Time
 	info  Info
 	opts  DecodeOptions
-	// cmykTIFF is the header of a CMYK TIFF (decoded by tiff_cmyk.go).
-	cmykTIFF *tiffCMYK
+	container
 }
 
 // Open opens a regular file and checks its header (see Probe). On a
@@ -98,12 +106,12 @@ func Open(path string, opts DecodeOptions) (*File, Info, error) {
 	if err != nil {
 		return nil, Info{}, err
 	}
-	info, cmyk, err := probe(path, f, st.Size(), opts)
+	info, c, err := probe(path, f, st.Size(), opts)
 	if err != nil {
 		f.Close()
 		return nil, info, err
 	}
-	return &File{path: path, f: f, size: st.Size(), mtime: st.ModTime(), info: info, opts: opts, cmykTIFF: cmyk}, info, nil
+	return &File{path: path, f: f, size: st.Size(), mtime: st.ModTime(), info: info, opts: opts, container: c}, info, nil
 }
 
 // Close closes the file (the decoded pixels stay valid).
@@ -120,6 +128,14 @@ func (m *File) Decode(w, h int) (*Decoded, error) { return m.decode(w, h, turboJ
 // when fast (libjpeg-turbo) allows it.
 func (m *File) decode(w, h int, fast bool) (*Decoded, error) {
 	path, f, info, opts := m.path, m.f, m.info, m.opts
+	switch {
+	case m.heif != nil:
+		return m.decodeHEIF(w, h)
+	case m.webp != nil:
+		return m.decodeWebP()
+	case info.Format == "gif" && opts.AllFrames:
+		return m.decodeGIF()
+	}
 	var marks jpegMarkers
 	if info.Format == "jpeg" {
 		marks = readJPEGMarkers(f, m.size)
@@ -264,7 +280,7 @@ func decodeError(path, format string, err error, header bool) error {
 	var pe *fs.PathError
 	switch {
 	case errors.Is(err, image.ErrFormat):
-		return fileErr(path, ErrNotImage, err, "not an image (or a format PicPool does not read: it reads JPEG, PNG, GIF, TIFF, BMP and WebP)")
+		return fileErr(path, ErrNotImage, err, "not an image (or a format PicPool does not read: it reads JPEG, PNG, GIF, TIFF, BMP, WebP, HEIC/HEIF and AVIF)")
 	case errors.As(err, &pe):
 		return osError(path, err, "cannot read")
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):

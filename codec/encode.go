@@ -17,19 +17,39 @@ import (
 type Format string
 
 const (
-	SameFormat Format = ""     // the input's format (WebP, which PicPool cannot write, becomes PNG)
+	SameFormat Format = ""     // the input's format (HEIC becomes JPEG: see For)
 	JPEG       Format = "jpeg" // lossy, Quality 1..100
 	PNG        Format = "png"
 	GIF        Format = "gif"
 	TIFF       Format = "tiff"
 	BMP        Format = "bmp"
+	WEBP       Format = "webp" // lossy (Quality) or lossless, alpha, metadata, animation
+	AVIF       Format = "avif" // lossy (Quality, Speed) or lossless, alpha, 8 or 10 bits
+)
+
+// Default qualities, when EncodeOptions.Quality is 0: JPEG's is PicPool's
+// long-standing 90; WebP's and AVIF's are those of cwebp (75, here 80, the
+// quality the web's guides use) and avifenc (60): their scales differ from
+// JPEG's, and AVIF at 90 is several times larger for little gain.
+const (
+	DefaultJPEGQuality = 90
+	DefaultWebPQuality = 80
+	DefaultAVIFQuality = 60
+	// DefaultAVIFSpeed is libaom's speed for AVIF (1 slowest .. 10 fastest):
+	// see docs/codecs.md for what each costs.
+	DefaultAVIFSpeed = 9
 )
 
 // Formats lists the output formats, "same" first.
-func Formats() []string { return []string{"same", "jpeg", "png", "gif", "tiff", "bmp"} }
+func Formats() []string {
+	return []string{"same", "jpeg", "png", "webp", "avif", "gif", "tiff", "bmp"}
+}
+
+// CanAnimate reports whether a format holds animations (GIF, WebP).
+func (f Format) CanAnimate() bool { return f == GIF || f == WEBP }
 
 // ParseFormat reads a format name: same (or empty), jpeg/jpg, png, gif,
-// tiff/tif, bmp, in any case.
+// tiff/tif, bmp, webp, avif, in any case.
 func ParseFormat(s string) (Format, error) {
 	switch strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), ".")) {
 	case "", "same":
@@ -44,20 +64,29 @@ func ParseFormat(s string) (Format, error) {
 		return TIFF, nil
 	case "bmp":
 		return BMP, nil
+	case "webp":
+		return WEBP, nil
+	case "avif":
+		return AVIF, nil
 	}
-	return "", fmt.Errorf("unknown format %q (use same, jpeg, png, gif, tiff or bmp)", s)
+	return "", fmt.Errorf("unknown format %q (use same, jpeg, png, webp, avif, gif, tiff or bmp)", s)
 }
 
-// For resolves SameFormat for an input of the given decoder format.
+// For resolves SameFormat for an input of the given decoder format. HEIC
+// becomes JPEG: what a phone's photos are shared and opened as everywhere
+// (PicPool does not write HEVC, which is patent-encumbered); AVIF and WebP
+// stay themselves.
 func (f Format) For(input string) Format {
 	if f != SameFormat {
 		return f
 	}
 	switch input {
-	case "jpeg", "png", "gif", "tiff", "bmp":
+	case "jpeg", "png", "gif", "tiff", "bmp", "webp", "avif":
 		return Format(input)
+	case "heic":
+		return JPEG
 	}
-	return PNG // webp and anything else: lossless
+	return PNG // anything else: lossless
 }
 
 // Ext is the file extension for the format, with the dot.
@@ -75,12 +104,20 @@ func (f Format) Ext() string {
 
 // EncodeOptions controls Encode.
 type EncodeOptions struct {
-	Format  Format // must be resolved (not SameFormat)
-	Quality int    // JPEG quality 1..100; 0 means 90
+	Format Format // must be resolved (not SameFormat)
+	// Quality of JPEG, WebP and AVIF, 1..100; 0 means the format's default
+	// (DefaultJPEGQuality, …).
+	Quality int
 	// PNGCompression: "default", "fast", "best" or "none"; "" is default.
 	PNGCompression string
+	// Lossless writes WebP and AVIF losslessly (Quality is then unused).
+	Lossless bool
+	// AVIFSpeed is the AV1 encoder's speed, 1 (slowest, smallest) to 10
+	// (fastest); 0 means DefaultAVIFSpeed.
+	AVIFSpeed int
 	// Meta holds the blocks to write into the output, those the format can
-	// hold (see Fit: JPEG, PNG and TIFF hold them all); nil writes none.
+	// hold (see Fit: JPEG, PNG, TIFF hold them all, WebP and AVIF EXIF, XMP
+	// and ICC); nil writes none.
 	Meta *Metadata
 }
 
@@ -88,6 +125,9 @@ type EncodeOptions struct {
 func (o EncodeOptions) Validate() error {
 	if o.Quality < 0 || o.Quality > 100 {
 		return fmt.Errorf("quality %d is outside 1..100", o.Quality)
+	}
+	if o.AVIFSpeed < 0 || o.AVIFSpeed > 10 {
+		return fmt.Errorf("AVIF speed %d is outside 1..10", o.AVIFSpeed)
 	}
 	if _, ok := pngLevels[o.PNGCompression]; !ok {
 		return fmt.Errorf("unknown PNG compression %q (use default, fast, best or none)", o.PNGCompression)
@@ -114,7 +154,7 @@ func encode(w io.Writer, img image.Image, o EncodeOptions, fast bool) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	if o.Meta != nil && !o.Meta.Empty() && (o.Format == JPEG || o.Format == PNG || o.Format == TIFF) {
+	if o.Meta != nil && !o.Meta.Empty() && (o.Format == JPEG || o.Format == PNG || o.Format == TIFF || o.Format == WEBP) {
 		var buf bytes.Buffer
 		plain := o
 		plain.Meta = nil
@@ -133,7 +173,7 @@ func encode(w io.Writer, img image.Image, o EncodeOptions, fast bool) error {
 	case JPEG:
 		q := o.Quality
 		if q == 0 {
-			q = 90
+			q = DefaultJPEGQuality
 		}
 		if !isOpaque(img) {
 			img = flatten(img, color.White)
@@ -156,8 +196,85 @@ func encode(w io.Writer, img image.Image, o EncodeOptions, fast bool) error {
 		return imaging.Encode(w, img, imaging.TIFF)
 	case BMP:
 		return imaging.Encode(w, img, imaging.BMP)
+	case WEBP:
+		data, err := webpEncodeFrame(toNRGBA(img), webpOptions{Quality: o.Quality, Lossless: o.Lossless})
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(data)
+		return err
+	case AVIF:
+		if _, ok := img.(*image.NRGBA64); !ok || img.Bounds().Min != (image.Point{}) {
+			img = toNRGBA(img)
+		}
+		var meta *Metadata
+		if o.Meta != nil { // libavif stores them itself
+			m, _ := Fit(*o.Meta, AVIF)
+			meta = &m
+		}
+		data, err := avifEncode(img, avifOptions{Quality: o.Quality, Speed: o.AVIFSpeed, Lossless: o.Lossless}, meta)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(data)
+		return err
 	}
 	return fmt.Errorf("cannot encode format %q", o.Format)
+}
+
+// webpOptions and avifOptions are the encoders' settings, defaults resolved
+// by their methods.
+type webpOptions struct {
+	Quality  int
+	Lossless bool
+	Exact    bool // keep the colour of transparent pixels
+}
+
+func (o webpOptions) quality() float32 {
+	switch {
+	case o.Lossless:
+		return 75 // in lossless mode, the effort: cwebp's default
+	case o.Quality == 0:
+		return DefaultWebPQuality
+	}
+	return float32(o.Quality)
+}
+
+// method is libwebp's speed/size trade-off, 0..6: cwebp's default.
+func (o webpOptions) method() int { return 4 }
+
+type avifOptions struct {
+	Quality, Speed int
+	Lossless       bool
+}
+
+// quantizer maps a quality 1..100 to AV1's quantizer 0..63 as libavif 1.x
+// does for its quality setting (Debian's 0.11 has only the quantizers).
+func (o avifOptions) quantizer() int {
+	if o.Lossless {
+		return 0
+	}
+	q := o.Quality
+	if q == 0 {
+		q = DefaultAVIFQuality
+	}
+	return ((100-q)*63 + 50) / 100
+}
+
+func (o avifOptions) speed() int {
+	if o.Speed == 0 {
+		return DefaultAVIFSpeed
+	}
+	return o.Speed
+}
+
+// toNRGBA returns img as an *image.NRGBA whose pixels start at (0, 0),
+// converting only when it is not one.
+func toNRGBA(img image.Image) *image.NRGBA {
+	if m, ok := img.(*image.NRGBA); ok && m.Rect.Min == (image.Point{}) {
+		return m
+	}
+	return imaging.Clone(img)
 }
 
 func isOpaque(img image.Image) bool {

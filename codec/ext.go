@@ -10,6 +10,7 @@ import (
 var imageExts = map[string]bool{
 	".jpg": true, ".jpeg": true, ".jpe": true, ".jfif": true, ".png": true, ".gif": true,
 	".tif": true, ".tiff": true, ".bmp": true, ".webp": true,
+	".heic": true, ".heif": true, ".hif": true, ".avif": true,
 }
 
 // HasImageExt reports whether a name has an extension PicPool reads.

@@ -7,7 +7,9 @@ package codec
 // it finds stays a regression test once checked in.
 
 import (
+	"bytes"
 	"errors"
+	"image"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,6 +73,48 @@ func FuzzDecode(f *testing.F) {
 		w, h := info.Upright()
 		if b := d.Image.Bounds(); b.Dx() != w || b.Dy() != h {
 			t.Fatalf("decoded %v, header says %dx%d upright", b, w, h)
+		}
+	})
+}
+
+// FuzzContainers parses bytes as a HEIF/AVIF and as a WebP container (no
+// codec runs): no panic, no hang, and what is accepted is consistent: a
+// positive size, an orientation in 1..8, a crop inside the coded image,
+// frames on the canvas, metadata readable, every frame re-muxable.
+func FuzzContainers(f *testing.F) {
+	c := codedImage{typ: "hvc1", data: []byte("not really HEVC"), config: box("hvcC", make([]byte, 23)), w: 64, h: 48}
+	f.Add(single(c, "heic", clapBox(40, 30, 2, -2), irotBox(1), imirBox(0)))
+	f.Add(grid([]codedImage{c, c}, "heic", 1, 2, 120, 48, irotBox(3)))
+	a := codedImage{typ: "av01", data: []byte("not AV1"), config: box("av1C", []byte{0x81, 0x08, 0x4c, 0}), w: 32, h: 32}
+	f.Add(single(a, "avif"))
+	vp8 := []byte{0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x20, 0x00, 0x10, 0x00, 0, 0}
+	f.Add(riff(appendRIFFChunk(nil, "VP8 ", vp8)))
+	still := webpBits{webpFrame{Rect: image.Rect(0, 0, 32, 16), bits: webpSpan{12 + 8, int64(len(vp8))}}, riff(appendRIFFChunk(nil, "VP8 ", vp8))}
+	withMeta, _ := AddWebPMetadata(still.data, &Metadata{EXIF: []byte("MM\x00*\x00\x00\x00\x08\x00\x00"), XMP: []byte("<x/>")})
+	f.Add(withMeta)
+	f.Add(muxAnim([]animFrameOut{{bits: still, duration: 50}, {bits: still, at: image.Pt(2, 2), duration: 50}}, 40, 20, 0))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := bytes.NewReader(data)
+		if h, err := parseHEIF(r, int64(len(data))); err == nil {
+			if h.DecW <= 0 || h.DecH <= 0 || h.Orientation < 1 || h.Orientation > 8 || !h.CropRect.In(image.Rect(0, 0, h.DecW, h.DecH)) {
+				t.Fatalf("accepted %+v", h)
+			}
+			h.metadata(r)
+		} else if _, ok := err.(*heifError); !ok {
+			t.Fatalf("error %T: %v", err, err)
+		}
+		if h, err := parseWebP(r, int64(len(data))); err == nil {
+			for _, fr := range h.Frames {
+				if !fr.Rect.In(image.Rect(0, 0, h.W, h.H)) || fr.Rect.Empty() {
+					t.Fatalf("frame %v on a %dx%d canvas", fr.Rect, h.W, h.H)
+				}
+				if _, err := splitWebP(frameFile(data, fr)); err != nil {
+					t.Fatalf("a frame that does not re-mux: %v", err)
+				}
+			}
+			readWebPMeta(r, int64(len(data)))
+		} else if _, ok := err.(*heifError); !ok {
+			t.Fatalf("error %T: %v", err, err)
 		}
 	})
 }

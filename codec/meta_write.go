@@ -19,9 +19,9 @@ import (
 
 // Fit returns the blocks of m that format f can hold, and one sentence for
 // each block it cannot ("EXIF not written: GIF cannot hold metadata").
-// What Fit keeps, Encode writes. A format added later that holds metadata
-// (WebP: EXIF, XMP and ICC through AddWebPMetadata) gets its case here and
-// in addMeta.
+// What Fit keeps, Encode writes. WebP holds EXIF, XMP and ICC (through
+// AddWebPMetadata), AVIF the same where this build's encoder writes them
+// (libavif, cgo; see NativeCodecs), no IPTC either.
 func Fit(m Metadata, f Format) (Metadata, []string) {
 	var why []string
 	drop := func(kind Block, reason string) {
@@ -39,6 +39,15 @@ func Fit(m Metadata, f Format) (Metadata, []string) {
 			drop(BlockICC, fmt.Sprintf("%d bytes, more than 255 JPEG segments hold", len(m.ICC)))
 		}
 	case PNG, TIFF:
+	case WEBP:
+		drop(BlockIPTC, "WebP holds EXIF, XMP and ICC, not IPTC")
+	case AVIF:
+		if !NativeCodecs {
+			for _, kind := range []Block{BlockEXIF, BlockXMP, BlockIPTC, BlockICC} {
+				drop(kind, "this build's AVIF encoder (WebAssembly) cannot write metadata")
+			}
+		}
+		drop(BlockIPTC, "AVIF holds EXIF, XMP and ICC, not IPTC")
 	default:
 		for _, kind := range []Block{BlockEXIF, BlockXMP, BlockIPTC, BlockICC} {
 			drop(kind, strings.ToUpper(string(f))+" cannot hold metadata")
@@ -56,6 +65,8 @@ func addMeta(file []byte, f Format, m *Metadata) ([]byte, error) {
 		return addPNGMeta(file, m)
 	case TIFF:
 		return addTIFFMeta(file, m)
+	case WEBP:
+		return AddWebPMetadata(file, m)
 	}
 	return file, nil
 }

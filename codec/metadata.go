@@ -206,6 +206,12 @@ func readMetadata(format string, r io.ReaderAt, size int64) (Metadata, []string)
 		return readTIFFMeta(r, size)
 	case "webp":
 		return readWebPMeta(r, size)
+	case "heic", "avif":
+		h, err := parseHEIF(r, size)
+		if err != nil {
+			return Metadata{}, []string{"metadata not read: " + err.Error()}
+		}
+		return h.metadata(r)
 	}
 	return Metadata{}, nil
 }

@@ -96,7 +96,7 @@ func (r *Run) prepare(ctx context.Context, jobs []pool.Job, costs []int64, s Set
 				}
 				if needCost {
 					if info, err := codec.Probe(job.Name, s.Processing.Decode); err == nil {
-						job.Cost = jobCost(info, head, tails, !s.Processing.Decode.NoOrientation)
+						job.Cost = jobCost(info, head, tails, s.Processing.Decode)
 						costs[i] = job.Cost
 					}
 				}
@@ -143,24 +143,17 @@ func stepsOf(c processing.Chain) []*processing.Pipeline {
 }
 
 // jobCost estimates the memory one file needs while it is processed, from
-// its header: the decoded image (bytes per pixel by format: JPEG decodes to
-// YCbCr, at most 3, GIF to a palette, 1, the others up to NRGBA, 4), an
-// upright NRGBA copy when EXIF orientation turns it, and two NRGBA buffers
-// (4 bytes a pixel) of the largest image a filter step makes: its output
-// beside the step before's, or a blur's intermediate pass. With several
-// outputs, the head's result stays while each output's own steps run: the
-// largest of those is added, with the head's result.
-func jobCost(info codec.Info, head []*processing.Pipeline, tails [][]*processing.Pipeline, orient bool) int64 {
+// its header: decoding it (codec.Info.DecodeBytes: by format, all frames of
+// an animation when they are kept), an upright NRGBA copy when its
+// orientation turns it, and two NRGBA buffers (4 bytes a pixel) of the
+// largest image a filter step makes: its output beside the step before's,
+// or a blur's intermediate pass. With several outputs, the head's result
+// stays while each output's own steps run: the largest of those is added,
+// with the head's result.
+func jobCost(info codec.Info, head []*processing.Pipeline, tails [][]*processing.Pipeline, opts codec.DecodeOptions) int64 {
 	px := info.Pixels()
-	bpp := int64(4)
-	switch info.Format {
-	case "jpeg":
-		bpp = 3
-	case "gif":
-		bpp = 1
-	}
-	cost := px * bpp
-	if orient && info.Orientation > 1 {
+	cost := info.DecodeBytes(opts.AllFrames)
+	if !opts.NoOrientation && info.Orientation > 1 {
 		cost += 4 * px
 	}
 	w, h := info.Upright()

@@ -3,6 +3,7 @@ package gui
 import (
 	"fmt"
 	"runtime"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,9 +17,9 @@ import (
 
 // aboutText is what the About dialog says. The name and version come from
 // the app's metadata, which main sets from FyneApp.toml: the same place
-// `picpool --version` reads; like it, the dialog names the JPEG codec and
-// the filter kernels of this build, which decide its speed, and its colour
-// engine.
+// `picpool --version` reads; like it, the dialog names the codecs (name,
+// version, native or WebAssembly), the filter kernels and the colour engine
+// of this build.
 func aboutText(m fyne.AppMetadata) string {
 	name, v := m.Name, m.Version
 	if name == "" {
@@ -31,8 +32,8 @@ func aboutText(m fyne.AppMetadata) string {
 	if m.Build > 0 {
 		build = fmt.Sprintf(", build %d", m.Build)
 	}
-	return fmt.Sprintf("%s %s%s\n\nBatch image processing on every core.\n%s, %s/%s, Go %s\nJPEG codec: %s\nFilter kernels: %s\nColour: %s",
-		name, v, build, m.ID, runtime.GOOS, runtime.GOARCH, runtime.Version(), codec.JPEGCodec, processing.Kernels, codec.ColorEngine())
+	return fmt.Sprintf("%s %s%s\n\nBatch image processing on every core.\n%s, %s/%s, Go %s\n%s\nFilter kernels: %s\nColour: %s",
+		name, v, build, m.ID, runtime.GOOS, runtime.GOARCH, runtime.Version(), strings.Join(codec.Codecs(), "\n"), processing.Kernels, codec.ColorEngine())
 }
 
 // newAboutButton is the small "About" button at the right of the preset bar.

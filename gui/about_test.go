@@ -44,7 +44,8 @@ func TestAboutShowsTheVersionFromFyneAppToml(t *testing.T) {
 			text += l.Text + "\n"
 		}
 	}
-	for _, want := range []string{info.Name + " " + info.Version, "JPEG codec: " + codec.JPEGCodec, "Filter kernels: " + processing.Kernels, "Colour: " + codec.ColorEngine()} {
+	for _, want := range []string{info.Name + " " + info.Version, "JPEG codec: " + codec.JPEGCodec, "Filter kernels: " + processing.Kernels, "Colour: " + codec.ColorEngine(),
+		"HEIC codec (read): " + codec.HEIFCodec, "AVIF codec: " + codec.AVIFCodec, "WebP codec: " + codec.WebPCodec} {
 		if !strings.Contains(text, want) {
 			t.Errorf("About says %q, want %q", text, want)
 		}

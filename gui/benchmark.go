@@ -16,9 +16,7 @@ import (
 
 	"github.com/picpool/picpool/bench"
 	"github.com/picpool/picpool/chart"
-	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/engine"
-	"github.com/picpool/picpool/processing"
 )
 
 // benchHost is all the Benchmark tab needs from the rest of the window.
@@ -40,8 +38,12 @@ func (h windowBench) benchSettings() (engine.Settings, error) {
 	if err := p.Validate(); err != nil {
 		return engine.Settings{}, err
 	}
-	format, _ := codec.ParseFormat(p.Format)
-	return engine.Settings{Processing: processing.Settings{Chain: p.Filters, Format: format, Quality: p.Quality, PNGLevel: p.PNGLevel}}, nil
+	s, err := p.Settings("")
+	if err != nil {
+		return engine.Settings{}, err
+	}
+	s.OnExists, s.Naming.Dir = "", "" // the benchmark writes into folders of its own
+	return engine.Settings{Processing: s}, nil
 }
 
 func (h windowBench) applyWorkers(n int) {

@@ -33,6 +33,7 @@ type outputPanel struct {
 	onExists *widget.Select
 	metadata *widget.Select
 	dates    *widget.Check
+	codecs   *codecOptions // lossless, AVIF speed, animations, pixel limit: for every output
 	add      *widget.Button
 	cards    []*outputCard
 	list     *fyne.Container // the cards
@@ -71,6 +72,7 @@ func newOutputPanel(w *Window) *outputPanel {
 	o.metadata = widget.NewSelect(metadataChoices, func(string) { changed() })
 	o.metadata.Selected = metadataChoices[0]
 	o.dates = widget.NewCheck("Keep file dates", func(bool) { changed() })
+	o.codecs = newCodecOptions(changed)
 	o.add = widget.NewButtonWithIcon("Add output", theme.ContentAddIcon(), func() { o.addCard(nil) })
 	o.status = widget.NewLabel("")
 	o.status.Importance = widget.DangerImportance
@@ -78,12 +80,13 @@ func newOutputPanel(w *Window) *outputPanel {
 	o.status.Hide()
 	o.list = container.NewVBox()
 
-	form := container.New(layout.NewFormLayout(),
+	rows := []fyne.CanvasObject{
 		widget.NewLabel("Folder"), container.NewBorder(nil, nil, nil, o.browse, o.dir),
 		widget.NewLabel("Names"), container.NewGridWithColumns(2, o.prefix, o.suffix),
 		widget.NewLabel("If exists"), container.NewGridWithColumns(2, o.onExists, o.keepTree),
 		widget.NewLabel("Metadata"), container.NewGridWithColumns(2, o.metadata, o.dates),
-	)
+	}
+	form := container.New(layout.NewFormLayout(), append(rows, o.codecs.rows()...)...)
 	o.obj = container.NewVScroll(container.NewVBox(heading("Output"), form, o.list, o.status, container.NewHBox(o.add)))
 	o.building = true
 	o.addCard(nil)
@@ -139,11 +142,27 @@ func (o *outputPanel) relist() {
 // changed is every edit's: the window's settings changed, the names shown
 // are made again.
 func (o *outputPanel) changed() {
+	o.enableCodecs()
 	if o.building {
 		return
 	}
 	o.w.settingsChanged()
 	o.previewNames()
+}
+
+// enableCodecs enables the codec options that apply to the outputs'
+// format: one format shared by every output, or "same" (all of them).
+func (o *outputPanel) enableCodecs() {
+	f := ""
+	for _, c := range o.cards {
+		switch {
+		case f == "":
+			f = c.format.Selected
+		case f != c.format.Selected:
+			f = "same"
+		}
+	}
+	o.codecs.enable(f)
 }
 
 func (o *outputPanel) folder() string { return strings.TrimSpace(o.dir.Text) }
@@ -164,6 +183,7 @@ func (o *outputPanel) preset() processing.Preset {
 			p.Metadata = string(processing.MetadataPolicies()[i])
 		}
 	}
+	o.codecs.apply(&p)
 	if len(o.cards) == 1 && o.cards[0].simple() {
 		c := o.cards[0].output()
 		p.Format, p.Quality, p.PNGLevel, p.NameTemplate, p.MaxSize = c.Format, c.Quality, c.PNGLevel, c.NameTemplate, c.MaxSize
@@ -230,6 +250,7 @@ func (o *outputPanel) setPreset(p processing.Preset) {
 	o.suffix.SetText(p.Suffix)
 	o.keepTree.SetChecked(!p.Flat)
 	o.dates.SetChecked(p.KeepDates)
+	o.codecs.set(p)
 	policy, err := processing.ParseMetadataPolicy(p.Metadata)
 	if err != nil {
 		policy = processing.KeepNoLocation

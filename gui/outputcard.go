@@ -40,18 +40,32 @@ type outputCard struct {
 
 	base         processing.OutputPreset // what the card does not show (kept as loaded)
 	qualityValue int
-	tail         processing.Chain
-	tailErr      error
-	sizeErr      error
+	// qualitySet: the user chose the quality; until then it is the format's
+	// default, and the output says 0 (each format's default).
+	qualitySet bool
+	tail       processing.Chain
+	tailErr    error
+	sizeErr    error
 }
 
 var (
 	pngLevels    = []string{"default", "fast", "best", "none"}
-	qualityParam = processing.ParamInfo{Name: "quality", Label: "JPEG quality", Type: processing.Int, Default: "90", Min: 1, Max: 100}
+	qualityParam = processing.ParamInfo{Name: "quality", Label: "Quality", Type: processing.Int, Default: "90", Min: 1, Max: 100}
 )
 
+// defaultQuality is the quality a format's encoder uses unless told.
+func defaultQuality(format string) int {
+	switch format {
+	case "webp":
+		return codec.DefaultWebPQuality
+	case "avif":
+		return codec.DefaultAVIFQuality
+	}
+	return codec.DefaultJPEGQuality
+}
+
 func newOutputCard(panel *outputPanel) *outputCard {
-	c := &outputCard{panel: panel, qualityValue: 90}
+	c := &outputCard{panel: panel, qualityValue: codec.DefaultJPEGQuality}
 	changed := func() { c.panel.changed() }
 	c.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	c.dup = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { panel.duplicate(c) })
@@ -66,8 +80,8 @@ func newOutputCard(panel *outputPanel) *outputCard {
 	c.format.Selected = "same"
 	c.pngLevel = widget.NewSelect(pngLevels, func(string) { changed() })
 	c.pngLevel.Selected = "default"
-	c.quality = newParamControl(qualityParam, "90",
-		func(v string) { c.qualityValue, _ = strconv.Atoi(v); changed() },
+	c.quality = newParamControl(qualityParam, strconv.Itoa(c.qualityValue),
+		func(v string) { c.qualityValue, _ = strconv.Atoi(v); c.qualitySet = true; changed() },
 		func(string, error) { c.qualityValue = -1; changed() })
 	c.name = widget.NewEntry()
 	c.name.SetPlaceHolder("{name}")
@@ -105,10 +119,15 @@ func newOutputCard(panel *outputPanel) *outputCard {
 	return c
 }
 
-// formatChanged enables the options that apply to the chosen format.
+// formatChanged enables the options that apply to the chosen format, and
+// shows its default quality while the user has not chosen one.
 func (c *outputCard) formatChanged() {
 	f := c.format.Selected
-	if f == "jpeg" || f == "same" {
+	if !c.qualitySet {
+		c.qualityValue = defaultQuality(f)
+		c.quality.set(strconv.Itoa(c.qualityValue))
+	}
+	if f == "jpeg" || f == "webp" || f == "avif" || f == "same" {
 		c.quality.entry.Enable()
 		c.quality.slider.Enable()
 	} else {
@@ -177,6 +196,9 @@ func (c *outputCard) output() processing.OutputPreset {
 	o.Filters = append(processing.Chain(nil), c.tail...)
 	o.Format = c.format.Selected
 	o.Quality = c.qualityValue
+	if !c.qualitySet && o.Quality > 0 {
+		o.Quality = 0 // the format's default
+	}
 	o.PNGLevel = c.pngLevel.Selected
 	o.NameTemplate = c.name.Text
 	if o.NameTemplate == "" {
@@ -208,8 +230,9 @@ func (c *outputCard) set(o processing.OutputPreset, top processing.Preset) {
 	if q == 0 {
 		q = top.Quality
 	}
+	c.qualitySet = q != 0
 	if q == 0 {
-		q = 90
+		q = defaultQuality(c.format.Selected)
 	}
 	c.qualityValue = q
 	c.quality.set(strconv.Itoa(q))

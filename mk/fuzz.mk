@@ -1,9 +1,9 @@
-# Fuzzing (included by the Makefile): the header checks and decoders
-# (codec/fuzz_test.go), the ICC profile parser with lcms2 behind it
-# (codec/icc_fuzz_test.go), the metadata reader and writer
-# (codec/meta_fuzz_test.go, seeded with files exiftool tags), the fast filters against imaging
-# (processing/resample_test.go), the filter-chain text and the preset JSON
-# (processing/fuzz_chain_test.go).
+# Fuzzing (included by the Makefile): the header checks and decoders, the
+# HEIF/AVIF and WebP container parsers (codec/fuzz_test.go), the ICC profile
+# parser with lcms2 behind it (codec/icc_fuzz_test.go), the metadata reader
+# and writer (codec/meta_fuzz_test.go, seeded with files exiftool tags), the
+# fast filters against imaging (processing/resample_test.go), the
+# filter-chain text and the preset JSON (processing/fuzz_chain_test.go).
 #   make fuzz         each target for FUZZTIME (1 minute)
 #   make fuzz-short   each target for FUZZTIME_SHORT (10 s); part of make test
 # An input that fails is written to <package>/testdata/fuzz/<target>/:
@@ -12,7 +12,8 @@
 # short run; 5 s is plenty for inputs of at most 64 KiB.
 
 # package:target, one per fuzz target.
-FUZZ_TARGETS   := codec:FuzzDecode codec:FuzzParseICC codec:FuzzReadMetadata codec:FuzzWriteMetadata codec:FuzzEXIFFields processing:FuzzParseChain processing:FuzzParsePreset processing:FuzzTemplate processing:FuzzFastFilters
+FUZZ_TARGETS   := codec:FuzzDecode codec:FuzzContainers codec:FuzzParseICC codec:FuzzReadMetadata codec:FuzzWriteMetadata \
+                  codec:FuzzEXIFFields processing:FuzzParseChain processing:FuzzParsePreset processing:FuzzTemplate processing:FuzzFastFilters
 FUZZTIME       ?= 1m
 FUZZTIME_SHORT ?= 10s
 

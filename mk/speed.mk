@@ -2,7 +2,7 @@
 # benchmarks, and memory over a long batch (see docs/speed.md).
 APT_BENCH := imagemagick libvips-tools time
 
-.PHONY: bench-compare bench-stages bench-memory
+.PHONY: bench-compare bench-stages bench-memory bench-formats
 
 # REPS: timed repetitions after the warm-up (default 3).
 bench-compare: deps
@@ -27,3 +27,11 @@ APT_BENCH_COLOUR := libvips-tools liblcms2-utils colord-data libimage-exiftool-p
 bench-colour: deps
 	$(call apt_install,$(APT_BENCH_COLOUR))
 	REPS=$(or $(REPS),5) GO=$(GO) $(if $(BASE),BASE=$(BASE)) bash scripts/bench-colour.sh
+
+# The new formats (HEIC in; WebP and AVIF out) side by side with libvips, and
+# the WebAssembly build's codecs (docs/codecs.md). REPS as above; JOBS="heic
+# webp avif" (default: all three). The first run makes eight 12-MP HEICs with
+# heif-enc (about a minute each), kept in build/bench-formats/heic.
+bench-formats: deps
+	$(call apt_install,$(APT_BENCH) libheif-examples)
+	REPS=$(or $(REPS),3) JOBS="$(or $(JOBS),heic webp avif)" GO=$(GO) bash scripts/bench-formats.sh

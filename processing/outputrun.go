@@ -28,7 +28,8 @@ type outputRun struct {
 	quality       int
 	copied        bool
 	metadata      *MetadataReport
-	icc           []byte // the colour profile to write into it (see color.go)
+	icc           []byte        // the colour profile to write into it (see color.go)
+	frames        []codec.Frame // an animation's frames, when it is written with them
 	err           error
 	reported      bool
 }
@@ -57,7 +58,7 @@ func (o *outputRun) open() error {
 	// A chain whose sizes depend on the content (trim) is checked step by
 	// step as it runs instead (see tail).
 	if limit := s.Decode.Limit(); limit > 0 && peak > limit && c.full.SizeKnown() {
-		return fileErr(src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit", codec.Megapixels(peak), codec.Megapixels(limit))
+		return fileErr(src.Path, ErrTooLarge, nil, "the filters would make a %s image, over the %s limit (%s)", codec.Megapixels(peak), codec.Megapixels(limit), codec.RaiseLimitHint)
 	}
 	return nil
 }
@@ -137,6 +138,11 @@ func (o *outputRun) tail() (image.Image, error) {
 	// tail made the image or no later output reads the head's, on a copy
 	// otherwise.
 	img, o.icc = f.color.finish(img, img != f.img || o.last(), o.format)
+	if len(f.frames) > 1 && o.format.CanAnimate() {
+		if o.frames, err = o.tailFrames(env, limit); err != nil {
+			return nil, err
+		}
+	}
 	for _, w := range f.color.warnings {
 		if !slices.Contains(f.warnings, w) {
 			f.warnings = append(f.warnings, w)
@@ -166,25 +172,35 @@ func (o *outputRun) encode(img image.Image) ([]byte, error) {
 		return nil, err
 	}
 	meta := o.metadataFor()
+	lossless := c.Lossless || (c.Format == codec.SameFormat && f.info.Lossless)
 	enc := func(img image.Image, q int) ([]byte, error) {
 		b := img.Bounds()
 		m, _, _ := meta(b.Dx(), b.Dy())
+		opts := codec.EncodeOptions{Format: o.format, Quality: q, PNGCompression: c.PNGLevel, AVIFSpeed: c.AVIFSpeed, Lossless: lossless, Meta: &m}
 		var buf bytes.Buffer
-		if err := codec.Encode(&buf, img, codec.EncodeOptions{Format: o.format, Quality: q, PNGCompression: c.PNGLevel, Meta: &m}); err != nil {
+		var err error
+		if o.frames != nil {
+			err = codec.EncodeFrames(&buf, o.frames, f.dec.Loop, opts)
+		} else {
+			err = codec.Encode(&buf, img, opts)
+		}
+		if err != nil {
 			return nil, fileErr(src.Path, ErrWrite, err, "cannot encode %s: %v", o.format, err)
 		}
 		return buf.Bytes(), nil
 	}
 	q := 0
-	if o.format.HasQuality() {
+	if o.format.HasQuality() && !lossless {
 		q = c.Quality
 		if q == 0 {
-			q = 90
+			q = o.format.DefaultQuality()
 		}
 	}
 	var data []byte
 	if c.Size.Max > 0 {
-		r, err := c.Size.fit(img, q, enc)
+		target := c.Size
+		target.NoScale = target.NoScale || o.frames != nil // an animation's frames are not scaled
+		r, err := target.fit(img, q, enc)
 		if fe := (*FileError)(nil); errors.As(err, &fe) && fe.Path == "" {
 			fe.Path = src.Path
 		}
@@ -243,6 +259,31 @@ func (o *outputRun) write(data []byte) error {
 	return nil
 }
 
+// tailFrames runs the output's own filters and the colour conversion that
+// waited on each frame of an animation: new images, or copies where the
+// tail has no steps and a later output still reads the head's frames.
+func (o *outputRun) tailFrames(env *applyEnv, limit int64) ([]codec.Frame, error) {
+	f := o.f
+	frames := make([]codec.Frame, len(f.frames))
+	for i, fr := range f.frames {
+		img := fr.Image
+		var err error
+		switch tail := o.c.tail; {
+		case tail.Len() == 0:
+		case f.p.pipeline.Len() > 0:
+			img, err = tail.apply(img, env, limit)
+		default:
+			img, err = tail.applyFrom(img, f.w, f.h, env, limit)
+		}
+		if err != nil {
+			return nil, fileErr(f.job.Source.Path, ErrTooLarge, err, "%v", err)
+		}
+		fr.Image, _ = f.color.finish(img, img != f.frames[i].Image || o.last(), o.format)
+		frames[i] = fr
+	}
+	return frames, nil
+}
+
 // last reports whether no later output of the file is still to make (so
 // none reads the head's image after this one).
 func (o *outputRun) last() bool {
@@ -272,7 +313,12 @@ func (o *outputRun) metadataFor() func(w, h int) (codec.Metadata, *MetadataRepor
 	if s.Metadata.OrDefault() == StripAll && f.color.srgb {
 		icc = nil
 	}
-	upright := f.dec.Info.Orientation > 1 && !s.Decode.NoOrientation
+	// A HEIC's or AVIF's orientation is its irot and imir, applied; an EXIF
+	// orientation it also carries was never applied (HEIF readers ignore
+	// it) and must not reach the output, where viewers would turn the
+	// pixels again.
+	heif := f.dec.Info.Format == "heic" || f.dec.Info.Format == "avif"
+	upright := (f.dec.Info.Orientation > 1 || heif) && !s.Decode.NoOrientation
 	var lastW, lastH int
 	var m codec.Metadata
 	var rep *MetadataReport

@@ -18,8 +18,11 @@ type Output struct {
 	Label    string       `json:",omitempty"`
 	Chain    Chain        `json:",omitempty"` // the tail, after the shared head
 	Format   codec.Format `json:",omitempty"`
-	Quality  int          `json:",omitempty"` // 0 = 90
+	Quality  int          `json:",omitempty"` // 0: the format's default
 	PNGLevel string       `json:",omitempty"`
+	// Lossless and AVIFSpeed: as Settings' (WebP and AVIF).
+	Lossless  bool `json:",omitempty"`
+	AVIFSpeed int  `json:",omitempty"`
 	// Naming.Dir is a folder inside the batch's output folder
 	// (Settings.Naming.Dir), "" for that folder itself.
 	Naming   Naming
@@ -51,8 +54,8 @@ func (o Output) Name(i int) string {
 // before outputs existed, with Chain as its whole filter chain.
 func (s Settings) OutputList() []Output {
 	if len(s.Outputs) == 0 {
-		return []Output{{Format: s.Format, Quality: s.Quality, PNGLevel: s.PNGLevel, Naming: s.Naming,
-			OnExists: orSkip(s.OnExists), Size: s.Size, OnlyIfSmaller: s.OnlyIfSmaller}}
+		return []Output{{Format: s.Format, Quality: s.Quality, PNGLevel: s.PNGLevel, Lossless: s.Lossless, AVIFSpeed: s.AVIFSpeed,
+			Naming: s.Naming, OnExists: orSkip(s.OnExists), Size: s.Size, OnlyIfSmaller: s.OnlyIfSmaller}}
 	}
 	out := make([]Output, len(s.Outputs))
 	for i, o := range s.Outputs {
@@ -100,7 +103,7 @@ func compileOutputs(s Settings) ([]compiledOutput, error) {
 		if err != nil {
 			return nil, fail(err)
 		}
-		if err := (codec.EncodeOptions{Format: codec.JPEG, Quality: o.Quality, PNGCompression: o.PNGLevel}).Validate(); err != nil {
+		if err := (codec.EncodeOptions{Format: codec.JPEG, Quality: o.Quality, PNGCompression: o.PNGLevel, AVIFSpeed: o.AVIFSpeed}).Validate(); err != nil {
 			return nil, fail(err)
 		}
 		if _, err := ParseOnExists(string(o.OnExists)); err != nil {

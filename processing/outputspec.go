@@ -37,8 +37,10 @@ func init() {
 		{"filters", "the output's own filter chain, after the shared -filters",
 			func(o *OutputPreset, v string) (err error) { o.Filters, err = ParseChain(v); return err }},
 		{"format", "same, jpeg, png, gif, tiff or bmp", text(func(o *OutputPreset) *string { return &o.Format })},
-		{"quality", "JPEG quality 1..100", number(func(o *OutputPreset) *int { return &o.Quality })},
+		{"quality", "JPEG, WebP and AVIF quality 1..100", number(func(o *OutputPreset) *int { return &o.Quality })},
 		{"png-compression", "default, fast, best or none", text(func(o *OutputPreset) *string { return &o.PNGLevel })},
+		{"lossless", "true: WebP and AVIF written losslessly", flag(func(o *OutputPreset) **bool { return &o.Lossless })},
+		{"avif-speed", "AVIF encoder speed 1..10", number(func(o *OutputPreset) *int { return &o.Speed })},
 		{"name", "the name template, e.g. {name}_t or {date}_{n:04}", text(func(o *OutputPreset) *string { return &o.NameTemplate })},
 		{"prefix", "added before each name", text(func(o *OutputPreset) *string { return &o.Prefix })},
 		{"suffix", "added after each name", text(func(o *OutputPreset) *string { return &o.Suffix })},
@@ -62,7 +64,7 @@ func init() {
 //
 // A value may hold a filter chain with its "," ":" and "="; a value that
 // holds ";" is quoted as in a chain ('…' or "…", the quote doubled
-// inside). flat and only-if-smaller may stand alone for true. Keys left out
+// inside). flat, lossless and only-if-smaller may stand alone for true. Keys left out
 // take the batch's defaults (the plain flags, or the preset's top level).
 func ParseOutputSpec(spec string) (OutputPreset, error) {
 	var o OutputPreset
@@ -88,7 +90,7 @@ func ParseOutputSpec(spec string) (OutputPreset, error) {
 		if err != nil {
 			return o, fmt.Errorf("%s: %w", key, err)
 		}
-		if !hasValue && (key == "flat" || key == "only-if-smaller") {
+		if !hasValue && (key == "flat" || key == "only-if-smaller" || key == "lossless") {
 			value = "true"
 		}
 		if value == "" {

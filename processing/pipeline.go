@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/disintegration/imaging"
+
+	"github.com/picpool/picpool/codec"
 )
 
 // A Pipeline is a compiled, checked chain, ready to run on images. It is
@@ -144,7 +146,7 @@ func (p *Pipeline) apply(img image.Image, env *applyEnv, limit int64) (*image.NR
 		if limit > 0 && p.bounded {
 			b := img.Bounds()
 			if w, h := s.k.size(s.v, b.Dx(), b.Dy()); int64(w)*int64(h) > limit {
-				return nil, fmt.Errorf("step %d (%s) would make a %dx%d image, over the pixel limit", s.index, s.k.info.Name, w, h)
+				return nil, fmt.Errorf("step %d (%s) would make a %dx%d image, over the pixel limit (%s)", s.index, s.k.info.Name, w, h, codec.RaiseLimitHint)
 			}
 		}
 		owned := i > 0 && (orig == nil || !samePixels(out, orig))

@@ -17,11 +17,18 @@ import (
 // "filters" is the head every output shares and the other top-level fields
 // are the outputs' defaults, each output giving only what differs.
 type Preset struct {
-	Name          string   `json:"name,omitempty"`
-	Filters       Chain    `json:"filters"`
-	Format        string   `json:"format,omitempty"` // same, jpeg, png, gif, tiff, bmp
-	Quality       int      `json:"quality,omitempty"`
-	PNGLevel      string   `json:"png_compression,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Filters  Chain  `json:"filters"`
+	Format   string `json:"format,omitempty"` // same, jpeg, png, webp, avif, gif, tiff, bmp
+	Quality  int    `json:"quality,omitempty"`
+	PNGLevel string `json:"png_compression,omitempty"`
+	Lossless bool   `json:"lossless,omitempty"`   // WebP, AVIF
+	Speed    int    `json:"avif_speed,omitempty"` // 1..10, 0: the default
+	// AllFrames keeps every frame of animated GIF and WebP inputs when the
+	// output format holds animations.
+	AllFrames bool `json:"all_frames,omitempty"`
+	// MaxPixels is the pixel limit (0: codec.DefaultMaxPixels, -1: none).
+	MaxPixels     int64    `json:"max_pixels,omitempty"`
 	OnExists      OnExists `json:"on_exists,omitempty"`
 	Prefix        string   `json:"prefix,omitempty"`
 	Suffix        string   `json:"suffix,omitempty"`
@@ -49,6 +56,8 @@ type OutputPreset struct {
 	Format        string   `json:"format,omitempty"`
 	Quality       int      `json:"quality,omitempty"`
 	PNGLevel      string   `json:"png_compression,omitempty"`
+	Lossless      *bool    `json:"lossless,omitempty"`
+	Speed         int      `json:"avif_speed,omitempty"`
 	OnExists      OnExists `json:"on_exists,omitempty"`
 	Prefix        string   `json:"prefix,omitempty"`
 	Suffix        string   `json:"suffix,omitempty"`
@@ -64,7 +73,8 @@ type OutputPreset struct {
 // (Decode and the other per-run options are the caller's), checking every
 // field, every output, and that no two outputs write the same file.
 func (p Preset) Settings(outDir string) (Settings, error) {
-	s := Settings{Chain: p.Filters, Naming: Naming{Dir: outDir}, KeepDates: p.KeepDates}
+	s := Settings{Chain: p.Filters, Naming: Naming{Dir: outDir}, KeepDates: p.KeepDates,
+		Decode: codec.DecodeOptions{MaxPixels: p.MaxPixels, AllFrames: p.AllFrames}}
 	var err error
 	if s.Metadata, err = ParseMetadataPolicy(p.Metadata); err != nil {
 		return Settings{}, err
@@ -78,6 +88,7 @@ func (p Preset) Settings(outDir string) (Settings, error) {
 	}
 	if len(p.Outputs) == 0 {
 		s.Format, s.Quality, s.PNGLevel, s.OnExists = top.Format, top.Quality, top.PNGLevel, top.OnExists
+		s.Lossless, s.AVIFSpeed = top.Lossless, top.AVIFSpeed
 		s.Naming, s.Size, s.OnlyIfSmaller = top.Naming, top.Size, top.OnlyIfSmaller
 		s.Naming.Dir = outDir
 	} else {
@@ -105,6 +116,7 @@ func (p Preset) output(op OutputPreset) (Output, error) {
 		return def
 	}
 	o := Output{Label: op.Label, Chain: op.Filters, Quality: op.Quality, PNGLevel: pick(op.PNGLevel, p.PNGLevel),
+		Lossless: p.Lossless, AVIFSpeed: op.Speed,
 		Naming: Naming{Dir: op.Dir, Prefix: pick(op.Prefix, p.Prefix), Suffix: pick(op.Suffix, p.Suffix), Flat: p.Flat,
 			Template: pick(op.NameTemplate, p.NameTemplate)},
 		Size: SizeTarget{MinQuality: op.MinQuality}, OnlyIfSmaller: p.OnlyIfSmaller}
@@ -113,6 +125,12 @@ func (p Preset) output(op OutputPreset) (Output, error) {
 	}
 	if o.Size.MinQuality == 0 {
 		o.Size.MinQuality = p.MinQuality
+	}
+	if o.AVIFSpeed == 0 {
+		o.AVIFSpeed = p.Speed
+	}
+	if op.Lossless != nil {
+		o.Lossless = *op.Lossless
 	}
 	if op.Flat != nil {
 		o.Naming.Flat = *op.Flat
@@ -150,6 +168,9 @@ func (p Preset) output(op OutputPreset) (Output, error) {
 
 // Validate checks every field, every output's, and the outputs together.
 func (p Preset) Validate() error {
+	if p.MaxPixels < -1 {
+		return fmt.Errorf("max_pixels %d: use -1 for no limit", p.MaxPixels)
+	}
 	_, err := p.Settings("")
 	return err
 }

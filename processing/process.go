@@ -24,19 +24,28 @@ type Settings struct {
 	// Chain is the filter chain: with Outputs, the head every output
 	// shares, applied once per input before each output's own chain.
 	Chain Chain
-	// Format, Quality, PNGLevel, Naming, OnExists, Size and OnlyIfSmaller
-	// describe the one output of a batch without Outputs (see OutputList);
-	// Naming.Dir is the batch's output folder either way.
-	Format        codec.Format // codec.SameFormat keeps the input's format
-	Quality       int          // JPEG quality, 0 = 90
-	PNGLevel      string       // PNG compression: default, fast, best, none
+	// Format, Quality, PNGLevel, Lossless, AVIFSpeed, Naming, OnExists,
+	// Size and OnlyIfSmaller describe the one output of a batch without
+	// Outputs (see OutputList); Naming.Dir is the batch's output folder
+	// either way.
+	Format   codec.Format // codec.SameFormat keeps the input's format (HEIC becomes JPEG)
+	Quality  int          // JPEG, WebP, AVIF quality; 0: the format's default
+	PNGLevel string       // PNG compression: default, fast, best, none
+	// Lossless writes WebP and AVIF losslessly; a lossless WebP written as
+	// "same" is lossless anyway.
+	Lossless      bool `json:",omitempty"`
+	AVIFSpeed     int  `json:",omitempty"` // 1 (slowest) .. 10; 0: codec.DefaultAVIFSpeed
 	Naming        Naming
 	OnExists      OnExists
 	Size          SizeTarget `json:",omitzero"`
 	OnlyIfSmaller bool       `json:",omitempty"`
 	// Outputs are the files made from each input (see Output).
 	Outputs []Output `json:",omitempty"`
-	Decode  codec.DecodeOptions
+	// Decode holds the pixel limit, and AllFrames, which keeps every frame
+	// of an animated GIF or WebP for the outputs whose format holds
+	// animations (GIF, WebP, or "same" for those inputs), each frame
+	// filtered.
+	Decode codec.DecodeOptions
 	// OverwriteSources lets an output replace its own source (with
 	// Overwrite); without it such a file fails, whatever the folder checks
 	// above this layer decided.
@@ -202,15 +211,18 @@ type fileRun struct {
 	job  Job
 	info codec.Info
 
-	file      *codec.File // open between open and decode
-	mtime     time.Time   // the source's modification time
-	w, h      int         // the upright size, from the header
-	fields    Fields      // for templates and steps (see Processor.uses)
-	outs      []outputRun // the outputs asked for
-	warnings  []string    // the file's (decoding) and its outputs' (metadata)
-	dec       *codec.Decoded
-	img       image.Image // the decoded pixels, then the head's result
-	color     *colorPlan  // what the colour setting does (see color.go)
+	file     *codec.File // open between open and decode
+	mtime    time.Time   // the source's modification time
+	w, h     int         // the upright size, from the header
+	fields   Fields      // for templates and steps (see Processor.uses)
+	outs     []outputRun // the outputs asked for
+	warnings []string    // the file's (decoding) and its outputs' (metadata)
+	dec      *codec.Decoded
+	img      image.Image // the decoded pixels, then the head's result
+	color    *colorPlan  // what the colour setting does (see color.go)
+	// frames are every frame of an animation (with Decode.AllFrames), each
+	// the whole canvas as shown, filtered as img is; nil for a still.
+	frames    []codec.Frame
 	lastStage string
 }
 
@@ -266,7 +278,11 @@ func (f *fileRun) open() error {
 	if err := f.step(StageDecoding); err != nil {
 		return err
 	}
-	file, info, err := codec.Open(src.Path, s.Decode)
+	dopts := s.Decode
+	if !f.p.anyAnimates() {
+		dopts.AllFrames = false // only the first frame can be written
+	}
+	file, info, err := codec.Open(src.Path, dopts)
 	f.info = info
 	if err != nil {
 		return err
@@ -312,7 +328,7 @@ func (f *fileRun) decode() error {
 	if err != nil {
 		return err
 	}
-	f.dec = dec
+	f.dec, f.frames = dec, dec.Frames
 	f.warnings = append(f.warnings, dec.Warnings...)
 	f.img, f.color = f.p.planColor(dec) // converts now what cannot wait for the filters
 	return nil
@@ -331,6 +347,11 @@ func (f *fileRun) head() error {
 			return fileErr(f.job.Source.Path, ErrTooLarge, err, "%v", err)
 		}
 		f.img = img
+		for i := range f.frames { // each frame is the whole canvas, as shown
+			if f.frames[i].Image, err = pl.applyFrom(f.frames[i].Image, f.w, f.h, envFor(&f.fields), f.p.s.Decode.Limit()); err != nil {
+				return fileErr(f.job.Source.Path, ErrTooLarge, err, "%v", err)
+			}
+		}
 	}
 	f.dec.Image = nil // the metadata stays for the outputs; the pixels go with the head's result
 	return nil
@@ -403,6 +424,17 @@ func countErr(rs []OutputResult, k ErrorKind) int {
 		}
 	}
 	return n
+}
+
+// anyAnimates reports whether some output may be written with every
+// frame of an animation (its format holds them, or is "same").
+func (p *Processor) anyAnimates() bool {
+	for _, o := range p.outs {
+		if o.Format == codec.SameFormat || o.Format.CanAnimate() {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(list []int, i int) bool {

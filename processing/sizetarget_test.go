@@ -169,3 +169,35 @@ func TestOnlyIfSmallerKeepsThePolicy(t *testing.T) {
 		}
 	}
 }
+
+// WebP and AVIF have a quality knob too: the target searches it, from the
+// format's default down (not when written losslessly: then it scales).
+func TestSizeTargetWebPAndAVIF(t *testing.T) {
+	src := Source{Path: imgtest.Path(t, "photos", "Landscape_3.jpg"), Rel: "Landscape_3.jpg"}
+	for _, c := range []struct {
+		format   codec.Format
+		lossless bool
+		max      int64
+	}{{codec.WEBP, false, 30 << 10}, {codec.AVIF, false, 15 << 10}, {codec.WEBP, true, 60 << 10}} {
+		p, err := NewProcessor(Settings{Chain: mustChain(t, "resize=600x0"), Format: c.format, Lossless: c.lossless, AVIFSpeed: 10,
+			Naming: Naming{Dir: t.TempDir()}, Size: SizeTarget{Max: c.max}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := p.Process(context.Background(), src, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.format, err)
+		}
+		o := res.Outputs[0]
+		st, _ := os.Stat(o.Output)
+		switch {
+		case st.Size() > c.max:
+			t.Errorf("%s: %d bytes over %d", c.format, st.Size(), c.max)
+		case !c.lossless && (o.Quality == 0 || o.Quality >= c.format.DefaultQuality() || o.Width != 600):
+			t.Errorf("%s: quality %d at %dx%d: not searched", c.format, o.Quality, o.Width, o.Height)
+		case c.lossless && (o.Quality != 0 || o.Width >= 600):
+			t.Errorf("%s lossless: quality %d at %dx%d: want scaled down", c.format, o.Quality, o.Width, o.Height)
+		}
+		t.Logf("%s (lossless %v): %d KB, quality %d, %dx%d", c.format, c.lossless, st.Size()>>10, o.Quality, o.Width, o.Height)
+	}
+}

@@ -232,14 +232,5 @@ func writePNG(t testing.TB, path string, img image.Image) {
 
 func readPNG(t testing.TB, path string) *image.NRGBA {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return imaging.Clone(img)
+	return imaging.Clone(imgtest.OpenPNG(t, path))
 }

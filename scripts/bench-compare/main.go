@@ -5,7 +5,12 @@
 //
 //	go run ./scripts/bench-compare gen DIR            8 reference JPEGs into DIR
 //	go run ./scripts/bench-compare quality SRC OUT... PSNR and SSIM of each OUT folder
-//	go run ./scripts/bench-compare table RUNS QUALITY the Markdown table
+//	go run ./scripts/bench-compare table RUNS QUALITY [BASE] the Markdown table
+//
+// scripts/bench-formats.sh uses quality and table too: its outputs are
+// WebP and AVIF as well (decoded by PicPool's codec package), and its
+// tables compare with the tool named BASE (default: mogrify and
+// vipsthumbnail).
 package main
 
 import (
@@ -49,10 +54,10 @@ func main() {
 		}
 		err = quality(args[0], args[1:])
 	case "table":
-		if len(args) != 2 {
+		if len(args) != 2 && len(args) != 3 {
 			usage()
 		}
-		err = table(args[0], args[1])
+		err = table(args[0], args[1], args[2:]...)
 	default:
 		usage()
 	}
@@ -63,7 +68,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: bench-compare gen DIR | quality SRC OUT... | table RUNS QUALITY")
+	fmt.Fprintln(os.Stderr, "usage: bench-compare gen DIR | quality SRC OUT... | table RUNS QUALITY [BASE]")
 	os.Exit(2)
 }
 
@@ -145,6 +150,19 @@ func decodeGo(path string) (image.Image, error) {
 	return img, nil
 }
 
+// decodeAny decodes JPEG outputs with Go's decoder, as before, and other
+// formats with PicPool's codecs.
+func decodeAny(path string) (image.Image, error) {
+	if strings.HasSuffix(path, ".jpg") {
+		return decodeGo(path)
+	}
+	d, err := codec.Decode(path, codec.DecodeOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return d.Image, nil
+}
+
 func decodeConfig(path string) (image.Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -172,7 +190,10 @@ func quality(src string, outs []string) error {
 		ref := lanczosFloat(in, outWidth, int(math.Round(float64(in.Bounds().Dy())*outWidth/float64(in.Bounds().Dx()))))
 		for j, dir := range outs {
 			path := filepath.Join(dir, name)
-			out, err := decodeGo(path)
+			if m, _ := filepath.Glob(filepath.Join(dir, strings.TrimSuffix(name, ".jpg")+".*")); len(m) == 1 {
+				path = m[0] // another format than JPEG
+			}
+			out, err := decodeAny(path)
 			if err != nil {
 				return err
 			}
@@ -433,7 +454,7 @@ func ssim(a, b []float32, w, h int) float64 {
 // per line, tab-separated) and the quality lines, and prints the Markdown
 // table: medians of the timed repetitions, and ratios to mogrify and
 // vipsthumbnail measured in the same run.
-func table(runsPath, qualityPath string) error {
+func table(runsPath, qualityPath string, base ...string) error {
 	type row struct {
 		secs []float64
 		rss  []float64
@@ -482,8 +503,13 @@ func table(runsPath, qualityPath string) error {
 		return math.NaN()
 	}
 	magick, vips := speed("mogrify"), speed("vipsthumbnail")
-	fmt.Println("| pipeline | images/s | MP/s | vs mogrify | vs vipsthumbnail | peak RSS MiB | output KiB | PSNR dB | SSIM | runs (s) |")
-	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+	if len(base) == 1 {
+		fmt.Printf("| pipeline | images/s | MP/s | vs %s | peak RSS MiB | output KiB | PSNR dB | SSIM | runs (s) |\n", base[0])
+		fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+	} else {
+		fmt.Println("| pipeline | images/s | MP/s | vs mogrify | vs vipsthumbnail | peak RSS MiB | output KiB | PSNR dB | SSIM | runs (s) |")
+		fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+	}
 	for _, tool := range order {
 		r := rows[tool]
 		if len(r.secs) == 0 {
@@ -498,6 +524,11 @@ func table(runsPath, qualityPath string) error {
 		var runs []string
 		for _, x := range r.secs {
 			runs = append(runs, fmt.Sprintf("%.2f", x))
+		}
+		if len(base) == 1 {
+			fmt.Printf("| %s | %.2f | %.1f | %.2fx | %.0f | %s | %s | %s | %s |\n",
+				tool, s, s*12, s/speed(base[0]), median(r.rss)/1024, q[2], q[0], q[1], strings.Join(runs, " "))
+			continue
 		}
 		fmt.Printf("| %s | %.2f | %.1f | %.2fx | %.2fx | %.0f | %s | %s | %s | %s |\n",
 			tool, s, s*12, s/magick, s/vips, median(r.rss)/1024, q[2], q[0], q[1], strings.Join(runs, " "))

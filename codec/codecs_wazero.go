@@ -1,0 +1,146 @@
+//go:build !cgo || picpool_purego || picpool_wasmcodecs
+
+package codec
+
+// The codecs of builds without the C libraries (CGO_ENABLED=0, and
+// -tags picpool_purego: the Windows and macOS packages; -tags
+// picpool_wasmcodecs keeps libjpeg-turbo and the C filter kernels but runs
+// these, for a Linux binary that needs no libheif, libavif or libwebp at
+// run time): libheif/libde265,
+// libavif/libaom and libwebp compiled to WebAssembly and run by wazero
+// (github.com/gen2brain/heic, avif, webp), and golang.org/x/image/webp, pure
+// Go, for decoding WebP frames (the WebAssembly WebP decoder returns lossless
+// images as YCbCr 4:2:0, which would lose colour). Each module is compiled
+// once per process, on first use; what each call then pays (a fresh instance
+// of the module, its memory) is measured in docs/codecs.md.
+//
+// What these builds cannot do: HEIC alpha planes (dropped), more than 8
+// bits a sample (HEIC and AVIF are decoded to 8 bits), and metadata in AVIF
+// outputs (the WebAssembly encoder has no way to pass it: it is left out,
+// and WebP outputs carry it). Rotation and the clean aperture are applied
+// by libheif itself here; the results match the cgo build's (tested).
+//
+// gen2brain's packages first try to load a shared libheif/libavif/libwebp
+// through purego (which makes even a CGO_ENABLED=0 binary dynamically
+// linked, so it finds the -dev packages' libheif.so), and only then fall
+// back to WebAssembly; the codec names below say which ran. Packages are
+// built with -tags nodynamic so that they always run the WebAssembly code
+// that was tested (`make test` runs these tests so too; see docs/codecs.md).
+
+import (
+	"bytes"
+	"image"
+	"runtime"
+
+	"github.com/disintegration/imaging"
+	"github.com/gen2brain/avif"
+	"github.com/gen2brain/heic"
+	gwebp "github.com/gen2brain/webp"
+)
+
+// The codecs of this build: the versions the WebAssembly modules were built
+// from (their Makefiles in the pinned module versions), or the shared
+// library gen2brain's package loaded instead.
+var (
+	HEIFCodec = wasmOrShared(heic.Dynamic(), "libheif 1.18.2 with libde265 1.0.15 (WebAssembly: github.com/gen2brain/heic v0.4.5, wazero)", "libheif")
+	AVIFCodec = wasmOrShared(avif.Dynamic(), "libavif 1.1.1 with libaom 3.10.0 (WebAssembly: github.com/gen2brain/avif v0.4.4, wazero)", "libavif")
+	WebPCodec = "golang.org/x/image/webp (pure Go) to decode, " +
+		wasmOrShared(gwebp.Dynamic(), "libwebp 1.4.0 to encode (WebAssembly: github.com/gen2brain/webp v0.5.5, wazero)", "libwebp")
+)
+
+// wasmOrShared names the WebAssembly module, or, when gen2brain's package
+// loaded a shared library instead (dynamicErr nil), says so.
+func wasmOrShared(dynamicErr error, wasm, lib string) string {
+	if dynamicErr == nil {
+		return lib + " (the system's shared library, loaded through purego by github.com/gen2brain: not the WebAssembly build; build with -tags nodynamic)"
+	}
+	return wasm
+}
+
+// NativeCodecs says that this build runs the WebAssembly codecs (see
+// avif_cgo.go).
+const NativeCodecs = false
+
+// heicScales says that this build's HEIC decoder decodes at full size only.
+const heicScales = false
+
+// heicDecode decodes the primary image of a HEIC file, 8 bits a sample,
+// at full size, with its transformations applied by libheif (transformed
+// is true).
+func heicDecode(data []byte, h *heifHeader, _ int) (image.Image, bool, error) {
+	defer collect()
+	img, err := heic.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, true, err
+	}
+	return detach(img), true, nil
+}
+
+// avifDecode decodes the primary image of an AVIF file at its coded size,
+// without transformations.
+func avifDecode(data []byte, h *heifHeader) (image.Image, error) {
+	defer collect()
+	img, err := avif.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	return detach(img), nil
+}
+
+// avifEncode writes img as an 8-bit AVIF; the metadata is left out.
+func avifEncode(img image.Image, o avifOptions, _ *Metadata) ([]byte, error) {
+	defer collect()
+	q := o.Quality // libavif 1.x maps it to the quantizer as avifOptions.quantizer does
+	if q == 0 {
+		q = DefaultAVIFQuality
+	}
+	var b bytes.Buffer
+	sub := image.YCbCrSubsampleRatio420
+	if o.Lossless {
+		q, sub = 100, image.YCbCrSubsampleRatio444
+	}
+	err := avif.Encode(&b, img, avif.Options{Quality: q, QualityAlpha: q, Speed: o.speed(), ChromaSubsampling: sub})
+	return b.Bytes(), err
+}
+
+// webpEncodeFrame encodes img as a one-frame WebP file.
+func webpEncodeFrame(img *image.NRGBA, o webpOptions) ([]byte, error) {
+	defer collect()
+	if img.Rect.Min != (image.Point{}) || img.Stride != 4*img.Rect.Dx() {
+		img = imaging.Clone(img) // gen2brain reads Pix as one packed image
+	}
+	var b bytes.Buffer
+	err := gwebp.Encode(&b, img, gwebp.Options{Quality: int(o.quality()), Lossless: o.Lossless, Method: o.method(), Exact: o.Exact})
+	return b.Bytes(), err
+}
+
+// collect runs the garbage collector after a call into a module: each call
+// instantiates the module afresh, and its memory (hundreds of megabytes
+// for a 12-MP HEIC: the library's own copies of it, grown a step at a time)
+// is garbage when the call returns. Collected at once, it is reused by the
+// next call instead of the heap growing past it (a 12-MP HEIC decoded three
+// times in a row: resident memory 224-234 MB instead of 306-383). The cost,
+// a collection of a heap of a few pixel buffers, is small beside the call's.
+func collect() { runtime.GC() }
+
+// detach copies a decoded image out of the WebAssembly module's memory
+// (which its pixels point into, keeping all of that memory alive) into an
+// image of its own: NRGBA for RGBA (un-premultiplying), a YCbCr copy for
+// YCbCr.
+func detach(img image.Image) image.Image {
+	switch m := img.(type) {
+	case *image.YCbCr:
+		c := *m
+		c.Y, c.Cb, c.Cr = append([]byte(nil), m.Y...), append([]byte(nil), m.Cb...), append([]byte(nil), m.Cr...)
+		return &c
+	case *image.Gray:
+		return &image.Gray{Pix: append([]byte(nil), m.Pix...), Stride: m.Stride, Rect: m.Rect}
+	case *image.RGBA:
+		if m.Opaque() {
+			return &image.NRGBA{Pix: append([]byte(nil), m.Pix...), Stride: m.Stride, Rect: m.Rect}
+		}
+	case *image.NRGBA:
+		return &image.NRGBA{Pix: append([]byte(nil), m.Pix...), Stride: m.Stride, Rect: m.Rect}
+	}
+	return toNRGBA(img)
+}
