@@ -3,11 +3,11 @@ package codec
 import (
 	"bufio"
 	"compress/zlib"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
 	"io"
+	"slices"
 
 	"golang.org/x/image/tiff/lzw"
 )
@@ -17,13 +17,14 @@ import (
 // 4 samples (more are extra samples, dropped), chunky, uncompressed, LZW,
 // Deflate or PackBits, with or without horizontal differencing, in strips or
 // tiles. The image is an *image.CMYK (0 = no ink), converted to RGB later
-// with the file's profile (tag 34675), which is read here too. Every offset
-// and count is checked against the file, and each strip or tile is
+// with the file's profile (tag 34675), which is read here too. The first
+// directory is read by the bounded tiffReader (tiffifd.go) that the
+// metadata code uses, so every offset and count is checked against the
+// file and the values read are budgeted; each strip or tile is
 // decompressed into a buffer of exactly the size its rows need.
 
 // tiffCMYK is what a CMYK TIFF's first IFD says.
 type tiffCMYK struct {
-	bo            binary.ByteOrder
 	width, height int
 	spp           int // samples per pixel, >= 4
 	compression   int
@@ -37,118 +38,114 @@ type tiffCMYK struct {
 
 var errNotCMYKTIFF = errors.New("not a CMYK TIFF")
 
+// TIFF tags of a CMYK image's layout (beside tagImageWidth and the others
+// of tiffifd.go).
+const (
+	tagBitsPerSample   = 258
+	tagCompression     = 259
+	tagPhotometric     = 262
+	tagSamplesPerPixel = 277
+	tagRowsPerStrip    = 278
+	tagPlanarConfig    = 284
+	tagPredictor       = 317
+	tagTileWidth       = 322
+	tagTileLength      = 323
+	tagTileOffsets     = 324
+	tagTileByteCounts  = 325
+	tagInkSet          = 332
+)
+
 // readTIFFCMYK reads the first IFD of the TIFF in r (size bytes). It returns
-// errNotCMYKTIFF for any TIFF that is not photometric 5, and a message for
+// errNotCMYKTIFF for any TIFF that is not photometric 5 (or whose header or
+// directory cannot be read: Go's decoder then says why), and a message for
 // CMYK layouts PicPool does not read.
 func readTIFFCMYK(r io.ReaderAt, size int64) (*tiffCMYK, error) {
-	var h [8]byte
-	if _, err := r.ReadAt(h[:], 0); err != nil {
+	// The values read (strip tables, profile) lie in the file, and the
+	// directory's own bytes are read once more for inline values: twice
+	// the file bounds them.
+	tr, off, err := newTIFFReader(r, size, 2*size)
+	if err != nil {
 		return nil, errNotCMYKTIFF
 	}
-	t := &tiffCMYK{compression: 1, predictor: 1, spp: 1}
-	switch string(h[:4]) {
-	case "II*\x00":
-		t.bo = binary.LittleEndian
-	case "MM\x00*":
-		t.bo = binary.BigEndian
-	default:
+	// No values up front: whether the file is CMYK decides which to read.
+	d, err := tr.ifd(off, "IFD0", func(uint16) bool { return false })
+	if err != nil {
 		return nil, errNotCMYKTIFF
 	}
-	ifd := int64(t.bo.Uint32(h[4:]))
-	var nb [2]byte
-	if _, err := r.ReadAt(nb[:], ifd); err != nil {
-		return nil, errNotCMYKTIFF
-	}
-	n := int64(t.bo.Uint16(nb[:]))
-	entries := make([]byte, 12*n)
-	if _, err := r.ReadAt(entries, ifd+2); err != nil {
-		return nil, errNotCMYKTIFF
-	}
-	// values reads an entry's values as unsigned integers (at most max).
-	values := func(e []byte, max int) ([]uint64, error) {
-		typ, cnt := t.bo.Uint16(e[2:]), int64(t.bo.Uint32(e[4:]))
-		sz := typeSize(typ)
-		if (typ != tShort && typ != tLong && typ != tByte) || cnt > int64(max) {
-			return nil, fmt.Errorf("tag %d: %d values of type %d", t.bo.Uint16(e), cnt, typ)
+	// values reads a field's values as unsigned integers (at most max).
+	values := func(e *tiffEntry, max int) ([]uint64, error) {
+		if (e.Type != tShort && e.Type != tLong && e.Type != tByte) || int64(e.Count) > int64(max) {
+			return nil, fmt.Errorf("tag %d: %d values of type %d", e.Tag, e.Count, e.Type)
 		}
-		data := e[8:12]
-		if cnt*int64(sz) > 4 {
-			off := int64(t.bo.Uint32(e[8:]))
-			if off+cnt*int64(sz) > size {
-				return nil, fmt.Errorf("tag %d lies past the end of the file", t.bo.Uint16(e))
-			}
-			data = make([]byte, cnt*int64(sz))
-			if _, err := r.ReadAt(data, off); err != nil {
-				return nil, err
-			}
+		data, err := tr.value(e)
+		if err != nil {
+			return nil, fmt.Errorf("tag %d: %v", e.Tag, err)
 		}
-		out := make([]uint64, cnt)
+		out := make([]uint64, e.Count)
 		for i := range out {
-			switch sz {
-			case 1:
+			switch e.Type {
+			case tByte:
 				out[i] = uint64(data[i])
-			case 2:
-				out[i] = uint64(t.bo.Uint16(data[2*i:]))
+			case tShort:
+				out[i] = uint64(tr.bo.Uint16(data[2*i:]))
 			default:
-				out[i] = uint64(t.bo.Uint32(data[4*i:]))
+				out[i] = uint64(tr.bo.Uint32(data[4*i:]))
 			}
 		}
 		return out, nil
 	}
-	one := func(e []byte) int {
+	// field is the last of the fields with one of the tags (a tag given
+	// twice, or strips and tiles both, is read as the last one says).
+	field := func(tags ...uint16) *tiffEntry {
+		for i := len(d.Entries) - 1; i >= 0; i-- {
+			if slices.Contains(tags, d.Entries[i].Tag) {
+				return &d.Entries[i]
+			}
+		}
+		return nil
+	}
+	// one reads a field of one value; dflt when it is absent, -1 when it
+	// is not one small number.
+	one := func(dflt int, tags ...uint16) int {
+		e := field(tags...)
+		if e == nil {
+			return dflt
+		}
 		v, err := values(e, 1)
 		if err != nil || len(v) != 1 || v[0] > 1<<31 {
 			return -1
 		}
 		return int(v[0])
 	}
-	photometric, bits, planar, inkset := -1, []uint64{1}, 1, 1
-	maxChunks := int(size/2) + 1 // every strip or tile takes at least a byte or two of the file
-	var err error
-	for i := int64(0); i < n; i++ {
-		e := entries[12*i:]
-		switch t.bo.Uint16(e) {
-		case 256:
-			t.width = one(e)
-		case 257:
-			t.height = one(e)
-		case 258:
-			bits, err = values(e, 16)
-		case 259:
-			t.compression = one(e)
-		case 262:
-			photometric = one(e)
-		case 273, 324:
-			t.offsets, err = values(e, maxChunks)
-		case 277:
-			t.spp = one(e)
-		case 278, 323:
-			t.tileH = one(e)
-		case 279, 325:
-			t.counts, err = values(e, maxChunks)
-		case 284:
-			planar = one(e)
-		case 317:
-			t.predictor = one(e)
-		case 322:
-			t.tileW = one(e)
-		case 332:
-			inkset = one(e)
-		case 34675:
-			cnt, off := int64(t.bo.Uint32(e[4:])), int64(t.bo.Uint32(e[8:]))
-			if cnt > 4 && cnt <= MaxICC && off+cnt <= size {
-				t.icc = make([]byte, cnt)
-				if _, err := r.ReadAt(t.icc, off); err != nil {
-					t.icc = nil
-				}
-			}
+	// many reads a field of up to max values; dflt when it is absent.
+	many := func(max int, dflt []uint64, tags ...uint16) ([]uint64, error) {
+		if e := field(tags...); e != nil {
+			return values(e, max)
 		}
-		if err != nil {
-			return nil, err
-		}
+		return dflt, nil
 	}
-	if photometric != 5 {
+	if one(-1, tagPhotometric) != 5 {
 		return nil, errNotCMYKTIFF
+	}
+	t := &tiffCMYK{
+		width: one(0, tagImageWidth), height: one(0, tagImageLength),
+		spp: one(1, tagSamplesPerPixel), compression: one(1, tagCompression), predictor: one(1, tagPredictor),
+		tileW: one(0, tagTileWidth), tileH: one(0, tagRowsPerStrip, tagTileLength),
+	}
+	planar, inkset := one(1, tagPlanarConfig), one(1, tagInkSet)
+	maxChunks := int(size/2) + 1 // every strip or tile takes at least a byte or two of the file
+	bits, err := many(16, []uint64{1}, tagBitsPerSample)
+	if err == nil {
+		t.offsets, err = many(maxChunks, nil, tagStripOffsets, tagTileOffsets)
+	}
+	if err == nil {
+		t.counts, err = many(maxChunks, nil, tagStripCounts, tagTileByteCounts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if e := field(tagICC); e != nil && e.size() > 4 && e.size() <= MaxICC {
+		t.icc, _ = tr.value(e) // a profile that cannot be read is left out
 	}
 	for _, b := range bits {
 		if b != 8 {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -83,7 +84,8 @@ func TestCMYKTIFFLayouts(t *testing.T) {
 		if len(c.args) == 2 && strings.HasPrefix(c.args[1], "test:") {
 			tag := map[string]uint16{"test:planar=2": 284, "test:inkset=2": 332}[c.args[1]]
 			data, _ := os.ReadFile(path)
-			if err := os.WriteFile(path, setTIFFShort(t, data, tag, 2), 0o644); err != nil {
+			setTIFFEntry(t, data, tag, 3, 1, 2) // one SHORT: 2
+			if err := os.WriteFile(path, data, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -127,22 +129,6 @@ func cutStrips(t *testing.T, data []byte) []byte {
 		}
 	}
 	return out
-}
-
-// setTIFFShort sets a SHORT tag of a little-endian TIFF's first IFD.
-func setTIFFShort(t *testing.T, data []byte, tag, v uint16) []byte {
-	t.Helper()
-	le := binary.LittleEndian
-	ifd := int(le.Uint32(data[4:]))
-	for i := range int(le.Uint16(data[ifd:])) {
-		e := data[ifd+2+12*i:]
-		if le.Uint16(e) == tag {
-			le.PutUint16(e[8:], v)
-			return data
-		}
-	}
-	t.Fatalf("no tag %d", tag)
-	return nil
 }
 
 // smallCMYKTIFF is an 8x8 uncompressed CMYK TIFF, a seed for FuzzDecode.
@@ -192,4 +178,83 @@ func TestSmallCMYKTIFF(t *testing.T) {
 	if !ok || c.Bounds() != image.Rect(0, 0, 8, 8) || c.Pix[5] != 35 || d.Info.Format != "tiff" {
 		t.Fatalf("%T %v %+v", d.Image, d.Image.Bounds(), d.Info)
 	}
+}
+
+// TestCMYKTIFFHostileDirectory: a CMYK TIFF whose directory lies about its
+// values is refused with a message naming the field, without reading or
+// allocating what it claims; a profile that lies past the end is left out.
+func TestCMYKTIFFHostileDirectory(t *testing.T) {
+	dir := t.TempDir()
+	for i, c := range []struct {
+		tag, typ   uint16
+		count, val uint32
+		says       string // "": decoded, without the profile
+	}{
+		{279, 4, 1 << 30, 0, "tag 279: 1073741824 values of type 4"},
+		{273, 4, 2, 1 << 20, "tag 273: 8 bytes at offset 1048576 lie past the end"},
+		{273, 5, 1, 8, "tag 273: 1 values of type 5"},
+		{34675, 7, 1000, 1 << 20, ""},
+	} {
+		data := smallCMYKTIFF()
+		if c.tag == 34675 {
+			data = addTIFFEntry(t, data, c.tag, c.typ, c.count, c.val)
+		} else {
+			setTIFFEntry(t, data, c.tag, c.typ, c.count, c.val)
+		}
+		path := filepath.Join(dir, strconv.Itoa(i)+".tif")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d, err := Decode(path, DecodeOptions{})
+		switch {
+		case c.says == "" && (err != nil || d.Image.(*image.CMYK).Pix[5] != 35 || len(d.Meta.ICC) > 0):
+			t.Errorf("tag %d: %v", c.tag, err)
+		case c.says != "" && (KindOf(err) != ErrNotImage || !strings.Contains(fmtErr(err), c.says)):
+			t.Errorf("tag %d: %v (%v), want saying %q", c.tag, err, KindOf(err), c.says)
+		}
+	}
+}
+
+// setTIFFEntry rewrites a field of a little-endian TIFF's first IFD.
+func setTIFFEntry(t *testing.T, data []byte, tag, typ uint16, count, val uint32) {
+	t.Helper()
+	le := binary.LittleEndian
+	ifd := int(le.Uint32(data[4:]))
+	for i := range int(le.Uint16(data[ifd:])) {
+		e := data[ifd+2+12*i:]
+		if le.Uint16(e) == tag {
+			le.PutUint16(e[2:], typ)
+			le.PutUint32(e[4:], count)
+			le.PutUint32(e[8:], val)
+			return
+		}
+	}
+	t.Fatalf("no tag %d", tag)
+}
+
+// addTIFFEntry adds a field at the end of smallCMYKTIFF's directory (the
+// last tag there: the order stays right), moving what follows by 12 bytes.
+func addTIFFEntry(t *testing.T, data []byte, tag, typ uint16, count, val uint32) []byte {
+	t.Helper()
+	le := binary.LittleEndian
+	ifd := int(le.Uint32(data[4:]))
+	n := int(le.Uint16(data[ifd:]))
+	at := ifd + 2 + 12*n
+	e := le.AppendUint16(nil, tag)
+	e = le.AppendUint16(e, typ)
+	e = le.AppendUint32(e, count)
+	e = le.AppendUint32(e, val)
+	out := append(append(append([]byte(nil), data[:at]...), e...), data[at:]...)
+	le.PutUint16(out[ifd:], uint16(n+1))
+	// The out-of-line values (bits per sample, pixels) moved by 12 bytes.
+	for i := range n {
+		f := out[ifd+2+12*i:]
+		if typ, count := le.Uint16(f[2:]), le.Uint32(f[4:]); int(count)*typeSize(typ) > 4 {
+			le.PutUint32(f[8:], le.Uint32(f[8:])+12)
+		}
+		if le.Uint16(f) == 273 {
+			le.PutUint32(f[8:], le.Uint32(f[8:])+12)
+		}
+	}
+	return out
 }

@@ -202,6 +202,23 @@ func (t *tiffReader) ifd(off uint32, name string, want func(tag uint16) bool) (*
 	return d, nil
 }
 
+// value returns e's value, reading it (within the budget) when its
+// directory was read without it (see ifd's want).
+func (t *tiffReader) value(e *tiffEntry) ([]byte, error) {
+	if e.Val == nil {
+		n := e.size()
+		if n < 0 {
+			return nil, fmt.Errorf("tag %d has the unknown type %d", e.Tag, e.Type)
+		}
+		v, err := t.read(e.ValPos, n)
+		if err != nil {
+			return nil, err
+		}
+		e.Val = v
+	}
+	return e.Val, nil
+}
+
 // sub reads the directory a pointer field of d names (Exif, GPS, Interop),
 // or returns nil when d has no such field.
 func (t *tiffReader) sub(d *tiffIFD, tag uint16, name string) (*tiffIFD, error) {

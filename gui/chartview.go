@@ -25,7 +25,7 @@ type chartView struct {
 	rep   bench.Report
 	px    image.Point // the size in pixels
 	scale float32
-	gen   int // counts reports, so an older drawing never replaces a newer one
+	gen   int // counts reports and sizes, so an older drawing never replaces a newer one
 
 	shown int // gen of the drawing on screen (UI goroutine)
 	dirty chan struct{}
@@ -59,6 +59,11 @@ func (v *chartView) Resize(size fyne.Size) {
 	v.mu.Lock()
 	changed := px != v.px
 	v.px, v.scale = px, scale
+	if changed {
+		// A drawing at the old size, still on its way (from a benchmark
+		// run), must not replace the one at this size.
+		v.gen++
+	}
 	v.mu.Unlock()
 	if changed {
 		v.request()

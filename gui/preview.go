@@ -157,7 +157,7 @@ func (p *previewPanel) loop() {
 			if !req.pipeline.SizeKnown() {
 				size += " if nothing is trimmed" // trim: the content decides
 			}
-			msg = fmt.Sprintf("%s · %d×%d → %s · preview on a %d px copy, %s",
+			msg = fmt.Sprintf("%s · %d×%d to %s · preview on a %d px copy, %s",
 				name, w, h, size, previewSide, durationText(time.Since(start)))
 		}
 		before := base

@@ -21,7 +21,7 @@ func TestPreviewFollowsTheChain(t *testing.T) {
 	if w := p.after.Image.Bounds().Dx(); w != 100 {
 		t.Errorf("after is %d wide, want 100", w)
 	}
-	if !shows(p.caption, "sunset-lake.jpg · 800×600 → 100×75") {
+	if !shows(p.caption, "sunset-lake.jpg · 800×600 to 100×75") {
 		t.Errorf("caption %q", p.caption.Text)
 	}
 

@@ -17,6 +17,7 @@
 #   REPS=7 BASE=main scripts/bench-colour.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-lib.sh
 REPS=${REPS:-5}
 GO=${GO:-go}
 BASE=${BASE:-e7fa674}
@@ -54,7 +55,6 @@ tools=(picpool_base picpool picpool_base_adobe picpool_adobe vipsthumbnail_srgb 
 export work ref adobe chain
 export -f pp
 for tool in "${tools[@]}"; do export -f "run_$tool"; done
-name() { echo "${1//_/-}"; }
 
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) vCPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
@@ -63,28 +63,16 @@ name() { echo "${1//_/-}"; }
 } | tee "$work/env.txt"
 
 : >"$work/runs.tsv"
-for rep in $(seq 0 "$REPS"); do
-  n=${#tools[@]}
-  for i in $(seq 0 $((n - 1))); do
-    tool=${tools[$(((i + rep) % n))]}
-    dir="$out/$(name "$tool")"
-    rm -rf "$dir" && mkdir -p "$dir"
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    start=$(date +%s.%N)
-    bash -c "run_$tool '$dir'" >/dev/null 2>"$work/stderr.txt" ||
-      { echo "bench-colour: $tool failed:" >&2; cat "$work/stderr.txt" >&2; exit 1; }
-    end=$(date +%s.%N)
-    count=$(find "$dir" -name '*.jpg' | wc -l)
-    [ "$count" = 8 ] || { echo "bench-colour: $tool wrote $count images, not 8" >&2; exit 1; }
-    secs=$(awk "BEGIN { print $end - $start }")
-    if [ "$rep" = 0 ]; then
-      printf '%-22s warm-up %6.2f s  load %s\n' "$(name "$tool")" "$secs" "$load"
-    else
-      printf '%s\t%.3f\n' "$(name "$tool")" "$secs" >>"$work/runs.tsv"
-      printf '%-22s rep %d   %6.2f s  load %s\n' "$(name "$tool")" "$rep" "$secs" "$load"
-    fi
-  done
-done
+bench_record() {
+  local tool=$1 rep=$2 secs=$3 load=$4
+  if [ "$rep" = 0 ]; then
+    printf '%-22s warm-up %6.2f s  load %s\n' "$(name "$tool")" "$secs" "$load"
+  else
+    printf '%s\t%.3f\n' "$(name "$tool")" "$secs" >>"$work/runs.tsv"
+    printf '%-22s rep %d   %6.2f s  load %s\n' "$(name "$tool")" "$rep" "$secs" "$load"
+  fi
+}
+bench_interleave bench-colour "$REPS" "$out" "${tools[@]}"
 
 echo
 echo "what the outputs say about their colours (exiftool, first image):"

@@ -12,6 +12,7 @@
 #   REPS=5 scripts/bench-compare.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-lib.sh
 REPS=${REPS:-3}
 GO=${GO:-go}
 work=build/bench-compare
@@ -36,7 +37,6 @@ run_vipsthumbnail()     { vipsthumbnail --size 1920x -o "$(realpath "$1")/%s.jpg
 tools=(picpool picpool_purego picpool_nosharpen mogrify vipsthumbnail)
 export work src chain
 for tool in "${tools[@]}"; do export -f "run_$tool"; done
-name() { echo "${1//_/-}"; }
 
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) vCPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
@@ -46,31 +46,23 @@ name() { echo "${1//_/-}"; }
 
 : >"$work/runs.tsv"
 : >"$work/load.txt"
-for rep in $(seq 0 "$REPS"); do
-  n=${#tools[@]}
-  for i in $(seq 0 $((n - 1))); do
-    tool=${tools[$(((i + rep) % n))]}
-    dir="$out/$(name "$tool")"
-    rm -rf "$dir" && mkdir -p "$dir"
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    start=$(date +%s.%N)
-    /usr/bin/time -v -o "$work/time.txt" bash -c "run_$tool '$dir'" >/dev/null 2>"$work/stderr.txt" ||
-      { echo "bench-compare: $tool failed:" >&2; cat "$work/stderr.txt" "$work/time.txt" >&2; exit 1; }
-    end=$(date +%s.%N)
-    secs=$(awk "BEGIN { print $end - $start }")
-    rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$work/time.txt")
-    count=$(find "$dir" -name '*.jpg' | wc -l)
-    [ "$count" = 8 ] || { echo "bench-compare: $tool wrote $count images, not 8" >&2; exit 1; }
-    if [ "$rep" = 0 ]; then
-      printf '%-20s warm-up %6.2f s  %6d KiB  load %s\n' "$(name "$tool")" "$secs" "$rss" "$load"
-    else
-      printf '%s\t%d\t%.3f\t%d\n' "$(name "$tool")" "$rep" "$secs" "$rss" >>"$work/runs.tsv"
-      printf '%-20s rep %d   %6.2f s  %6d KiB  load %s\n' "$(name "$tool")" "$rep" "$secs" "$rss" "$load"
-    fi
-  done
-  # What else was running: the busiest processes at the end of each round.
-  { echo "round $rep, load $(cut -d' ' -f1-3 /proc/loadavg):"; ps -eo pcpu,etime,comm --sort=-pcpu | sed -n '2,6p'; } >>"$work/load.txt"
-done
+# Each run under /usr/bin/time, for its peak memory; its figures join the
+# run's messages when it fails.
+timed() { /usr/bin/time -v -o "$work/time.txt" "$@" || { cat "$work/time.txt" >&2; return 1; }; }
+bench_wrap=(timed)
+bench_record() {
+  local tool=$1 rep=$2 secs=$3 load=$4 rss
+  rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$work/time.txt")
+  if [ "$rep" = 0 ]; then
+    printf '%-20s warm-up %6.2f s  %6d KiB  load %s\n' "$(name "$tool")" "$secs" "$rss" "$load"
+  else
+    printf '%s\t%d\t%.3f\t%d\n' "$(name "$tool")" "$rep" "$secs" "$rss" >>"$work/runs.tsv"
+    printf '%-20s rep %d   %6.2f s  %6d KiB  load %s\n' "$(name "$tool")" "$rep" "$secs" "$rss" "$load"
+  fi
+}
+# What else was running: the busiest processes at the end of each round.
+bench_round() { { echo "round $1, load $(cut -d' ' -f1-3 /proc/loadavg):"; ps -eo pcpu,etime,comm --sort=-pcpu | sed -n '2,6p'; } >>"$work/load.txt"; }
+bench_interleave bench-compare "$REPS" "$out" "${tools[@]}"
 
 echo
 echo "quality against a full-precision Lanczos-3 resize of each input (Go, float32), means over the 8 images:"
