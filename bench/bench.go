@@ -199,6 +199,11 @@ func Run(ctx context.Context, b engine.Batch, cfg Config) (Report, error) {
 }
 
 func (bn *Bench) runAll(ctx context.Context, b engine.Batch, s engine.Settings, plan []Slot, warmups int, tmp string, onRun func(Event)) error {
+	// Other programs' load over the whole benchmark: one stretch from here
+	// to the end of the latest run; its own CPU time is this process's and
+	// every run's worker processes'.
+	whole := startLoad()
+	var workers time.Duration
 	for i, slot := range plan {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -210,11 +215,13 @@ func (bn *Bench) runAll(ctx context.Context, b engine.Batch, s engine.Settings, 
 		bn.progress.Workers, bn.progress.Mode, bn.progress.Warmup, bn.progress.ImagesDone = slot.Workers, slot.Mode, warmup, 0
 		bn.mu.Unlock()
 
-		m, failed, err := bn.measure(ctx, b, s)
+		m, failed, workerCPU, err := bn.measure(ctx, b, s)
 		os.RemoveAll(s.Processing.Naming.Dir)
 		if err != nil {
 			return err
 		}
+		workers += workerCPU
+		load := whole.since(workers)
 		if warmup && len(failed) > 0 {
 			// Images that cannot be processed would only measure how fast
 			// they fail: leave them out of the counted runs.
@@ -225,6 +232,7 @@ func (bn *Bench) runAll(ctx context.Context, b engine.Batch, s engine.Settings, 
 
 		bn.mu.Lock()
 		bn.progress.RunsDone, bn.progress.Workers, bn.progress.Mode, bn.progress.ImagesDone = i+1, 0, "", 0
+		bn.report.Load = load
 		if !warmup {
 			bn.report.Runs = append(bn.report.Runs, m)
 			bn.report.update()
@@ -268,8 +276,8 @@ func (bn *Bench) exclude(b engine.Batch, failed []engine.Record) (engine.Batch, 
 const rssEvery = 50 * time.Millisecond
 
 // measure runs the batch once and measures it; failed are the records of
-// the images that failed.
-func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings) (m Measurement, failed []engine.Record, err error) {
+// the images that failed, workerCPU the CPU time of its worker processes.
+func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings) (m Measurement, failed []engine.Record, workerCPU time.Duration, err error) {
 	debug.FreeOSMemory() // start every run from the same, low, resident memory
 	pid := int32(os.Getpid())
 	cpuS, _ := pool.NewProcSampler(pid) // nil where the process cannot be read
@@ -283,7 +291,7 @@ func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings)
 	run, err := engine.Start(ctx, b, s)
 	setup := time.Since(t0)
 	if err != nil {
-		return Measurement{}, nil, err
+		return Measurement{}, nil, 0, err
 	}
 	bn.mu.Lock()
 	bn.current = run
@@ -299,17 +307,18 @@ func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings)
 	}
 	children1, _ := childCPU()
 	mem := smp.stop()
-	workerCPU := time.Duration(mem.workerCPU * float64(time.Second)) // sampled, where the children's CPU time cannot be read
+	workerCPU = time.Duration(mem.workerCPU * float64(time.Second)) // sampled, where the children's CPU time cannot be read
 	if exact {
 		workerCPU = children1 - children0
 	}
-	other, busy := load.other(workerCPU)
+	runLoad := load.since(workerCPU)
+	other, busy := runLoad.Other()
 	bn.mu.Lock()
 	bn.current = nil
 	bn.mu.Unlock()
 
 	if sum.Interrupted {
-		return Measurement{}, nil, ctx.Err()
+		return Measurement{}, nil, 0, ctx.Err()
 	}
 	for _, r := range run.Records(0) {
 		if r.Status == "failed" {
@@ -322,7 +331,7 @@ func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings)
 	}
 	m = Measurement{
 		Mode: modeOf(s.Isolation), Workers: s.Workers, Wall: wall, Setup: setup, CPUPercent: cpu, PeakRSS: mem.top,
-		OtherCPUPercent: other, Busy: busy, Done: sum.Done, Failed: sum.Failed, BytesOut: sum.BytesOut, Megapixels: sum.Megapixels,
+		OtherCPUPercent: other, Busy: busy, Load: runLoad, Done: sum.Done, Failed: sum.Failed, BytesOut: sum.BytesOut, Megapixels: sum.Megapixels,
 	}
 	if m.Mode == engine.Processes {
 		if sec := elapsed.Seconds(); sec > 0 {
@@ -334,7 +343,7 @@ func (bn *Bench) measure(ctx context.Context, b engine.Batch, s engine.Settings)
 			m.WorkerPeakSum += hwm
 		}
 	}
-	return m, failed, nil
+	return m, failed, workerCPU, nil
 }
 
 // sampler follows a run's memory, and its worker processes'.

@@ -89,6 +89,7 @@ func TestRealBatch(t *testing.T) {
 		}
 	}
 	checkRows(t, rep)
+	checkLoad(t, rep, events)
 	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
 		t.Errorf("the benchmark's folder was left behind: %v", entries)
 	}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -9,17 +10,132 @@ import (
 // Other programs' load. A benchmark on a shared machine measures the
 // machine's spare capacity as much as PicPool: while another build or
 // benchmark runs, one worker may be as fast as two, and the recommendation
-// is then wrong. So every run measures the CPU time the other processes
-// used on the CPUs this process may run on (the busy time of those CPUs in
-// /proc/stat less this process's and its worker processes' own CPU time,
-// from getrusage), and a report whose runs saw more than BusyThreshold of
-// those CPUs' time taken by others says that its figures cannot be trusted.
+// is then wrong. So the benchmark reads the busy time of the CPUs this
+// process may run on (/proc/stat) and this process's and its worker
+// processes' own CPU time (getrusage) around every run, and once straight
+// through the whole benchmark; the busy time that was not its own is the
+// other programs' (see Load). A report says its figures cannot be trusted
+// when other programs took more than BusyThreshold of those CPUs' time
+// (see trust.go).
+//
+// /proc/stat counts in clock ticks (hundredths of a second), so a short
+// stretch tells nothing: a worker count is judged on the sum of its runs'
+// readings, not on each run's, and the whole benchmark on one reading from
+// its first run's start to its last run's end; what is still too short is
+// said to be, never taken for quiet.
 
 // BusyThreshold is the share of the CPUs' time other processes may use
-// during a worker count's runs (on average) before the figures are called
-// untrustworthy: an idle machine's daemons and kernel threads use 1-2%; a
-// compiler beside the benchmark, far more.
+// during a worker count's runs (or the whole benchmark) before the figures
+// are called untrustworthy: an idle machine's daemons and kernel threads use
+// 1-2%; a compiler beside the benchmark, far more.
 const BusyThreshold = 0.10
+
+// minTicks is the shortest single stretch of the CPUs' time, in clock
+// ticks over all of them, that tells other processes' share: /proc/stat
+// counts whole ticks, so a reading can be a tick off on each CPU, and over
+// 50 ticks that is a few percent (0.25 s on 2 CPUs).
+const minTicks = 50
+
+// clockTicks is USER_HZ, the unit of /proc/stat: 100 on every Linux ABI.
+const clockTicks = 100
+
+// Load is what the CPUs and this process's clocks said over one or more
+// stretches of a benchmark: the readings other programs' CPU use is figured
+// from. The zero Load is "not measured".
+type Load struct {
+	// BusyTicks and TotalTicks are the watched CPUs' busy and total clock
+	// ticks (/proc/stat), summed over those CPUs and the stretches; CPUs is
+	// how many CPUs were watched: 0 where nothing could be read.
+	BusyTicks, TotalTicks uint64
+	CPUs                  int
+	// Own is this process's and its worker processes' CPU time over the
+	// same stretches.
+	Own time.Duration
+	// Stretches is how many separate stretches are summed: one per run in
+	// a worker count's Load, 1 for a run's or the whole benchmark's.
+	Stretches int
+}
+
+// Measured reports whether the CPUs could be read at all (Linux).
+func (l Load) Measured() bool { return l.CPUs > 0 && l.Stretches > 0 }
+
+// Enough reports whether the stretches are long enough to tell other
+// programs' share. A reading is a tick off on each CPU at most, and the
+// errors of separate stretches are independent, so a sum of k stretches is
+// off by about √k times one stretch's error: to be as sure as one stretch
+// of minTicks, it must be √k times as long.
+func (l Load) Enough() bool {
+	return l.Measured() && float64(l.TotalTicks) >= minTicks*math.Sqrt(float64(l.Stretches))
+}
+
+// Seconds is the wall time the stretches cover: the CPUs' ticks spread over
+// the CPUs (the ticks' length needs no other knowing).
+func (l Load) Seconds() float64 {
+	if l.CPUs <= 0 {
+		return 0
+	}
+	return ticksToSeconds(float64(l.TotalTicks) / float64(l.CPUs))
+}
+
+// NeededSeconds is the shortest wall time that tells other programs' share
+// on these CPUs in one stretch: 0.25 s on 2 CPUs.
+func (l Load) NeededSeconds() float64 {
+	return ticksToSeconds(minTicks / float64(max(l.CPUs, 1)))
+}
+
+// Other is the other processes' CPU use over the stretches: like top (100
+// = one core) and as a share of the watched CPUs' time; -1, -1 where it was
+// not measured or is too short to tell (see Enough).
+func (l Load) Other() (percent, share float64) {
+	if !l.Enough() || l.BusyTicks > l.TotalTicks {
+		return -1, -1
+	}
+	busyShare := float64(l.BusyTicks) / float64(l.TotalTicks)
+	ownShare := l.Own.Seconds() / (l.Seconds() * float64(l.CPUs))
+	share = min(max(busyShare-ownShare, 0), 1)
+	return share * float64(l.CPUs) * 100, share
+}
+
+// Add sums two Loads' stretches; not measured unless both are, on the same
+// CPUs. The zero Load adds nothing.
+func (l Load) Add(o Load) Load {
+	switch {
+	case l == Load{}:
+		return o
+	case o == Load{}:
+		return l
+	case !l.Measured() || !o.Measured() || l.CPUs != o.CPUs:
+		return Load{Stretches: l.Stretches + o.Stretches} // not measured
+	}
+	return Load{BusyTicks: l.BusyTicks + o.BusyTicks, TotalTicks: l.TotalTicks + o.TotalTicks,
+		CPUs: l.CPUs, Own: l.Own + o.Own, Stretches: l.Stretches + o.Stretches}
+}
+
+// LoadState is how far other programs' CPU use could be told.
+type LoadState int
+
+const (
+	LoadMeasured    LoadState = iota // measured over long enough
+	LoadTooShort                     // read, but too short to tell
+	LoadNotMeasured                  // no /proc/stat (not Linux)
+)
+
+// Code is the state in CSV and JSON: "measured", "too_short" or
+// "not_measured".
+func (s LoadState) Code() string {
+	return [...]string{"measured", "too_short", "not_measured"}[s]
+}
+
+// State is how far the Load tells other programs' CPU use.
+func (l Load) State() LoadState {
+	switch {
+	case l.Enough():
+		return LoadMeasured
+	case l.Measured():
+		return LoadTooShort
+	}
+	return LoadNotMeasured
+}
 
 // cpuTimes are the CPUs' busy and total times, in clock ticks, summed over
 // the CPUs watched.
@@ -66,7 +182,7 @@ func parseProcStat(data string, watch func(cpu int) bool) (cpuTimes, bool) {
 }
 
 // loadProbe is the state of the CPUs and of this process at the start of
-// a run.
+// a stretch.
 type loadProbe struct {
 	sys  cpuTimes
 	self time.Duration // this process's CPU time
@@ -80,155 +196,61 @@ func startLoad() loadProbe {
 	return loadProbe{sys: sys, self: self, ok: ok1 && ok2}
 }
 
-// other returns the other processes' CPU use since the probe: like top
-// (100 = one core) and as a share of the watched CPUs' time; -1, -1 where
-// it cannot be read. workers is the CPU time of this process's worker
-// processes during the run (0 for goroutine workers).
-func (p loadProbe) other(workers time.Duration) (percent, share float64) {
+// since reads the CPUs and this process again and returns the stretch
+// from the probe to now; workers is the CPU time of this process's worker
+// processes in it (0 for goroutine workers).
+func (p loadProbe) since(workers time.Duration) Load {
 	sys, ok1 := readCPUTimes()
 	self, ok2 := selfCPU()
 	if !p.ok || !ok1 || !ok2 {
-		return -1, -1
+		return Load{}
 	}
-	return otherLoad(p.sys, sys, self-p.self+workers)
+	return stretch(p.sys, sys, self-p.self+workers)
 }
 
-// otherLoad is the share of the CPUs' time between two readings that was
-// busy but not with own CPU time, and the same like top (100 = one core).
-// The clock ticks' length needs no knowing: the busy share is ticks over
-// ticks, and the CPUs' time in seconds is their total ticks spread over
-// the CPUs, which is the wall time between the readings.
-func otherLoad(before, after cpuTimes, own time.Duration) (percent, share float64) {
-	if after.cpus != before.cpus || after.total < before.total+minTicks || after.busy < before.busy {
-		return -1, -1 // too short to tell, or the CPUs changed
+// stretch is the Load between two readings of the CPUs, with own CPU time
+// spent in it; not measured where the CPUs changed or a counter went back.
+func stretch(before, after cpuTimes, own time.Duration) Load {
+	if after.cpus != before.cpus || after.total < before.total || after.busy < before.busy {
+		return Load{Stretches: 1}
 	}
-	ticks := float64(after.total - before.total)
-	busyShare := float64(after.busy-before.busy) / ticks
-	wall := ticksToSeconds(ticks / float64(after.cpus))
-	if wall <= 0 {
-		return -1, -1
-	}
-	ownShare := own.Seconds() / (wall * float64(after.cpus))
-	share = min(max(busyShare-ownShare, 0), 1)
-	return share * float64(after.cpus) * 100, share
+	return Load{BusyTicks: after.busy - before.busy, TotalTicks: after.total - before.total, CPUs: after.cpus,
+		Own: own, Stretches: 1}
 }
-
-// minTicks is the shortest stretch of the CPUs' time, in clock ticks over
-// all of them, that tells other processes' share: /proc/stat counts whole
-// ticks, so a reading can be a tick off on each CPU, and over 50 ticks that
-// is a few percent (a run of 0.25 s on 2 CPUs).
-const minTicks = 50
-
-// clockTicks is USER_HZ, the unit of /proc/stat: 100 on every Linux ABI.
-const clockTicks = 100
 
 func ticksToSeconds(t float64) float64 { return t / clockTicks }
 
-// otherMean is the mean of runs' other-process figures; -1, -1 unless
-// every run has them.
-func otherMean(ms []Measurement) (percent, share float64) {
+// runsLoad is the sum of the runs' Loads, and whether every run has one
+// (a real benchmark's runs do; runs put together from figures do not).
+func runsLoad(ms []Measurement) (Load, bool) {
+	var sum Load
+	for _, m := range ms {
+		if m.Load == (Load{}) {
+			return Load{}, false
+		}
+		sum = sum.Add(m.Load)
+	}
+	return sum, len(ms) > 0
+}
+
+// rowOther is a worker count's other-process figures: from the sum of its
+// runs' readings where they have them (so runs each too short to tell can
+// tell together), else the mean of the runs' figures, -1 unless every run
+// has one.
+func rowOther(ms []Measurement) (l Load, percent, share float64) {
+	if l, ok := runsLoad(ms); ok {
+		percent, share = l.Other()
+		return l, percent, share
+	}
 	if len(ms) == 0 {
-		return -1, -1
+		return Load{}, -1, -1
 	}
 	for _, m := range ms {
 		if m.Busy < 0 {
-			return -1, -1
+			return Load{}, -1, -1
 		}
 		percent += m.OtherCPUPercent
 		share += m.Busy
 	}
-	return percent / float64(len(ms)), share / float64(len(ms))
-}
-
-// Measured reports whether other processes' load was measured in every
-// row (Linux).
-func (r Report) Measured() bool {
-	for _, row := range r.Rows {
-		if row.Busy < 0 {
-			return false
-		}
-	}
-	return len(r.Rows) > 0
-}
-
-// BusyRows are the rows whose runs saw other processes take more than
-// BusyThreshold of the CPUs' time, on average.
-func (r Report) BusyRows() []Row {
-	var busy []Row
-	for _, row := range r.Rows {
-		if row.Busy > BusyThreshold {
-			busy = append(busy, row)
-		}
-	}
-	return busy
-}
-
-// Untrusted reports whether the figures cannot be trusted: other programs
-// used the CPUs during the runs (BusyRows), or one worker got clearly less
-// than a whole core (Contended).
-func (r Report) Untrusted() bool {
-	_, contended := r.Contended()
-	return len(r.BusyRows()) > 0 || contended
-}
-
-// worstBusy is the busy row with the highest share of other programs'
-// load.
-func worstBusy(busy []Row) Row {
-	worst := busy[0]
-	for _, row := range busy {
-		if row.Busy > worst.Busy {
-			worst = row
-		}
-	}
-	return worst
-}
-
-// ShortWarning is Warning in a line, for a chart's title: "busy machine:
-// other programs used up to 35% of the CPUs; figures not trustworthy".
-func (r Report) ShortWarning() string {
-	var why []string
-	if busy := r.BusyRows(); len(busy) > 0 {
-		why = append(why, fmt.Sprintf("other programs used up to %.0f%% of the CPUs", worstBusy(busy).Busy*100))
-	}
-	if share, contended := r.Contended(); contended {
-		why = append(why, fmt.Sprintf("1 worker got only %.0f%% of a core", share))
-	}
-	if len(why) == 0 {
-		return ""
-	}
-	return "busy machine: " + strings.Join(why, ", ") + "; figures not trustworthy"
-}
-
-// Warning says plainly why the figures cannot be trusted; "" when nothing
-// says so.
-func (r Report) Warning() string {
-	var why []string
-	if busy := r.BusyRows(); len(busy) > 0 {
-		worst := worstBusy(busy)
-		where := fmt.Sprintf("during the runs of %d of the %d worker counts", len(busy), len(r.Rows))
-		if len(busy) == len(r.Rows) {
-			where = "during every worker count's runs"
-		}
-		why = append(why, fmt.Sprintf("other programs used the CPUs %s (up to %.0f%% of their time, %.2f cores, with %s)",
-			where, worst.Busy*100, worst.OtherCPUPercent/100, plural(worst.Workers, "worker", "workers")))
-	}
-	if share, contended := r.Contended(); contended {
-		why = append(why, fmt.Sprintf("one worker got only %.0f%% of a core", share))
-	}
-	if len(why) == 0 {
-		return ""
-	}
-	return "These figures cannot be trusted: " + strings.Join(why, ", and ") +
-		". The machine was busy, so the speed-ups and the recommendation understate it; run the benchmark again when it is quiet."
-}
-
-// RowBusy reports whether a row's figures cannot be trusted: other
-// programs took more than BusyThreshold of the CPUs' time during its runs,
-// or it is the one-worker row of a contended report.
-func (r Report) RowBusy(row Row) bool {
-	if row.Busy > BusyThreshold {
-		return true
-	}
-	_, contended := r.Contended()
-	return contended && row.Workers == 1 && modeOf(row.Mode) == r.ModeList()[0]
+	return Load{}, percent / float64(len(ms)), share / float64(len(ms))
 }

@@ -99,8 +99,12 @@ type Report struct {
 	Recommended, Best int
 	Choices           []Choice
 	Runs              []Measurement // every counted run, in the order run
-	Excluded          []Excluded    // images left out: they failed in the warm-up
-	Complete          bool          // every planned run is in
+	// Load is other programs' CPU use over the whole benchmark so far, read
+	// straight through from the first warm-up's start to the last run's
+	// end: one stretch, so it tells where each run alone is too short.
+	Load     Load
+	Excluded []Excluded // images left out: they failed in the warm-up
+	Complete bool       // every planned run is in
 }
 
 // Choice is one worker mode's recommended and best counts.

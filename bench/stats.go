@@ -259,8 +259,11 @@ type Measurement struct {
 	// OtherCPUPercent is the CPU time other processes used during the run,
 	// on the CPUs this process may run on, over its wall time (100 = one
 	// core busy with other work); Busy the same as a share of those CPUs'
-	// time, 0 to 1. Both are -1 where it cannot be measured (see load.go).
+	// time, 0 to 1. Both are -1 where the run alone cannot tell: not
+	// measured, or too short (see load.go). Load is the readings they come
+	// from, which a worker count's row sums over its runs.
 	OtherCPUPercent, Busy float64
+	Load                  Load
 	Done                  int     // images processed
 	Failed                int     // images that failed
 	BytesOut              int64   // bytes written
@@ -289,9 +292,13 @@ type Row struct {
 	// top: 100 = one core busy all the time; in process mode the worker
 	// processes' included, WorkerCPUPercent their part.
 	CPUPercent, WorkerCPUPercent float64
-	// OtherCPUPercent and Busy are the runs' means of the same figures:
-	// other processes' CPU use during them (-1: not measured).
+	// OtherCPUPercent and Busy are the same figures over all the runs:
+	// other processes' CPU use during them, from Load, the sum of the runs'
+	// readings (-1: not measured, or too short to tell even summed; see
+	// LoadState). Runs put together from figures alone, without readings,
+	// give the mean of their figures.
 	OtherCPUPercent, Busy float64
+	Load                  Load
 	PeakRSS               uint64 // the highest of the runs' peaks, bytes (worker processes included)
 	WorkerPeakSum         uint64 // the highest of the runs' WorkerPeakSum
 }
@@ -363,7 +370,7 @@ func summarizeSlot(k Slot, ms []Measurement) Row {
 		cpu += m.CPUPercent
 		workerCPU += m.WorkerCPUPercent
 	}
-	r.OtherCPUPercent, r.Busy = otherMean(ms)
+	r.Load, r.OtherCPUPercent, r.Busy = rowOther(ms)
 	r.CPUPercent = cpu / float64(len(ms))
 	r.WorkerCPUPercent = workerCPU / float64(len(ms))
 	r.Wall = Median(walls)

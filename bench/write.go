@@ -19,14 +19,15 @@ import (
 var CSVHeader = []string{
 	"mode", "workers", "runs", "images", "failed", "wall_median_s", "wall_min_s", "wall_max_s",
 	"images_per_s", "megapixels_per_s", "speedup", "efficiency", "cpu_percent", "peak_rss_bytes", "recommended",
-	"other_cpu_percent", "busy_machine",
+	"other_cpu_percent", "busy_machine", "other_load",
 }
 
 // WriteCSV writes one line per measured worker mode and count under
 // CSVHeader; recommended is true on each mode's recommended count;
 // other_cpu_percent is other programs' CPU use during the runs (empty where
-// not measured) and busy_machine is true on the rows whose figures cannot
-// be trusted (see Report.Warning).
+// not told), busy_machine is true on the rows whose figures cannot be
+// trusted (see Report.Warning), and other_load says how far other programs'
+// use was told: measured, too_short (to tell) or not_measured.
 func WriteCSV(w io.Writer, r Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
@@ -39,10 +40,10 @@ func WriteCSV(w io.Writer, r Report) error {
 			f(row.Wall.Seconds(), 4), f(row.WallMin.Seconds(), 4), f(row.WallMax.Seconds(), 4),
 			f(row.ImagesPerSec, 4), f(row.MPPerSec, 4), f(row.SpeedUp, 4), f(row.Efficiency, 4),
 			f(row.CPUPercent, 1), strconv.FormatUint(row.PeakRSS, 10), strconv.FormatBool(row.Workers == r.Choice(row.Mode).Recommended),
-			"", strconv.FormatBool(r.RowBusy(row)),
+			"", strconv.FormatBool(r.RowBusy(row)), row.LoadState().Code(),
 		}
 		if row.Busy >= 0 {
-			rec[len(rec)-2] = f(row.OtherCPUPercent, 1)
+			rec[len(rec)-3] = f(row.OtherCPUPercent, 1)
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -71,13 +72,21 @@ type (
 		Faster      *jsonFaster        `json:"faster,omitempty"`
 		Complete    bool               `json:"complete"`
 		// Untrusted is true when other programs' load makes the figures
-		// unreliable; Warning says why (see Report.Warning).
-		Untrusted bool       `json:"untrusted"`
-		Warning   string     `json:"warning,omitempty"`
-		Verdict   string     `json:"verdict"`
-		Excluded  []Excluded `json:"excluded,omitempty"`
-		Rows      []jsonRow  `json:"rows"`
-		Runs      []jsonRun  `json:"runs"`
+		// unreliable; Warning says why, or that the benchmark was too short
+		// to tell (see Report.Warning). OtherLoad says how far other
+		// programs' CPU use over the whole benchmark (OtherLoadS seconds,
+		// read straight through) was told: measured, too_short or
+		// not_measured; OtherCPUPercent and BusyShare are that use.
+		Untrusted       bool       `json:"untrusted"`
+		Warning         string     `json:"warning,omitempty"`
+		OtherLoad       string     `json:"other_load"`
+		OtherLoadS      float64    `json:"other_load_s,omitempty"`
+		OtherCPUPercent *float64   `json:"other_cpu_percent,omitempty"`
+		BusyShare       *float64   `json:"busy_share,omitempty"`
+		Verdict         string     `json:"verdict"`
+		Excluded        []Excluded `json:"excluded,omitempty"`
+		Rows            []jsonRow  `json:"rows"`
+		Runs            []jsonRun  `json:"runs"`
 	}
 	jsonChoice struct {
 		Mode        engine.Isolation `json:"mode"`
@@ -109,10 +118,13 @@ type (
 		CPUPercent   float64          `json:"cpu_percent"`
 		PeakRSS      uint64           `json:"peak_rss_bytes"`
 		// Other programs' CPU use during the runs, like cpu_percent, and as
-		// a share of the CPUs' time (absent where not measured); busy is
-		// true when the row's figures cannot be trusted.
+		// a share of the CPUs' time (absent where not told), from the sum of
+		// the runs' readings; how far it was told (measured, too_short,
+		// not_measured); busy is true when the row's figures cannot be
+		// trusted.
 		OtherCPUPercent *float64 `json:"other_cpu_percent,omitempty"`
 		BusyShare       *float64 `json:"busy_share,omitempty"`
+		OtherLoad       string   `json:"other_load"`
 		Busy            bool     `json:"busy_machine"`
 		// Process mode: the worker processes' part of cpu_percent, and the
 		// sum of their own high-water marks.
@@ -126,9 +138,11 @@ type (
 		SetupS     float64          `json:"setup_s"`
 		CPUPercent float64          `json:"cpu_percent"`
 		PeakRSS    uint64           `json:"peak_rss_bytes"`
-		// Other programs' CPU use during the run (absent where not measured).
+		// Other programs' CPU use during the run (absent where not told,
+		// other_load saying why).
 		OtherCPUPercent *float64 `json:"other_cpu_percent,omitempty"`
 		BusyShare       *float64 `json:"busy_share,omitempty"`
+		OtherLoad       string   `json:"other_load"`
 		// Process mode: the worker processes' part of cpu_percent and of
 		// peak_rss_bytes, the part of that mapped from files (code and
 		// libraries, held once in physical memory), and the sum of their
@@ -152,6 +166,10 @@ func WriteJSON(w io.Writer, r Report) error {
 		Repeat: r.Repeat, Modes: r.ModeList(), Counts: r.Counts, Tolerance: r.Tolerance, Recommended: r.Recommended, Best: r.Best,
 		Choices: []jsonChoice{}, Complete: r.Complete, Untrusted: r.Untrusted(), Warning: r.Warning(), Verdict: r.Verdict(),
 		Excluded: r.Excluded, Rows: []jsonRow{}, Runs: []jsonRun{},
+		OtherLoad: r.Load.State().Code(), OtherLoadS: r.Load.Seconds(),
+	}
+	if percent, share := r.Load.Other(); share >= 0 {
+		doc.OtherCPUPercent, doc.BusyShare = &percent, &share
 	}
 	for _, m := range r.ModeList() {
 		c := r.Choice(m)
@@ -167,14 +185,14 @@ func WriteJSON(w io.Writer, r Report) error {
 			WallMedianS: row.Wall.Seconds(), WallMinS: row.WallMin.Seconds(), WallMaxS: row.WallMax.Seconds(),
 			ImagesPerSec: row.ImagesPerSec, MPPerSec: row.MPPerSec, SpeedUp: row.SpeedUp, Efficiency: row.Efficiency,
 			CPUPercent: row.CPUPercent, PeakRSS: row.PeakRSS, WorkerCPUPercent: row.WorkerCPUPercent, WorkerPeakSum: row.WorkerPeakSum,
-			OtherCPUPercent: measured(row.OtherCPUPercent), BusyShare: measured(row.Busy), Busy: r.RowBusy(row),
+			OtherCPUPercent: measured(row.OtherCPUPercent), BusyShare: measured(row.Busy), OtherLoad: row.LoadState().Code(), Busy: r.RowBusy(row),
 		})
 	}
 	for _, m := range r.Runs {
 		doc.Runs = append(doc.Runs, jsonRun{
 			Mode: modeOf(m.Mode), Workers: m.Workers, WallS: m.Wall.Seconds(), SetupS: m.Setup.Seconds(), CPUPercent: m.CPUPercent, PeakRSS: m.PeakRSS,
 			WorkerCPUPercent: m.WorkerCPUPercent, WorkerRSS: m.WorkerRSS, WorkerFileRSS: m.WorkerFileRSS, WorkerPeakSum: m.WorkerPeakSum,
-			OtherCPUPercent: measured(m.OtherCPUPercent), BusyShare: measured(m.Busy), Done: m.Done, Failed: m.Failed, BytesOut: m.BytesOut, Megapixels: m.Megapixels,
+			OtherCPUPercent: measured(m.OtherCPUPercent), BusyShare: measured(m.Busy), OtherLoad: m.LoadState().Code(), Done: m.Done, Failed: m.Failed, BytesOut: m.BytesOut, Megapixels: m.Megapixels,
 		})
 	}
 	enc := json.NewEncoder(w)
@@ -194,7 +212,8 @@ func measured(v float64) *float64 {
 // above and the verdict below, after a warning when the figures cannot be
 // trusted; with several worker modes, a mode column comes first. The
 // "others" column is other programs' CPU use during the runs, marked "!"
-// where it makes the row untrustworthy.
+// where it makes the row untrustworthy (see Report.OthersText), and a line
+// below the table gives it over the whole benchmark (Report.LoadText).
 func WriteTable(w io.Writer, r Report) error {
 	fmt.Fprintf(w, "Machine: %s\n", r.Machine)
 	filters := r.Filters
@@ -235,19 +254,16 @@ func WriteTable(w io.Writer, r Report) error {
 		if multi {
 			fmt.Fprintf(tw, "%s\t", ModeShort(row.Mode))
 		}
-		others := "–"
-		if row.Busy >= 0 {
-			others = fmt.Sprintf("%.0f%%", row.OtherCPUPercent)
-		}
-		if r.RowBusy(row) {
-			others += " !"
-		}
+		others := r.OthersText(row)
 		fmt.Fprintf(tw, "%d\t%.2f s\t%.2f–%.2f\t%.2f\t%.1f\t%s\t%s\t%.0f%%\t%s\t%s\t\t%s\n",
 			row.Workers, row.Wall.Seconds(), row.WallMin.Seconds(), row.WallMax.Seconds(),
 			row.ImagesPerSec, row.MPPerSec, speed, eff, row.CPUPercent, others, MegabytesText(row.PeakRSS), mark)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if line := r.LoadText(); line != "" {
+		fmt.Fprintf(w, "\n%s\n", line)
 	}
 	if warn := r.Warning(); warn != "" {
 		fmt.Fprintf(w, "\nWARNING: %s\n", warn)

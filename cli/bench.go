@@ -207,8 +207,11 @@ func followBench(env *Env, bn *bench.Bench, events <-chan bench.Event) (bench.Re
 				ips = float64(m.Done) / m.Wall.Seconds()
 			}
 			others := ""
-			if m.Busy >= 0 {
+			switch m.LoadState() {
+			case bench.LoadMeasured:
 				others = fmt.Sprintf("  other programs %4.0f%%", m.OtherCPUPercent)
+			case bench.LoadTooShort: // the row sums its runs, and the report the whole benchmark
+				others = "  other programs: too short to tell in one run"
 			}
 			fmt.Fprintf(env.Stderr, "run %2d/%d  %sworkers %3d  %7.2f s  %6.2f images/s  CPU %4.0f%%%s\n",
 				ev.Index-ev.Warmups+1, ev.Total-ev.Warmups, mode(m.Mode), m.Workers, m.Wall.Seconds(), ips, m.CPUPercent, others)
