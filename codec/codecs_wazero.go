@@ -32,20 +32,17 @@ import (
 	"image"
 	"runtime"
 
-	"github.com/disintegration/imaging"
 	"github.com/gen2brain/avif"
 	"github.com/gen2brain/heic"
-	gwebp "github.com/gen2brain/webp"
 )
 
 // The codecs of this build: the versions the WebAssembly modules were built
 // from (their Makefiles in the pinned module versions), or the shared
-// library gen2brain's package loaded instead.
+// library gen2brain's package loaded instead. WebP's is in webp_go.go, or,
+// with -tags picpool_static_webp, libwebp linked in (webp_cgo.go).
 var (
 	HEIFCodec = wasmOrShared(heic.Dynamic(), "libheif 1.18.2 with libde265 1.0.15 (WebAssembly: github.com/gen2brain/heic v0.4.5, wazero)", "libheif")
 	AVIFCodec = wasmOrShared(avif.Dynamic(), "libavif 1.1.1 with libaom 3.10.0 (WebAssembly: github.com/gen2brain/avif v0.4.4, wazero)", "libavif")
-	WebPCodec = "golang.org/x/image/webp (pure Go) to decode, " +
-		wasmOrShared(gwebp.Dynamic(), "libwebp 1.4.0 to encode (WebAssembly: github.com/gen2brain/webp v0.5.5, wazero)", "libwebp")
 )
 
 // wasmOrShared names the WebAssembly module, or, when gen2brain's package
@@ -100,17 +97,6 @@ func avifEncode(img image.Image, o avifOptions, _ *Metadata) ([]byte, error) {
 		q, sub = 100, image.YCbCrSubsampleRatio444
 	}
 	err := avif.Encode(&b, img, avif.Options{Quality: q, QualityAlpha: q, Speed: o.speed(), ChromaSubsampling: sub})
-	return b.Bytes(), err
-}
-
-// webpEncodeFrame encodes img as a one-frame WebP file.
-func webpEncodeFrame(img *image.NRGBA, o webpOptions) ([]byte, error) {
-	defer collect()
-	if img.Rect.Min != (image.Point{}) || img.Stride != 4*img.Rect.Dx() {
-		img = imaging.Clone(img) // gen2brain reads Pix as one packed image
-	}
-	var b bytes.Buffer
-	err := gwebp.Encode(&b, img, gwebp.Options{Quality: int(o.quality()), Lossless: o.Lossless, Method: o.method(), Exact: o.Exact})
 	return b.Bytes(), err
 }
 

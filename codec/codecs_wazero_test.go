@@ -12,13 +12,20 @@ import (
 // With -tags nodynamic (what make test and the packages use), the builds
 // without the C libraries run the WebAssembly modules, whatever shared
 // libraries the machine has, and say so; the module versions named are
-// those go.mod pins.
+// those go.mod pins. -tags picpool_static_webp (the packages) keeps libwebp
+// itself for WebP.
 func TestWebAssemblyCodecsRun(t *testing.T) {
 	mod, err := os.ReadFile("../go.mod")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, c := range map[string]string{"heic": HEIFCodec, "avif": AVIFCodec, "webp": WebPCodec} {
+		if name == "webp" && nativeWebP {
+			if !strings.HasPrefix(c, "libwebp ") || !strings.HasSuffix(c, " (cgo)") {
+				t.Errorf("webp codec: %q, want libwebp through cgo (-tags picpool_static_webp)", c)
+			}
+			continue
+		}
 		if !strings.Contains(c, "(WebAssembly: github.com/gen2brain/"+name+" ") {
 			t.Errorf("%s codec: %q", name, c)
 		}

@@ -1,15 +1,24 @@
-//go:build cgo && !picpool_purego && !picpool_wasmcodecs
+//go:build cgo && !picpool_purego && (!picpool_wasmcodecs || picpool_static_webp)
 
 package codec
 
-// WebP frames with libwebp (Debian: libwebp-dev), linked dynamically: it
-// decodes whatever dwebp decodes and encodes as cwebp does. The container
-// (animation, metadata chunks) is read and written in Go (webpriff.go,
-// webpmux.go): libwebp sees one frame's bitstream at a time. The rules of
-// jpeg_turbo.go hold: C keeps no Go pointer past a call.
+// WebP frames with libwebp (Debian: libwebp-dev): it decodes whatever dwebp
+// decodes and encodes as cwebp does. The container (animation, metadata
+// chunks) is read and written in Go (webpriff.go, webpmux.go): libwebp sees
+// one frame's bitstream at a time. The rules of jpeg_turbo.go hold: C keeps
+// no Go pointer past a call.
+//
+// Linked dynamically (pkg-config), or, with -tags picpool_static_webp,
+// from libwebp.a, as jpeg_turbo.go links libturbojpeg.a: the Windows and
+// macOS apps (packaging/thirdparty/ builds it from Debian's source) and the
+// Linux tarball (libwebp-dev's libwebp.a) then run libwebp natively beside
+// the WebAssembly HEIC and AVIF codecs of -tags picpool_wasmcodecs, and
+// need no libwebp at run time.
 
 /*
-#cgo pkg-config: libwebp
+#cgo !picpool_static_webp pkg-config: libwebp
+#cgo picpool_static_webp,!darwin LDFLAGS: -l:libwebp.a -lm
+#cgo picpool_static_webp,darwin LDFLAGS: -lwebp
 #include <stdio.h>
 #include <stdlib.h>
 #include <webp/decode.h>
@@ -110,6 +119,9 @@ import (
 )
 
 func libwebpVersion(v C.int) string { return fmt.Sprintf("%d.%d.%d", v>>16, v>>8&0xFF, v&0xFF) }
+
+// nativeWebP says that this build's WebP codec is libwebp through cgo.
+const nativeWebP = true
 
 // WebPCodec names the WebP decoder and encoder of this build.
 var WebPCodec = fmt.Sprintf("libwebp %s (cgo)", libwebpVersion(C.WebPGetDecoderVersion()))

@@ -1,13 +1,38 @@
-//go:build !cgo || picpool_purego || picpool_wasmcodecs
+//go:build !cgo || picpool_purego || (picpool_wasmcodecs && !picpool_static_webp)
 
 package codec
+
+// WebP in the builds without libwebp (codecs_wazero.go says which those
+// are): golang.org/x/image/webp decodes, libwebp compiled to WebAssembly
+// (github.com/gen2brain/webp) encodes. -tags picpool_static_webp with
+// picpool_wasmcodecs keeps libwebp itself instead (webp_cgo.go).
 
 import (
 	"bytes"
 	"image"
 
+	"github.com/disintegration/imaging"
+	gwebp "github.com/gen2brain/webp"
 	xwebp "golang.org/x/image/webp"
 )
+
+// nativeWebP says that this build's WebP codec is not libwebp through cgo.
+const nativeWebP = false
+
+// WebPCodec names the WebP decoder and encoder of this build.
+var WebPCodec = "golang.org/x/image/webp (pure Go) to decode, " +
+	wasmOrShared(gwebp.Dynamic(), "libwebp 1.4.0 to encode (WebAssembly: github.com/gen2brain/webp v0.5.5, wazero)", "libwebp")
+
+// webpEncodeFrame encodes img as a one-frame WebP file.
+func webpEncodeFrame(img *image.NRGBA, o webpOptions) ([]byte, error) {
+	defer collect()
+	if img.Rect.Min != (image.Point{}) || img.Stride != 4*img.Rect.Dx() {
+		img = imaging.Clone(img) // gen2brain reads Pix as one packed image
+	}
+	var b bytes.Buffer
+	err := gwebp.Encode(&b, img, gwebp.Options{Quality: int(o.quality()), Lossless: o.Lossless, Method: o.method(), Exact: o.Exact})
+	return b.Bytes(), err
+}
 
 // webpDecodeFrame decodes a one-frame WebP file with golang.org/x/image/webp
 // and converts lossy frames to RGB as libwebp does (vp8RGBA).

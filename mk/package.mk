@@ -6,12 +6,15 @@
 #                           picpool_<version>_amd64.deb
 #     make package-windows  PicPool-<version>-windows-amd64.exe and
 #                           PicPool-<version>-windows-amd64-setup.exe
-#   make package-check    both, then every check: the artefacts' contents,
-#                         the tarball installed into a prefix, the .deb in a
-#                         clean Debian root, the installer under Wine (each
-#                         with the window under Xvfb), the workflow linted
+#   make package-check    both, then every check: the artefacts' contents and
+#                         licences, the tarball installed into a prefix, the
+#                         .deb in a clean Debian root (and the tarball's
+#                         program there, without the codec libraries), the
+#                         installer under Wine (each with the new formats
+#                         and the window under Xvfb), the workflow linted
 #   make bench-wine       the reference job, Windows build under Wine vs
-#                         the Linux build, interleaved
+#                         the Linux build, interleaved (FORMAT=webp: written
+#                         as WebP quality 80)
 # macOS (.app, .dmg) needs Apple's SDK: .github/workflows/release.yml builds
 # it on macOS runners. See docs/packaging.md.
 
@@ -23,9 +26,13 @@ ACTIONLINT := $(TOOLS_DIR)/actionlint-$(ACTIONLINT_VERSION)/actionlint
 
 APT_PACKAGE_LINUX   := $(APT_BUILD) xz-utils make dpkg-dev
 APT_PACKAGE_WINDOWS := gcc-mingw-w64-x86-64-posix cmake nasm make patch curl ca-certificates nsis
+# The checks convert a file of each new format (packaging/lib/formats.sh):
+# Debian's heif-enc, avifenc and jpgicc make the inputs, heif-convert,
+# avifdec, dwebp and exiftool (colord-data's Adobe RGB profile) check them.
 APT_PACKAGE_CHECK   := xz-utils make xvfb xauth xdotool x11-utils python3 imagemagick libgl1-mesa-dri \
                        desktop-file-utils shellcheck debootstrap debian-archive-keyring wine wine64 \
-                       gcc-mingw-w64-x86-64-posix
+                       gcc-mingw-w64-x86-64-posix dpkg-dev libheif-examples libavif-bin webp \
+                       liblcms2-utils libimage-exiftool-perl colord-data
 
 .PHONY: package package-linux package-windows package-check package-tools bench-wine \
         deps-package-linux deps-package-windows deps-package-check

@@ -104,6 +104,7 @@ func TestLinuxTarballFiles(t *testing.T) {
 		"picpool/Makefile",
 		p + "bin/picpool",
 		p + "share/applications/" + info.ID + ".desktop",
+		p + "share/doc/picpool/THIRD-PARTY-LICENSES",
 		p + "share/pixmaps/" + info.ID + ".png",
 	}
 	sort.Strings(want)
@@ -120,9 +121,10 @@ func TestLinuxTarballFiles(t *testing.T) {
 		t.Error("the packaged icon is not Icon.png")
 	}
 
-	// The Makefile installs all three where PREFIX says.
+	// The Makefile installs all four where PREFIX says, and removes them.
 	mk := string(tarRead(t, tarball, "picpool/Makefile"))
-	for _, s := range []string{"install:", "uninstall:", "user-install:", "$(DESTDIR)$(PREFIX)/bin/$(Exec)", `Exec := "picpool"`} {
+	for _, s := range []string{"install:", "uninstall:", "user-install:", "$(DESTDIR)$(PREFIX)/bin/$(Exec)", `Exec := "picpool"`,
+		"$(DESTDIR)$(PREFIX)/share/doc/picpool/THIRD-PARTY-LICENSES", "-rm $(DESTDIR)$(PREFIX)/share/doc/picpool/THIRD-PARTY-LICENSES"} {
 		if !strings.Contains(mk, s) {
 			t.Errorf("the package's Makefile lacks %q", s)
 		}
@@ -146,20 +148,30 @@ func TestLinuxTarballFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("bin/picpool links: %s", strings.Join(libs, " "))
-	// libjpeg-turbo is linked in (most desktops have no libturbojpeg.so) and
-	// is the JPEG codec the binary uses.
+	// libjpeg-turbo and libwebp are linked in (most desktops have no
+	// libturbojpeg.so), HEIC and AVIF are WebAssembly: the tarball needs no
+	// codec library, whatever the Linux. lcms2 is shared, as X11.
 	for _, lib := range libs {
-		if strings.Contains(lib, "turbojpeg") {
-			t.Errorf("bin/picpool needs %s at run time: libjpeg-turbo should be linked statically", lib)
+		for _, codec := range []string{"turbojpeg", "heif", "avif", "webp", "de265", "aom", "dav1d", "x265"} {
+			if strings.Contains(lib, codec) {
+				t.Errorf("bin/picpool needs %s at run time: the tarball must run where it is missing", lib)
+			}
 		}
 	}
 	if out, err := exec.Command(bin, "--version").Output(); err != nil {
 		t.Errorf("bin/picpool --version: %v", err)
-	} else if !strings.Contains(string(out), "JPEG codec: libjpeg-turbo") {
-		t.Errorf("bin/picpool --version says %q, want the libjpeg-turbo codec", out)
 	} else {
 		t.Logf("bin/picpool --version: %s", strings.TrimSpace(string(out)))
+		// The WebAssembly codecs even here, where libheif and libavif are
+		// installed (nodynamic).
+		for _, want := range []string{"JPEG codec: libjpeg-turbo", "colour: lcms2 2.", "HEIC codec (read): libheif 1.18.2 with libde265 1.0.15 (WebAssembly",
+			"AVIF codec: libavif 1.1.1 with libaom 3.10.0 (WebAssembly", "WebP codec: libwebp 1.2.4 (cgo)"} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("bin/picpool --version does not say %q", want)
+			}
+		}
 	}
+	checkLicences(t, string(tarRead(t, tarball, p+"share/doc/picpool/THIRD-PARTY-LICENSES")), bin, "libjpeg-turbo", "libwebp")
 	if st, _ := os.Stat(bin); st != nil {
 		t.Logf("bin/picpool: %.1f MB", float64(st.Size())/1e6)
 	}
@@ -213,7 +225,7 @@ func TestLinuxDesktopEntry(t *testing.T) {
 	}
 	for k, parts := range map[string][]string{
 		"Categories": {"Graphics;"},
-		"MimeType":   {"image/jpeg;", "image/png;", "inode/directory"},
+		"MimeType":   {"image/jpeg;", "image/png;", "image/webp;", "image/heic;", "image/heif;", "image/avif;", "inode/directory"},
 		"Keywords":   {"photo;", "batch;"},
 	} {
 		for _, p := range parts {

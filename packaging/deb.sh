@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Builds build/dist/picpool_<version>_<arch>.deb from the files of the Linux
-# package (packaging/package.sh linux calls it with the unpacked tarball):
-#   packaging/deb.sh TREE VERSION
+# Builds build/dist/picpool_<version>_<arch>.deb from the files of a Linux
+# package (packaging/package.sh linux calls it with an unpacked `fyne
+# package` tarball built for the .deb, and the binary's third-party licences):
+#   packaging/deb.sh TREE VERSION LICENCES
 # TREE holds usr/local/... or usr/... as `fyne package` laid it out: the
-# binary and the .desktop entry are taken from there, so the tarball and the
-# .deb install the same program. Added here: the icon drawn at every hicolor
-# size, the copyright file (with the licences of what is linked in), and the
+# binary and the .desktop entry are taken from there. Added here: the icon
+# drawn at every hicolor size, the copyright file (with LICENCES), and the
 # control file, whose Depends dpkg-shlibdeps computes from the binary itself
-# (the libraries it links, at the versions their symbols need).
+# (the libraries it links, at the versions their symbols need: lcms2 and
+# the codec libraries libheif, libavif and libwebp among them).
 # Needs: dpkg-dev (dpkg-shlibdeps, dpkg-deb), the libraries the binary links
 # installed from Debian packages, and Go (the icon).
 set -euo pipefail
 
-tree=${1:?usage: packaging/deb.sh TREE VERSION}
-version=${2:?usage: packaging/deb.sh TREE VERSION}
+tree=${1:?usage: packaging/deb.sh TREE VERSION LICENCES}
+version=${2:?usage: packaging/deb.sh TREE VERSION LICENCES}
+licences=${3:?usage: packaging/deb.sh TREE VERSION LICENCES}
 root=$(cd "$(dirname "$0")/.." && pwd)
 id=$(sed -n 's/^[[:space:]]*ID[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$root/FyneApp.toml" | head -n 1)
 arch=$(dpkg --print-architecture)
@@ -34,25 +36,17 @@ install -m 755 "$bin" "$pkg/usr/bin/picpool"
 install -m 644 "$desktop" "$pkg/usr/share/applications/$id.desktop"
 (cd "$root" && go run ./packaging/icon -o '' -hicolor "$pkg/usr/share/icons/hicolor" -id "$id" >/dev/null)
 
-# Debian's copyright file: PicPool, then each library linked into the binary
-# statically, with its Debian copyright file (which holds its licences).
+# The copyright file: PicPool, then the third-party software in the binary
+# and its licences (packaging/licenses: the Go modules it was built with,
+# libjpeg-turbo linked in), as package.sh wrote them.
 {
 	cat <<COPYRIGHT
-Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
-Upstream-Name: PicPool
+PicPool
 Source: https://github.com/picpool/picpool
-
-Files: *
 Copyright: The PicPool authors
 
-The picpool binary also contains, linked statically, libjpeg-turbo
-$(dpkg-query -W -f='${Version}' libturbojpeg0-dev 2>/dev/null) (Debian's libturbojpeg0-dev), whose copyright
-and licences (IJG, BSD-3-Clause, zlib) follow, and Go modules under the
-licences of their authors (BSD-3-Clause, MIT, Apache-2.0).
-
--- libjpeg-turbo: /usr/share/doc/libturbojpeg0-dev/copyright --
 COPYRIGHT
-	cat /usr/share/doc/libturbojpeg0-dev/copyright
+	cat "$licences"
 } >"$pkg/usr/share/doc/picpool/copyright"
 chmod 644 "$pkg/usr/share/doc/picpool/copyright"
 

@@ -37,6 +37,12 @@ func TestDebPackage(t *testing.T) {
 	}
 	depends := debField(t, deb, "Depends")
 	t.Logf("Depends: %s", depends)
+	// lcms2 and the codec libraries, Debian's, linked dynamically.
+	for _, pkg := range []string{"liblcms2-2", "libheif1", "libavif15", "libwebp7"} {
+		if !regexp.MustCompile(`(^|, )` + regexp.QuoteMeta(pkg) + `( |,|$)`).MatchString(depends) {
+			t.Errorf("Depends does not name %s", pkg)
+		}
+	}
 
 	out, err := exec.Command("dpkg-deb", "-c", deb).Output()
 	if err != nil {
@@ -62,26 +68,37 @@ func TestDebPackage(t *testing.T) {
 		t.Logf("dpkg-deb -c:\n%s", listing)
 	}
 
-	// The same program and entry as the tarball.
+	// The same entry as the tarball; its own program, with Debian's codec
+	// libraries instead of the WebAssembly ones.
 	dir := t.TempDir()
 	if out, err := exec.Command("dpkg-deb", "-x", deb, dir).CombinedOutput(); err != nil {
 		t.Fatalf("dpkg-deb -x: %v\n%s", err, out)
 	}
 	tarball := linuxTarball(t)
 	p := prefix(t, tarFiles(t, tarball))
-	for deb, tar := range map[string]string{"usr/bin/picpool": p + "bin/picpool", "usr/share/applications/" + info.ID + ".desktop": p + "share/applications/" + info.ID + ".desktop"} {
-		got, err := os.ReadFile(filepath.Join(dir, deb))
-		if err != nil {
-			t.Fatal(err)
+	entry := "usr/share/applications/" + info.ID + ".desktop"
+	if got, err := os.ReadFile(filepath.Join(dir, entry)); err != nil || !bytes.Equal(got, tarRead(t, tarball, p+"share/applications/"+info.ID+".desktop")) {
+		t.Errorf("the .deb's %s is not the tarball's (%v)", entry, err)
+	}
+	bin := filepath.Join(dir, "usr/bin/picpool")
+	if out, err := exec.Command(bin, "--version").Output(); err != nil {
+		t.Errorf("the .deb's picpool --version: %v", err)
+	} else {
+		t.Logf("the .deb's picpool --version: %s", strings.TrimSpace(string(out)))
+		for _, want := range []string{"JPEG codec: libjpeg-turbo", "colour: lcms2 2.", "HEIC codec (read): libheif 1.15", "(cgo)\nAVIF codec: libavif 0.11", "WebP codec: libwebp 1.2.4 (cgo)"} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("the .deb's picpool --version does not say %q", want)
+			}
 		}
-		if !bytes.Equal(got, tarRead(t, tarball, tar)) {
-			t.Errorf("the .deb's %s is not the tarball's", deb)
+		if strings.Contains(string(out), "WebAssembly") {
+			t.Error("the .deb's picpool runs a WebAssembly codec")
 		}
 	}
 	copyright, _ := os.ReadFile(filepath.Join(dir, "usr/share/doc/picpool/copyright"))
 	if !bytes.Contains(copyright, []byte("libjpeg-turbo")) || !bytes.Contains(copyright, []byte("Independent JPEG Group")) {
 		t.Error("the copyright file lacks libjpeg-turbo's licence, which is linked in")
 	}
+	checkLicences(t, string(copyright), bin, "libjpeg-turbo")
 
 	// Every library the binary needs is in a package the .deb depends on.
 	f, err := elf.Open(filepath.Join(dir, "usr/bin/picpool"))

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Linux package (build/dist/PicPool-<version>-linux-<arch>.tar.xz)
-# with its own Makefile into a temporary prefix, checks what it installed and
-# that `picpool --version` prints FyneApp.toml's version, then starts the
-# installed app under Xvfb (no window manager), waits for its window and
-# takes screenshots into build/:
+# with its own Makefile into a temporary prefix, checks what it installed
+# (the licences too), that the program links none of the codec libraries
+# (libheif, libavif, libwebp: it runs where they are missing), that
+# `picpool --version` prints FyneApp.toml's version and names lcms2 and the
+# codecs, converts one file of each new format (packaging/lib/formats.sh:
+# HEIC and AVIF in, WebP and AVIF out, an Adobe RGB JPEG out as sRGB), then
+# starts the installed app under Xvfb (no window manager), waits for its
+# window and takes screenshots into build/:
 #   build/package-linux-window.png  the window
 #   build/package-linux-screen.png  the whole screen
 # It fails if the window does not appear, or if the screenshot is blank.
-# Needs: xz-utils make xvfb xauth xdotool x11-utils imagemagick libgl1-mesa-dri.
+# Needs: xz-utils make xvfb xauth xdotool x11-utils imagemagick libgl1-mesa-dri,
+# and what packaging/lib/formats.sh needs.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,13 +35,15 @@ trap cleanup EXIT
 fail() { echo "linux-install-test: FAIL: $*" >&2; exit 1; }
 # shellcheck source=packaging/lib/xvfb.sh
 . "$root/packaging/lib/xvfb.sh"
+# shellcheck source=packaging/lib/formats.sh
+. "$root/packaging/lib/formats.sh"
 
 # 1. Install with the package's Makefile, as a user would (PREFIX instead of /usr/local).
 mkdir -p "$tmp/src" "$tmp/prefix" "$tmp/home"
 tar -xJf "$tarball" -C "$tmp/src"
 make -s -C "$tmp/src/picpool" install PREFIX="$tmp/prefix"
 prefix=$tmp/prefix
-for f in bin/picpool "share/applications/$id.desktop" "share/pixmaps/$id.png"; do
+for f in bin/picpool "share/applications/$id.desktop" "share/pixmaps/$id.png" share/doc/picpool/THIRD-PARTY-LICENSES; do
 	[ -f "$prefix/$f" ] || fail "make install did not install $f"
 done
 [ -x "$prefix/bin/picpool" ] || fail "bin/picpool is not executable"
@@ -45,16 +52,30 @@ echo "installed into a temporary prefix:"
 if missing=$(ldd "$prefix/bin/picpool" | grep 'not found'); then
 	fail "libraries missing for bin/picpool: $missing"
 fi
+if codecs=$(ldd "$prefix/bin/picpool" | grep -E 'lib(heif|avif|webp|de265|aom|dav1d|x265|turbojpeg)'); then
+	fail "bin/picpool needs codec libraries a Linux may not have: $codecs"
+fi
+echo "links: $(ldd "$prefix/bin/picpool" | awk '$1 !~ /^(linux-vdso|\/)/ { print $1 }' | paste -sd ' ' -) (no libheif, libavif, libwebp, libturbojpeg)"
 
 # 2. The command line, from the installed binary.
 export LANG=C.UTF-8 HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config XDG_DATA_HOME=$tmp/home/.local/share
 got=$("$prefix/bin/picpool" --version)
 [ "$(printf '%s\n' "$got" | head -n 1)" = "picpool $version" ] || fail "picpool --version printed '$got', want 'picpool $version' first"
-case $got in
-*"JPEG codec: libjpeg-turbo"*) ;;
-*) fail "picpool --version printed '$got': the package should have libjpeg-turbo linked in" ;;
-esac
+# libjpeg-turbo and libwebp linked in, lcms2; HEIC and AVIF in WebAssembly,
+# even on this machine, which has libheif and libavif (nodynamic).
+for want in "JPEG codec: libjpeg-turbo" "colour: lcms2 2." "HEIC codec (read): libheif 1.18.2 with libde265 1.0.15 (WebAssembly" \
+	"AVIF codec: libavif 1.1.1 with libaom 3.10.0 (WebAssembly" "WebP codec: libwebp 1."; do
+	case $got in *"$want"*) ;; *) fail "picpool --version printed '$got': want '$want'" ;; esac
+done
 echo "picpool --version: $got"
+grep -q 'github.com/gen2brain/heic' "$prefix/share/doc/picpool/THIRD-PARTY-LICENSES" ||
+	fail "THIRD-PARTY-LICENSES does not name github.com/gen2brain/heic"
+
+# The new formats and colour management, by the installed program.
+pp() { local o=$1 i=$2; shift 2; "$prefix/bin/picpool" run -quiet "$@" -out "$o" "$i"; }
+formats_inputs "$tmp/fmt"
+formats_run pp "$tmp/fmt" "$tmp/fmt-out"
+formats_check "$tmp/fmt" "$tmp/fmt-out"
 
 # 3. The window, under Xvfb.
 start_xvfb "$tmp"

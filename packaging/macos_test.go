@@ -32,6 +32,25 @@ const fyneInfoPlist = `<?xml version="1.0" encoding="UTF-8"?>
 </plist>
 `
 
+// fakeLicences is the start of a THIRD-PARTY-LICENSES.txt as
+// packaging/licenses writes it for the macOS app.
+const fakeLicences = `Contents
+
+  C libraries linked into the program
+    libjpeg-turbo 1:2.1.5-2 (Debian's source package)
+    lcms2 2.14-2+deb12u1 (Debian's source package)
+    libwebp 1.2.4-0.2+deb12u1 (Debian's source package)
+
+  C libraries compiled to WebAssembly inside the program (run by github.com/tetratelabs/wazero)
+    github.com/gen2brain/avif v0.4.4
+    github.com/gen2brain/heic v0.4.5
+
+  Go modules
+    github.com/tetratelabs/wazero v1.9.0
+
+                   GNU LESSER GENERAL PUBLIC LICENSE
+`
+
 // fakeApp lays out a PicPool.app as package.sh darwin leaves it, with a
 // shell script for the executable.
 func fakeApp(t *testing.T, version string) string {
@@ -44,8 +63,7 @@ func fakeApp(t *testing.T, version string) string {
 		"Info.plist":          strings.Replace(fyneInfoPlist, "VERSION", version, 1),
 		"MacOS/picpool":       "#!/bin/sh\necho picpool " + version + "\n",
 		"Resources/icon.icns": string(icns),
-		"Resources/licenses/libjpeg-turbo/LICENSE.md": "licence",
-		"Resources/licenses/lcms2/COPYING":            "licence",
+		"Resources/THIRD-PARTY-LICENSES.txt": fakeLicences,
 	} {
 		p := filepath.Join(app, "Contents", name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -96,6 +114,16 @@ func TestMacAppChecks(t *testing.T) {
 	}
 	if out, err := check("9.9.9"); err == nil || !strings.Contains(out, "CFBundleShortVersionString") {
 		t.Errorf("a wrong version passed (%v):\n%s", err, out)
+	}
+	lic := filepath.Join(app, "Contents/Resources/THIRD-PARTY-LICENSES.txt")
+	if err := os.WriteFile(lic, []byte(strings.Replace(fakeLicences, "    libwebp", "    libpng", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := check(version); err == nil || !strings.Contains(out, "does not list libwebp") {
+		t.Errorf("licences without libwebp passed (%v):\n%s", err, out)
+	}
+	if err := os.WriteFile(lic, []byte(fakeLicences), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(app, "Contents/Resources/icon.icns"), []byte("PNG"), 0o644); err != nil {
 		t.Fatal(err)

@@ -25,20 +25,41 @@ version=$(sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\
 [ -n "$version" ] || { echo "package.sh: no Version in FyneApp.toml" >&2; exit 1; }
 export LANG=C.UTF-8
 
-# Build tags: every package has the fast JPEG path, libjpeg-turbo linked
-# statically (-tags picpool_static_turbo), and the C filter kernels (cgo is
-# on for Fyne anyway). Linux links libturbojpeg.a from libturbojpeg0-dev
-# (which the build installs anyway): most desktops have no libturbojpeg.so.
-# Windows and macOS link the C libraries of packaging/thirdparty/, built from
-# Debian's pinned source packages for that system (every recipe there, or
-# those THIRDPARTY_LIBS names). Other C
-# libraries (lcms2 on Linux) are linked dynamically and become the .deb's
-# dependencies. PACKAGE_TAGS overrides the tags (empty: libjpeg-turbo linked
-# dynamically; picpool_purego: image/jpeg).
-tags=${PACKAGE_TAGS-picpool_static_turbo}
-tagflags=()
-[ -z "$tags" ] || tagflags=(-tags "$tags")
+# Build tags. Every package has the fast JPEG path, libjpeg-turbo linked
+# statically (picpool_static_turbo: most desktops have no libturbojpeg.so;
+# Linux links libturbojpeg.a from libturbojpeg0-dev, which the build
+# installs anyway), the C filter kernels and lcms2 (cgo is on for Fyne
+# anyway), and reads and writes every format:
+# - the .deb links Debian's libheif1, libavif15, libwebp7 and liblcms2-2
+#   dynamically: they become its Depends (dpkg-shlibdeps);
+# - the tarball, for any Linux, needs none of those codec libraries: HEIC
+#   and AVIF through the WebAssembly codecs (picpool_wasmcodecs; nodynamic:
+#   never a libheif or libavif the machine happens to have), libwebp linked
+#   in from libwebp-dev's libwebp.a (picpool_static_webp); lcms2 stays a
+#   shared library, as the X11 ones (every desktop has it);
+# - Windows and macOS the same as the tarball, with libjpeg-turbo, lcms2
+#   and libwebp built from Debian's pinned source packages for that system
+#   (packaging/thirdparty/; every recipe there, or those THIRDPARTY_LIBS
+#   names).
+# DEB_TAGS, TARBALL_TAGS, WINDOWS_TAGS, DARWIN_TAGS override one package's
+# tags, PACKAGE_TAGS all of them (empty: libjpeg-turbo and the codecs linked
+# dynamically).
+portable=picpool_static_turbo,picpool_static_webp,picpool_wasmcodecs,nodynamic
+deb_tags=${DEB_TAGS-${PACKAGE_TAGS-picpool_static_turbo}}
+tarball_tags=${TARBALL_TAGS-${PACKAGE_TAGS-$portable}}
+windows_tags=${WINDOWS_TAGS-${PACKAGE_TAGS-$portable}}
+darwin_tags=${DARWIN_TAGS-${PACKAGE_TAGS-$portable}}
 read -ra thirdparty_libs <<<"${THIRDPARTY_LIBS-}"
+
+# fyne_package OS TAGS runs `fyne package` in the copy of the tree, from
+# FyneApp.toml as committed (fyne bumps Build in the copy each time).
+fyne_package() {
+	cp "$root/FyneApp.toml" FyneApp.toml
+	if [ -n "$2" ]; then "$fyne" package -os "$1" -release -tags "$2"; else "$fyne" package -os "$1" -release; fi
+}
+
+# has_tag TAGS TAG
+has_tag() { [[ ",$1," == *",$2,"* ]]; }
 
 # thirdparty TARGET builds (when out of date) the static C libraries for
 # TARGET and points cgo at them: CGO_CFLAGS, CGO_LDFLAGS, PKG_CONFIG_LIBDIR.
@@ -46,6 +67,34 @@ thirdparty() {
 	bash "$root/packaging/thirdparty/build.sh" "$1" ${thirdparty_libs[@]+"${thirdparty_libs[@]}"}
 	eval "$(bash "$root/packaging/thirdparty/build.sh" --env "$1")"
 	licences=$root/build/thirdparty/$1/share/licenses
+}
+
+# third_party_licences BIN TITLE OUT [-lib NAME=PATH]... writes the
+# THIRD-PARTY-LICENSES file of the program BIN (packaging/licenses: its Go
+# modules, with the C libraries linked in named by the caller).
+third_party_licences() {
+	local bin=$1 title=$2 out=$3
+	shift 3
+	(cd "$root" && CGO_ENABLED=0 go run ./packaging/licenses -bin "$bin" -title "$title" -o "$out" "$@")
+	echo "wrote $out ($(grep -c '^========' "$out") licence texts / 2)"
+}
+
+# thirdparty_licence_args TAGS: the -lib and -embedded arguments for a
+# program built with TAGS against packaging/thirdparty's libraries.
+thirdparty_licence_args() {
+	lic_args=(-embedded "github.com/gen2brain/avif:libyuv=$licences/libyuv")
+	! has_tag "$1" picpool_static_turbo || lic_args+=(-lib "libjpeg-turbo=$licences/libjpeg-turbo")
+	has_tag "$1" picpool_nolcms || lic_args+=(-lib "lcms2=$licences/lcms2")
+	! has_tag "$1" picpool_static_webp || lic_args+=(-lib "libwebp=$licences/libwebp")
+}
+
+# debian_licence_args TAGS: the same for a Linux program, whose static
+# libraries come from Debian's -dev packages (their copyright files).
+debian_licence_args() {
+	lic_args=(-embedded "github.com/gen2brain/avif:libyuv=/usr/share/doc/libyuv0/copyright")
+	deblib() { lic_args+=(-lib "$1 $(dpkg-query -W -f='${Version}' "$2") (Debian's $2)=/usr/share/doc/$2/copyright"); }
+	! has_tag "$1" picpool_static_turbo || deblib libjpeg-turbo libturbojpeg0-dev
+	! has_tag "$1" picpool_static_webp || deblib libwebp libwebp-dev
 }
 
 # The tree must come out as it went in: FyneApp.toml untouched, no files of
@@ -74,18 +123,42 @@ cd "$stage"
 case $os in
 linux)
 	arch=$(go env GOARCH)
-	"$fyne" package -os linux -release ${tagflags[@]+"${tagflags[@]}"}
 	out=$dist/PicPool-$version-linux-$arch.tar.xz
-	# fyne's Makefile takes its Exec from the .desktop entry's, which [CanOpen]
-	# in FyneApp.toml turns into "picpool %F": `make install` would then look
-	# for a file named "picpool %F". Keep the arguments out of the Makefile.
+	# The tarball. fyne's Makefile takes its Exec from the .desktop entry's,
+	# which [CanOpen] in FyneApp.toml turns into "picpool %F": `make install`
+	# would then look for a file named "picpool %F". Keep the arguments out
+	# of the Makefile. The licences go to share/doc/picpool/, installed and
+	# removed by the Makefile with the rest.
+	fyne_package linux "$tarball_tags"
 	fix=$(mktemp -d)
 	tar -xJf PicPool.tar.xz -C "$fix"
-	sed -i 's/^Exec := "\([^" ]*\) [^"]*"$/Exec := "\1"/' "$fix/picpool/Makefile"
-	grep -qx 'Exec := "picpool"' "$fix/picpool/Makefile" ||
+	mk=$fix/picpool/Makefile
+	sed -i 's/^Exec := "\([^" ]*\) [^"]*"$/Exec := "\1"/' "$mk"
+	grep -qx 'Exec := "picpool"' "$mk" ||
 		{ echo "package.sh: fyne's Makefile does not install bin/picpool" >&2; exit 1; }
+	tbin=$(find "$fix/picpool" -path '*/bin/picpool' -type f)
+	doc=$(dirname "$(dirname "$tbin")")/share/doc/picpool
+	mkdir -p "$doc"
+	debian_licence_args "$tarball_tags"
+	third_party_licences "$tbin" "PicPool $version for Linux ($arch), the tarball" "$doc/THIRD-PARTY-LICENSES" "${lic_args[@]}"
+	awk '{ print }
+		/share\/(pixmaps|icons)\/\$\(Icon\)$/ {
+			l = $0; gsub(/share\/(pixmaps|icons)\/\$\(Icon\)/, "share/doc/picpool/THIRD-PARTY-LICENSES", l); print l
+			if (l ~ /^\t-rm /) { sub(/^\t-rm /, "\t-rmdir ", l); sub(/\/THIRD-PARTY-LICENSES$/, "", l); print l }
+		}' "$mk" >"$mk.new" && mv "$mk.new" "$mk"
+	[ "$(grep -c 'THIRD-PARTY-LICENSES' "$mk")" = 4 ] ||
+		{ echo "package.sh: could not add the licences to fyne's Makefile" >&2; exit 1; }
 	tar -cJf "$out" --owner=0 --group=0 --numeric-owner -C "$fix" picpool
-	bash "$root/packaging/deb.sh" "$fix/picpool" "$version"
+	rm -rf "$fix" PicPool.tar.xz
+
+	# The .deb: the same entry, its own program (Debian's codec libraries).
+	fyne_package linux "$deb_tags"
+	fix=$(mktemp -d)
+	tar -xJf PicPool.tar.xz -C "$fix"
+	dbin=$(find "$fix/picpool" -path '*/bin/picpool' -type f)
+	debian_licence_args "$deb_tags"
+	third_party_licences "$dbin" "PicPool $version for Debian ($arch), the .deb" "$fix/THIRD-PARTY-LICENSES" "${lic_args[@]}"
+	bash "$root/packaging/deb.sh" "$fix/picpool" "$version" "$fix/THIRD-PARTY-LICENSES"
 	rm -rf "$fix" PicPool.tar.xz
 	;;
 windows)
@@ -99,25 +172,31 @@ windows)
 		fi
 	fi
 	thirdparty mingw64
-	"$fyne" package -os windows -release ${tagflags[@]+"${tagflags[@]}"}
+	fyne_package windows "$windows_tags"
 	exe=$dist/PicPool-$version-windows-amd64.exe
 	mv -f PicPool.exe "$exe"
-	# The installer: the .exe, its icon at Windows' sizes, the licences of
-	# the libraries linked in. VIProductVersion wants four numbers.
+	# The licences of what the .exe contains: in the installer, and beside
+	# the bare .exe on the release page.
+	thirdparty_licence_args "$windows_tags"
+	lic=$dist/PicPool-$version-windows-amd64-THIRD-PARTY-LICENSES.txt
+	third_party_licences "$exe" "PicPool $version for Windows (x86-64)" "$lic" "${lic_args[@]}"
+	# The installer: the .exe, its icon at Windows' sizes, the licences.
+	# VIProductVersion wants four numbers.
 	(cd "$root" && go run ./packaging/icon -o '' -ico "$stage/picpool.ico" >/dev/null)
 	out=$dist/PicPool-$version-windows-amd64-setup.exe
 	makensis -V2 -DVERSION="$version" -DVIVERSION="$(echo "$version" | awk -F'[.-]' '{ printf "%d.%d.%d.%d", $1, $2, $3, $4 }')" \
-		-DEXE="$exe" -DICON="$stage/picpool.ico" -DLICENCES="$licences" -DOUTFILE="$out" \
+		-DEXE="$exe" -DICON="$stage/picpool.ico" -DLICENCES="$lic" -DOUTFILE="$out" \
 		"$root/packaging/windows/picpool.nsi"
 	echo "built $exe ($(du -h "$exe" | cut -f1))"
 	;;
 darwin)
 	arch=$(go env GOARCH)
 	thirdparty "darwin-$arch"
-	"$fyne" package -os darwin -release ${tagflags[@]+"${tagflags[@]}"}
+	fyne_package darwin "$darwin_tags"
 	python3 "$root/packaging/macos/info-plist.py" fix PicPool.app
-	mkdir -p PicPool.app/Contents/Resources/licenses
-	cp -R "$licences/." PicPool.app/Contents/Resources/licenses/
+	thirdparty_licence_args "$darwin_tags"
+	third_party_licences "$stage/PicPool.app/Contents/MacOS/picpool" "PicPool $version for macOS ($arch)" \
+		"$stage/PicPool.app/Contents/Resources/THIRD-PARTY-LICENSES.txt" "${lic_args[@]}"
 	# Ad-hoc signature (no Apple identity): arm64 Macs refuse to run unsigned
 	# code, and it seals the bundle (codesign --verify finds any change).
 	codesign --force --deep --sign - PicPool.app

@@ -4,10 +4,15 @@
 #     the files, the Start menu and desktop shortcuts, the registry keys
 #     (Uninstall entry, "Open with PicPool" for images and folders, App
 #     Paths), all in the user's profile and HKCU, nothing in HKLM;
-#  2. the installed picpool.exe --version (libjpeg-turbo linked in);
+#  2. the installed picpool.exe --version (libjpeg-turbo, lcms2 and libwebp
+#     linked in, HEIC and AVIF in WebAssembly);
 #  3. a command-line batch of ../shared/testdata/photos by the installed
 #     .exe and by the Linux build: the same files, the same sizes, and
 #     pixels within MAXDIFF levels (PSNR and the largest difference printed);
+#     then the new formats (packaging/lib/formats.sh: HEIC and AVIF in, WebP
+#     and AVIF out, an Adobe RGB JPEG out as sRGB), checked with Debian's
+#     tools and compared with the Linux build's outputs (the same files and
+#     sizes, pixels near-identical);
 #  4. the window under Xvfb, opened on the photos' folder (as "Open with
 #     PicPool" starts it), with a non-blank screenshot
 #     (build/package-windows-window.png);
@@ -15,7 +20,7 @@
 #     no shortcut, no registry key or value naming PicPool, and the same
 #     registry keys and files as before the install.
 # Needs: wine wine64 gcc-mingw-w64-x86-64-posix xvfb xauth xdotool x11-utils
-# imagemagick, and build/dist/ (make package).
+# imagemagick, what packaging/lib/formats.sh needs, and build/dist/ (make package).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,6 +50,8 @@ fail() { echo "windows-check: FAIL: $*" >&2; exit 1; }
 . "$root/packaging/lib/xvfb.sh"
 # shellcheck source=packaging/lib/wine.sh
 . "$root/packaging/lib/wine.sh"
+# shellcheck source=packaging/lib/formats.sh
+. "$root/packaging/lib/formats.sh"
 
 rm -rf "$work" && mkdir -p "$work"
 wine_prefix "$work"
@@ -72,8 +79,11 @@ wineserver -w
 echo "installed silently into ${instdir#"$WINEPREFIX/"}:"
 (cd "$instdir" && find . -type f -printf '  %P %s bytes\n' | sort)
 cmp -s "$instdir/picpool.exe" "$exe" || fail "the installed picpool.exe is not $exe"
-for f in uninstall.exe licenses/libjpeg-turbo/LICENSE.md licenses/lcms2/COPYING; do
+for f in uninstall.exe THIRD-PARTY-LICENSES.txt; do
 	[ -f "$instdir/$f" ] || fail "the installer did not install $f"
+done
+for c in libjpeg-turbo lcms2 libwebp github.com/gen2brain/heic github.com/tetratelabs/wazero; do
+	grep -q "^    $c" "$instdir/THIRD-PARTY-LICENSES.txt" || fail "THIRD-PARTY-LICENSES.txt does not list $c"
 done
 [ -f "$startmenu/PicPool.lnk" ] || fail "no Start menu entry (PicPool.lnk)"
 [ -f "$profile/Desktop/PicPool.lnk" ] || fail "/DESKTOP made no desktop shortcut"
@@ -91,7 +101,7 @@ for k in 'Directory\shell\OpenWithPicPool\command' 'Directory\Background\shell\O
 	'Applications\picpool.exe\shell\open\command'; do
 	regq "$cls\\$k" /ve | grep -qi 'picpool.exe" "%[1V]"' || fail "no command under $cls\\$k: $(regq "$cls\\$k" /ve)"
 done
-for ext in .jpg .png .tiff .webp; do
+for ext in .jpg .png .tiff .webp .heic .heif .hif .avif; do
 	regq "$cls\\$ext\\OpenWithProgids" /v PicPool.Image >/dev/null || fail "PicPool is not in the Open with list of $ext"
 done
 regq 'HKCU\Software\Microsoft\Windows\CurrentVersion\App Paths\picpool.exe' /ve | grep -qi 'picpool.exe' || fail "no App Paths entry"
@@ -104,7 +114,10 @@ echo "per-user: nothing in HKLM, no PicPool file outside the user's profile"
 # 2. The command line.
 got=$(wine "$instdir/picpool.exe" --version 2>&1 | tr -d '\r') || fail "picpool.exe --version failed: $got"
 [ "$(printf '%s\n' "$got" | head -n 1)" = "picpool $version" ] || fail "picpool.exe --version printed '$got'"
-case $got in *"JPEG codec: libjpeg-turbo"*) ;; *) fail "picpool.exe --version: '$got': libjpeg-turbo is not linked in" ;; esac
+for want in "JPEG codec: libjpeg-turbo" "colour: lcms2 2." "HEIC codec (read): libheif 1.18.2 with libde265 1.0.15 (WebAssembly" \
+	"AVIF codec: libavif 1.1.1 with libaom 3.10.0 (WebAssembly" "WebP codec: libwebp 1."; do
+	case $got in *"$want"*) ;; *) fail "picpool.exe --version: '$got': want '$want'" ;; esac
+done
 echo "picpool.exe --version: $(printf '%s' "$got" | paste -sd '|' - | sed 's/|/ | /g')"
 
 # 3. The same batch by the Windows and the Linux builds.
@@ -136,6 +149,15 @@ if [ "$same" = "$n" ]; then
 else
 	echo "batch ($filters, JPEG q85) of $n photos: the same files and sizes; $same of $n byte for byte identical, the others within $worst levels (lowest PSNR $minpsnr dB)"
 fi
+
+# The new formats and colour management, by both builds.
+pp_linux() { local o=$1 i=$2; shift 2; "$linux_bin" run -quiet "$@" -out "$o" "$i"; }
+pp_windows() { local o=$1 i=$2; shift 2; wine "$instdir/picpool.exe" run -quiet "$@" -out "$(winpath "$o")" "$(winpath "$i")"; }
+formats_inputs "$work/fmt"
+formats_run pp_linux "$work/fmt" "$work/fmt-linux"
+formats_run pp_windows "$work/fmt" "$work/fmt-windows"
+formats_check "$work/fmt" "$work/fmt-windows"
+formats_compare "$work/fmt-linux" "$work/fmt-windows" Linux Windows
 
 # 4. The window, given the photos' folder as "Open with PicPool" does.
 start_xvfb "$work"

@@ -147,6 +147,13 @@ func TestWindowsExe(t *testing.T) {
 	}
 	t.Logf("imports: %s", strings.Join(libs, " "))
 
+	// The licences of what it contains, published beside it.
+	lic, err := os.ReadFile(artefact(t, "PicPool-"+info.Version+"-windows-amd64-THIRD-PARTY-LICENSES.txt", "package-windows"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLicences(t, string(lic), path, "libjpeg-turbo", "lcms2", "libwebp")
+
 	res := readResources(t, f)
 	for _, typ := range []uint32{rtIcon, rtGroupIcon, rtManifest, rtVersion} {
 		if len(res[typ]) == 0 {

@@ -8,6 +8,9 @@
 #
 #   make bench-wine          (builds both packages first)
 #   REPS=7 scripts/bench-wine.sh
+#   FORMAT=webp scripts/bench-wine.sh   the same job written as WebP quality 80
+#                                       (libwebp in both packages: packaging.md)
+#   EXE=path/to/other.exe scripts/bench-wine.sh   another Windows build
 #
 # Two times per run: the whole command, Wine's start included (a wineserver
 # is kept running, as Windows is), and the batch's own wall time from its
@@ -23,7 +26,13 @@ cd "$root"
 REPS=${REPS:-5}
 GO=${GO:-go}
 version=$(sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' FyneApp.toml | head -n 1)
-exe=build/dist/PicPool-$version-windows-amd64.exe
+exe=${EXE:-build/dist/PicPool-$version-windows-amd64.exe}
+FORMAT=${FORMAT:-jpeg}
+case $FORMAT in
+jpeg) quality=85 ext=jpg ;;
+webp) quality=80 ext=webp ;;
+*) echo "bench-wine: FORMAT is jpeg or webp" >&2; exit 2 ;;
+esac
 tarball=build/dist/PicPool-$version-linux-$($GO env GOARCH).tar.xz
 work=$root/build/bench-wine
 src=$work/ref
@@ -52,7 +61,7 @@ done
 server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$server/stat"; }
 
 winsrc=$(winpath "$src")
-args=(-filters "$chain" -format jpeg -quality 85 -on-exists overwrite -quiet)
+args=(-filters "$chain" -format "$FORMAT" -quality "$quality" -on-exists overwrite -quiet)
 run() { # build outdir: measure the reference job
 	case $1 in
 	linux) measure "$linux_bin" run -out "$2" -report "$2.json" "${args[@]}" "$src" ;;
@@ -72,7 +81,7 @@ measure() { # command... : wall seconds and CPU seconds (with the wineserver's)
 
 {
 	echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) vCPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-	echo "# $(wine --version) (Debian $(dpkg-query -W -f='${Version}' wine 2>/dev/null)), PicPool $version"
+	echo "# $(wine --version) (Debian $(dpkg-query -W -f='${Version}' wine 2>/dev/null)), PicPool $version; the job: $chain, $FORMAT quality $quality"
 	echo "# Linux:   $(LANG=en_US.UTF-8 "$linux_bin" --version | paste -sd '|' - | sed 's/|/ | /g')"
 	echo "# Windows: $(wine "$work/picpool.exe" --version | tr -d '\r' | paste -sd '|' - | sed 's/|/ | /g')"
 } | tee "$work/env.txt"
@@ -86,7 +95,7 @@ for rep in $(seq 0 "$REPS"); do
 		load=$(cut -d' ' -f1 /proc/loadavg)
 		rm -f "$dir.json"
 		read -r s cpu < <(run "$b" "$dir")
-		n=$(find "$dir" -name '*.jpg' | wc -l)
+		n=$(find "$dir" -name "*.$ext" | wc -l)
 		[ "$n" = 8 ] || fail "$b wrote $n images, not 8"
 		bs=$(batch_secs "$dir.json")
 		[ -n "$bs" ] || fail "$b: no wall_ms in $dir.json"

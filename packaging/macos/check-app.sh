@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Checks PicPool.app as built by `packaging/package.sh darwin`:
 #   packaging/macos/check-app.sh APP VERSION ID ARCH
-# Info.plist (info-plist.py check), the licences of the libraries linked in,
-# and, with Apple's tools when present (the macOS runners): the machine of
-# the executable (lipo), that nothing but the system's libraries is linked
-# (otool: libjpeg-turbo and lcms2 are static), the ad-hoc signature
-# (codesign), and `--version` when the executable runs on this machine. On
-# Linux the checks that need a Mac say they were skipped.
+# Info.plist (info-plist.py check), the licences of the third-party software
+# inside (Resources/THIRD-PARTY-LICENSES.txt), and, with Apple's tools when
+# present (the macOS runners): the machine of the executable (lipo), that
+# nothing but the system's libraries is linked (otool: libjpeg-turbo, lcms2
+# and libwebp are static, HEIC and AVIF WebAssembly), the ad-hoc signature
+# (codesign), and `--version` (naming them) when the executable runs on
+# this machine. On Linux the checks that need a Mac say they were skipped.
 set -euo pipefail
 
 app=${1:?usage: check-app.sh APP VERSION ID ARCH} version=${2:?} id=${3:?} arch=${4:?}
@@ -15,10 +16,13 @@ fail() { echo "check-app: FAIL: $*" >&2; exit 1; }
 
 python3 "$here/info-plist.py" check "$app" "$version" "$id" || fail "Info.plist"
 exe=$app/Contents/MacOS/$(python3 -c 'import plistlib, sys; print(plistlib.load(open(sys.argv[1], "rb"))["CFBundleExecutable"])' "$app/Contents/Info.plist")
-for l in libjpeg-turbo/LICENSE.md lcms2/COPYING; do
-	[ -s "$app/Contents/Resources/licenses/$l" ] || fail "no Resources/licenses/$l"
+lic=$app/Contents/Resources/THIRD-PARTY-LICENSES.txt
+[ -s "$lic" ] || fail "no Resources/THIRD-PARTY-LICENSES.txt"
+for c in libjpeg-turbo lcms2 libwebp github.com/gen2brain/heic github.com/gen2brain/avif github.com/tetratelabs/wazero; do
+	grep -q "^    $c" "$lic" || fail "THIRD-PARTY-LICENSES.txt does not list $c"
 done
-echo "licences: $(cd "$app/Contents/Resources/licenses" && echo *)"
+grep -q 'GNU LESSER GENERAL PUBLIC LICENSE' "$lic" || fail "THIRD-PARTY-LICENSES.txt lacks the LGPL (libheif, libde265)"
+echo "licences: Resources/THIRD-PARTY-LICENSES.txt ($(grep -c '^    [^ ]' "$lic") components)"
 
 machine=$arch
 [ "$arch" = amd64 ] && machine=x86_64
@@ -45,7 +49,10 @@ if [ "$(uname -s)" = Darwin ] && [ "$(uname -m)" = "$machine" ]; then
 	out=$("$exe" --version)
 	echo "--version: $(printf '%s' "$out" | paste -sd '|' - | sed 's/|/ | /g')"
 	[ "$(printf '%s\n' "$out" | head -n 1)" = "picpool $version" ] || fail "--version printed '$out'"
-	case $out in *"JPEG codec: libjpeg-turbo"*) ;; *) fail "--version: libjpeg-turbo is not linked in" ;; esac
+	for want in "JPEG codec: libjpeg-turbo" "colour: lcms2 2." "HEIC codec (read): libheif 1.18.2 with libde265 1.0.15 (WebAssembly" \
+		"AVIF codec: libavif 1.1.1 with libaom 3.10.0 (WebAssembly" "WebP codec: libwebp 1."; do
+		case $out in *"$want"*) ;; *) fail "--version does not say '$want'" ;; esac
+	done
 else
 	echo "--version: not a $machine Mac (skipped)"
 fi

@@ -20,6 +20,10 @@
 # `apt-get source --download-only <name>` (deb-src in the apt sources'
 # Types), then copy the version and `sha256sum` of its files into the recipe.
 #
+# A recipe may also only keep a licence (libyuv.sh: code that a Go module
+# embeds compiled to WebAssembly, whose licence the module does not ship);
+# its build_lib does nothing.
+#
 # One more library is one more recipe. A recipe sets deb_version, pool (the path under pool/), files ("name
 # sha256" pairs: orig tarball first, then the debian tarball), licences (files
 # of the source tree to keep), tools (programs it needs) and a function

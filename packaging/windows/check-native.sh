@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Windows installer on a real Windows (the release workflow's Windows
 # runner, Git Bash): silent install, the files, shortcuts and registry keys,
-# picpool.exe --version, a batch of the shared photos, silent uninstall
+# picpool.exe --version (lcms2 and the codecs), a batch of the shared photos
+# as JPEG and as WebP, an AVIF written and read back, silent uninstall
 # leaving nothing. packaging/windows-check.sh does the same and more under
 # Wine; this one shows it on Windows itself.
 #   packaging/windows/check-native.sh SETUP.exe VERSION PHOTOS
@@ -28,12 +29,24 @@ echo "installed: $instdir, Start menu entry, ${#keys[@]} registry keys (Uninstal
 out=$("$instdir/picpool.exe" --version | tr -d '\r')
 echo "picpool.exe --version: $out"
 [ "$(printf '%s\n' "$out" | head -n 1)" = "picpool $version" ] || fail "--version printed '$out'"
-case $out in *"JPEG codec: libjpeg-turbo"*) ;; *) fail "libjpeg-turbo is not linked in" ;; esac
+for want in "JPEG codec: libjpeg-turbo" "colour: lcms2 2." "HEIC codec (read): libheif 1.18.2 with libde265 1.0.15 (WebAssembly" \
+	"AVIF codec: libavif 1.1.1 with libaom 3.10.0 (WebAssembly" "WebP codec: libwebp 1."; do
+	case $out in *"$want"*) ;; *) fail "--version does not say '$want'" ;; esac
+done
+[ -s "$instdir/THIRD-PARTY-LICENSES.txt" ] || fail "no THIRD-PARTY-LICENSES.txt in $instdir"
 out_dir=$(mktemp -d)
 "$instdir/picpool.exe" run -out "$(cygpath -w "$out_dir")" -filters resize=1200x0,sharpen=0.75 -format jpeg -quality 85 -quiet "$(cygpath -w "$photos")"
 n=$(find "$out_dir" -name '*.jpg' | wc -l)
 [ "$n" = 18 ] || fail "the batch wrote $n images, want 18"
 echo "batch of the shared photos: $n JPEGs"
+"$instdir/picpool.exe" run -out "$(cygpath -w "$out_dir/webp")" -filters resize=1200x0 -format webp -quality 80 -quiet "$(cygpath -w "$photos")"
+n=$(find "$out_dir/webp" -name '*.webp' | wc -l)
+[ "$n" = 18 ] || fail "the WebP batch wrote $n images, want 18"
+"$instdir/picpool.exe" run -out "$(cygpath -w "$out_dir/avif")" -filters resize=600x0 -format avif -quiet "$(cygpath -w "$photos/Landscape_1.jpg")"
+[ -s "$out_dir/avif/Landscape_1.avif" ] || fail "no AVIF written"
+"$instdir/picpool.exe" run -out "$(cygpath -w "$out_dir/back")" -format jpeg -quiet "$(cygpath -w "$out_dir/avif/Landscape_1.avif")"
+[ -s "$out_dir/back/Landscape_1.jpg" ] || fail "the AVIF it wrote did not read back"
+echo "WebP: $n files; AVIF written and read back"
 
 cmd //c start //wait "" "$(cygpath -w "$instdir/uninstall.exe")" //S
 for _ in $(seq 30); do [ ! -e "$instdir" ] && break; sleep 1; done # it finishes from a copy in %TEMP%

@@ -1,7 +1,7 @@
 ; PicPool's Windows installer (NSIS 3: Debian's nsis package, makensis).
 ; packaging/package.sh windows builds it after the .exe:
 ;   makensis -DVERSION=0.1.0 -DVIVERSION=0.1.0.0 -DEXE=PicPool.exe
-;            -DICON=picpool.ico -DLICENCES=dir -DOUTFILE=setup.exe picpool.nsi
+;            -DICON=picpool.ico -DLICENCES=THIRD-PARTY-LICENSES.txt -DOUTFILE=setup.exe picpool.nsi
 ;
 ; A per-user install: no administrator rights, nothing outside the user's
 ; profile. It installs into %LOCALAPPDATA%\Programs\PicPool, adds a Start
@@ -71,6 +71,10 @@ VIAddVersionKey "LegalCopyright" "The PicPool authors"
 	!insertmacro ${MACRO} ".tif"
 	!insertmacro ${MACRO} ".tiff"
 	!insertmacro ${MACRO} ".webp"
+	!insertmacro ${MACRO} ".heic"
+	!insertmacro ${MACRO} ".heif"
+	!insertmacro ${MACRO} ".hif"
+	!insertmacro ${MACRO} ".avif"
 !macroend
 
 ; PicPool joins the type's "Open with" list (OpenWithProgids) and lists the
@@ -107,9 +111,8 @@ Section "${APP}" SecApp
 	SectionIn RO
 	SetOutPath "$INSTDIR"
 	File "/oname=picpool.exe" "${EXE}"
-	SetOutPath "$INSTDIR\licenses"
-	File /r "${LICENCES}\*"
-	SetOutPath "$INSTDIR"
+	; The licences of the third-party software inside picpool.exe.
+	File "/oname=THIRD-PARTY-LICENSES.txt" "${LICENCES}"
 	WriteUninstaller "$INSTDIR\uninstall.exe"
 
 	CreateShortCut "$SMPROGRAMS\${APP}.lnk" "$INSTDIR\picpool.exe" "" "$INSTDIR\picpool.exe" 0 \
@@ -166,7 +169,7 @@ FunctionEnd
 
 Section "Uninstall"
 	Delete "$INSTDIR\picpool.exe"
-	RMDir /r "$INSTDIR\licenses"
+	Delete "$INSTDIR\THIRD-PARTY-LICENSES.txt"
 	Delete "$INSTDIR\uninstall.exe"
 	RMDir "$INSTDIR"
 	RMDir "$LOCALAPPDATA\Programs" ; only if empty, as the install may have made it
