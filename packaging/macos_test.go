@@ -60,9 +60,9 @@ func fakeApp(t *testing.T, version string) string {
 	copy(icns, "icns")
 	binary.BigEndian.PutUint32(icns[4:], uint32(len(icns)))
 	for name, data := range map[string]string{
-		"Info.plist":          strings.Replace(fyneInfoPlist, "VERSION", version, 1),
-		"MacOS/picpool":       "#!/bin/sh\necho picpool " + version + "\n",
-		"Resources/icon.icns": string(icns),
+		"Info.plist":                         strings.Replace(fyneInfoPlist, "VERSION", version, 1),
+		"MacOS/picpool":                      "#!/bin/sh\necho picpool " + version + "\n",
+		"Resources/icon.icns":                string(icns),
 		"Resources/THIRD-PARTY-LICENSES.txt": fakeLicences,
 	} {
 		p := filepath.Join(app, "Contents", name)
