@@ -24,6 +24,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +35,16 @@ import (
 // FileName is the journal's name in the output folder. Its leading dot and
 // extension keep it out of folder walks for images.
 const FileName = ".picpool-journal.jsonl"
+
+// ShardPrefix starts the name of every journal of one shard of a planned
+// batch ("shard-2-of-8"): each attempt at the shard writes its own,
+// ShardPrefix(tag) + attempt + ".jsonl", so that two attempts running at
+// once (engines may start a task again before the first is gone) never
+// write into one file; a resumed attempt reads them all (LoadPrefix). In
+// them, inputs are named by their path relative to the plan's root and
+// outputs relative to the output folder: a task on another host, where the
+// store is mounted elsewhere, reads them as well.
+func ShardPrefix(tag string) string { return ".picpool-journal." + tag + "." }
 
 // Entry is one finished output of an input.
 type Entry struct {
@@ -87,11 +99,15 @@ type Writer struct {
 
 // Open opens dir's journal for appending, creating the folder and the file
 // as needed; Begin starts the run.
-func Open(dir string) (*Writer, error) {
+func Open(dir string) (*Writer, error) { return OpenFile(dir, FileName) }
+
+// OpenFile is Open for a journal of another name in dir (a shard
+// attempt's own: see ShardPrefix).
+func OpenFile(dir, name string) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, FileName)
+	path := filepath.Join(dir, name)
 	_, statErr := os.Stat(path)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
@@ -248,22 +264,79 @@ type entryKey struct {
 	out  int
 }
 
-// Journal is what a journal file holds.
+// Journal is what a journal file holds (or several: a shard's attempts).
 type Journal struct {
 	Runs    []Run
 	entries map[string]map[entryKey]Entry // settings fingerprint -> output of an input -> last entry
+	dir     string                        // relative outputs are relative to it
 }
 
 // Load reads dir's journal; a missing journal is an empty one. Lines that
 // cannot be read (a torn last line) are left out.
 func Load(dir string) (*Journal, error) {
-	j := &Journal{entries: map[string]map[entryKey]Entry{}}
-	f, err := os.Open(filepath.Join(dir, FileName))
+	j := &Journal{entries: map[string]map[entryKey]Entry{}, dir: dir}
+	return j, j.load(filepath.Join(dir, FileName))
+}
+
+// LoadPrefix reads every journal in dir whose name starts with prefix
+// (every attempt of one shard), oldest first, as one: an output any of
+// them finished is finished.
+func LoadPrefix(dir, prefix string) (*Journal, error) {
+	j := &Journal{entries: map[string]map[entryKey]Entry{}, dir: dir}
+	names, err := Matching(dir, prefix)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		if err := j.load(filepath.Join(dir, name)); err != nil {
+			return nil, err
+		}
+	}
+	return j, nil
+}
+
+// Matching returns the journals in dir whose names start with prefix,
+// oldest (by modification time) first.
+func Matching(dir, prefix string) ([]string, error) {
+	des, err := os.ReadDir(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return j, nil
+			return nil, nil
 		}
 		return nil, err
+	}
+	type named struct {
+		name string
+		mod  time.Time
+	}
+	var found []named
+	for _, de := range des {
+		if n := de.Name(); de.Type().IsRegular() && strings.HasPrefix(n, prefix) && strings.HasSuffix(n, ".jsonl") {
+			if info, err := de.Info(); err == nil {
+				found = append(found, named{n, info.ModTime()})
+			}
+		}
+	}
+	sort.Slice(found, func(a, b int) bool {
+		if !found[a].mod.Equal(found[b].mod) {
+			return found[a].mod.Before(found[b].mod)
+		}
+		return found[a].name < found[b].name
+	})
+	names := make([]string, len(found))
+	for i, f := range found {
+		names[i] = f.name
+	}
+	return names, nil
+}
+
+func (j *Journal) load(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 64<<10)
@@ -274,9 +347,9 @@ func Load(dir string) (*Journal, error) {
 		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				return j, nil
+				return nil
 			}
-			return nil, err
+			return err
 		}
 	}
 }
@@ -298,6 +371,9 @@ func (j *Journal) add(raw []byte) {
 	case l.Event == "end":
 		run.Finished = true
 	case l.Event == "file" && l.Entry != nil:
+		if l.Output != "" && !filepath.IsAbs(l.Output) {
+			l.Output = filepath.Join(j.dir, filepath.FromSlash(l.Output)) // a shard's: relative to the output folder
+		}
 		run.count(l.Path, l.Status)
 		m := j.entries[run.Settings]
 		if m == nil {
@@ -356,7 +432,13 @@ func Unfinished(dir string) (Run, bool, error) {
 // RemoveStaleTemp removes the temporary files that processing.WriteAtomic
 // leaves when the process is killed while writing, anywhere under dir, and
 // returns their paths. Call it only while nothing writes there.
-func RemoveStaleTemp(dir string) ([]string, error) {
+func RemoveStaleTemp(dir string) ([]string, error) { return RemoveTempBefore(dir, time.Time{}) }
+
+// RemoveTempBefore is RemoveStaleTemp for a folder other processes may be
+// writing in (the shards of one batch): only temporary files last
+// modified before t are removed (a zero t: every one). A temporary file
+// lives for the time it takes to write one output.
+func RemoveTempBefore(dir string, t time.Time) ([]string, error) {
 	var removed []string
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -366,6 +448,9 @@ func RemoveStaleTemp(dir string) ([]string, error) {
 			return err
 		}
 		if d.Type().IsRegular() && processing.IsTemp(d.Name()) {
+			if info, err := d.Info(); !t.IsZero() && (err != nil || !info.ModTime().Before(t)) {
+				return nil
+			}
 			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
@@ -379,8 +464,11 @@ func RemoveStaleTemp(dir string) ([]string, error) {
 // Remove deletes dir's journal, when there is one, for good (the folder's
 // entry flushed): what a run that finished every input does, so that the
 // folder holds only its outputs.
-func Remove(dir string) error {
-	if err := os.Remove(filepath.Join(dir, FileName)); err != nil {
+func Remove(dir string) error { return RemoveFile(dir, FileName) }
+
+// RemoveFile is Remove for a journal of another name.
+func RemoveFile(dir, name string) error {
+	if err := os.Remove(filepath.Join(dir, name)); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
