@@ -262,7 +262,7 @@ func (c *outputCard) showNames(names []string, err error) {
 	case len(names) == 0:
 		c.names.SetText("")
 	default:
-		c.names.SetText("→ " + strings.Join(names, ", ") + " …")
+		c.names.SetText("Names: " + strings.Join(names, ", ") + " …")
 	}
 }
 

@@ -39,7 +39,7 @@ func TestTwoOutputsFromTheWindow(t *testing.T) {
 	typeInto(thumb.filters, "resize=64x64:mode=fill")
 	thumb.format.SetSelected("png")
 	typeInto(thumb.name, "{name}_t")
-	h.waitFor("the thumbnail's names", 10*time.Second, func() bool { return strings.HasPrefix(thumb.names.Text, "→ thumbs/") })
+	h.waitFor("the thumbnail's names", 10*time.Second, func() bool { return strings.HasPrefix(thumb.names.Text, "Names: thumbs/") })
 
 	// A duplicate writes the same files: shown at once, and Start refuses.
 	test.Tap(thumb.dup)
@@ -116,7 +116,7 @@ func TestNamePreviewAndTemplateErrors(t *testing.T) {
 	card := h.w.output.cards[0]
 	typeInto(card.name, "{n:03}_{name}")
 	h.waitFor("the names", 10*time.Second, func() bool {
-		return card.names.Text == "→ 001_img_1.jpg, 002_img_2.jpg, 003_img_10.jpg …"
+		return card.names.Text == "Names: 001_img_1.jpg, 002_img_2.jpg, 003_img_10.jpg …"
 	})
 	typeInto(card.name, "{name}_{camra}")
 	h.waitFor("the template's error", 10*time.Second, func() bool {
