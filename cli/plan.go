@@ -98,22 +98,9 @@ func planCmd(env *Env, args []string) int {
 	for _, ig := range p.Ignored {
 		fmt.Fprintf(env.Stderr, "skip   %s: %s\n", ig.Path, ig.Reason)
 	}
-	fmt.Fprintf(env.Stderr, "plan   %s (%s) below %s into %s; %d other files ignored; assign by %s; settings %s\n",
-		plural(len(p.Inputs), "input", "inputs"), humanBytes(p.Bytes), p.Root, p.Out, len(p.Ignored), p.Assign, p.Fingerprint)
+	fmt.Fprintf(env.Stderr, "plan   %s (%.1f MB) below %s into %s; %d other files ignored; assign by %s; settings %s\n",
+		plural(len(p.Inputs), "input", "inputs"), float64(p.Bytes)/1e6, p.Root, p.Out, len(p.Ignored), p.Assign, p.Fingerprint)
 	return ExitOK
-}
-
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // readList reads paths, one a line (empty lines left out), from a file or
@@ -141,12 +128,13 @@ func readList(name string) ([]string, error) {
 
 // reportCmd is "picpool report merge".
 func reportCmd(env *Env, args []string) int {
+	const usage = "Usage: picpool report merge -plan FILE [-out FOLDER] [-shards N] > report.json"
 	if len(args) == 0 || args[0] != "merge" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-			fmt.Fprintln(env.Stdout, "Usage: picpool report merge -plan FILE [-out FOLDER] [-shards N] > report.json")
+			fmt.Fprintln(env.Stdout, usage)
 			return ExitOK
 		}
-		fmt.Fprintln(env.Stderr, "Usage: picpool report merge -plan FILE [-out FOLDER] [-shards N] > report.json")
+		fmt.Fprintln(env.Stderr, usage)
 		return ExitUsage
 	}
 	fs := flag.NewFlagSet("picpool report merge", flag.ContinueOnError)
@@ -155,7 +143,7 @@ func reportCmd(env *Env, args []string) int {
 	out := fs.String("out", "", "the output `folder` holding the shards' reports (default: the plan's)")
 	shards := fs.Int("shards", 0, "the shard count `N` (default: the reports'); reports of other counts are left out")
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Usage: picpool report merge -plan FILE [-out FOLDER] [-shards N] > report.json\n\n"+
+		fmt.Fprintln(env.Stderr, usage+"\n\n"+
 			"Prints the batch's JSON report (run -report's schema) made of the shards' reports, and names the\n"+
 			"shards to run again. Exit status: 0 complete, 1 complete with failed inputs, 2 bad usage,\n"+
 			"3 incomplete: shards missing or unfinished (resubmit those).\n\nOptions:")

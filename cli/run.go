@@ -278,6 +278,11 @@ func runCmd(env *Env, args []string) int {
 			fmt.Fprintf(env.Stderr, "picpool run: cannot write the report: %v\n", err)
 		}
 	}
+	return exitStatus(env, sum)
+}
+
+// exitStatus is a run's exit status, saying what an interrupted one left.
+func exitStatus(env *Env, sum engine.Summary) int {
 	switch {
 	case sum.Interrupted:
 		printCanceled(env.Stderr, sum)

@@ -210,12 +210,5 @@ func runShard(env *Env, fs *flag.FlagSet, f *runFlags) int {
 			}
 		}
 	}
-	switch {
-	case sum.Interrupted:
-		printCanceled(env.Stderr, sum)
-		return ExitCanceled
-	case sum.Failed > 0:
-		return ExitFailures
-	}
-	return ExitOK
+	return exitStatus(env, sum)
 }

@@ -205,10 +205,15 @@ find "$D/out" -name '.picpool-*.tmp' | grep -q . && fail "temporary files left: 
 grep -q "canceled: finished files are complete" "$D/logs/${job}_2.out" || fail "index 2 did not stop cleanly: $(cat "$D/logs/${job}_2.out")"
 note "index 2 stopped cleanly (SIGTERM) with $done_before of its $share inputs done, no partial file, and its journal"
 
+# Submits the merge job and waits for it; sets $merge to its ID.
+run_merge() {
+	merge=$(sbatch --parsable --chdir="$D" --export=ALL "$D/merge.sbatch")
+	JOBS+=("$merge")
+	wait_jobs "$merge"
+}
+
 # 3. The merge after the array names shard 2.
-merge=$(sbatch --parsable --chdir="$D" --export=ALL "$D/merge.sbatch")
-JOBS+=("$merge")
-wait_jobs "$merge"
+run_merge
 grep -q "unfinished shards (inputs not processed): 2$" "$D/logs/merge-$merge.out" ||
 	fail "the merge did not name shard 2: $(cat "$D/logs/merge-$merge.out")"
 grep -q '"unfinished": \[' "$D/report.json" || fail "the merged report does not list the unfinished shard"
@@ -222,13 +227,11 @@ log2b="$D/logs/${job2}_2.out"
 grep -q "resumed: $done_before of the skipped inputs were done by an earlier run" "$log2b" ||
 	fail "the resubmitted index did not resume the $done_before files: $(cat "$log2b")"
 note "resubmitted index 2 as job $job2: it skipped the $done_before file(s) done before and did the rest"
-merge2=$(sbatch --parsable --chdir="$D" --export=ALL "$D/merge.sbatch")
-JOBS+=("$merge2")
-wait_jobs "$merge2"
-grep -q "merged 5 reports of 4 shards: processed $inputs, skipped 0, failed 0, not processed 0 of $inputs" "$D/logs/merge-$merge2.out" ||
-	fail "the second merge: $(cat "$D/logs/merge-$merge2.out")"
+run_merge
+grep -q "merged 5 reports of 4 shards: processed $inputs, skipped 0, failed 0, not processed 0 of $inputs" "$D/logs/merge-$merge.out" ||
+	fail "the second merge: $(cat "$D/logs/merge-$merge.out")"
 grep -q "\"done\": $inputs," "$D/report.json" || fail "the merged report: $(head -15 "$D/report.json")"
-note "merge job $merge2: complete, $inputs inputs done once each (5 reports: 4 shards and the resumed attempt)"
+note "merge job $merge: complete, $inputs inputs done once each (5 reports: 4 shards and the resumed attempt)"
 
 # 5. The output folder equals one local run, byte for byte.
 "$picpool" run -quiet -flat -filters "$filters" -out "$D/ref" "$D/in" >/dev/null 2>"$D/ref.log" || fail "local run: $(cat "$D/ref.log")"
