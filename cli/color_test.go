@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/picpool/picpool/codec"
+	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/internal/imgtest"
 )
 
@@ -48,7 +49,7 @@ func TestColorFlag(t *testing.T) {
 			t.Fatalf("%v: exit %d\n%s", c.args, code, stderr)
 		}
 		data, _ := os.ReadFile(rep)
-		var r report
+		var r engine.Report
 		if err := json.Unmarshal(data, &r); err != nil || len(r.Records) != 1 {
 			t.Fatalf("%v: %v %s", c.args, err, data)
 		}

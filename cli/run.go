@@ -2,14 +2,12 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -38,6 +36,10 @@ type runFlags struct {
 	isolation, memoryBudget, workerMemory string
 	timeout                               time.Duration
 	resume, keepJournal                   bool
+	// Sharded runs (see shardrun.go); base is a plan's settings, which
+	// the flags given must agree with.
+	shardFlags
+	base *processing.Preset
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
@@ -106,18 +108,51 @@ func specKeys() []string {
 // them; a preset's outputs take a flag given explicitly (-format png
 // makes every output PNG). -output replaces a preset's outputs.
 func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
+	p, err := f.presetOf(fs)
+	if err != nil {
+		return engine.Settings{}, err
+	}
+	ps, err := p.Settings(f.out)
+	if err != nil {
+		return engine.Settings{}, err
+	}
+	iso, err := f.isolationSettings()
+	if err != nil {
+		return engine.Settings{}, err
+	}
+	return engine.Settings{
+		Processing:           ps,
+		Workers:              f.workers,
+		AllowSourceOverwrite: f.allowOverwrite,
+		MemoryBudget:         iso.MemoryBudget,
+		Isolation:            iso.Isolation,
+		Timeout:              iso.Timeout,
+		WorkerMemory:         iso.WorkerMemory,
+	}, nil
+}
+
+// presetOf is the batch's settings as a preset: -preset's file (or a
+// plan's settings, base) with the flags that were set over it, or the
+// flags alone.
+func (f *runFlags) presetOf(fs *flag.FlagSet) (processing.Preset, error) {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	p := processing.Preset{Format: f.format, Quality: f.quality, PNGLevel: f.pngLevel, Lossless: f.lossless, Speed: f.avifSpeed,
 		AllFrames: f.allFrames, MaxPixels: f.maxPixels, OnExists: processing.OnExists(f.onExists), Prefix: f.prefix, Suffix: f.suffix, Flat: f.flat, NameTemplate: f.name, MaxSize: f.maxSize, MinQuality: f.minQuality,
 		TooBig: f.tooBig, OnlyIfSmaller: f.onlyIfSmaller, Metadata: f.metadata, KeepDates: f.keepDates, Color: f.color}
 	if set["name"] && strings.TrimSpace(f.name) == "" {
-		return engine.Settings{}, errors.New("-name: the template is empty (the default is {name})")
+		return p, errors.New("-name: the template is empty (the default is {name})")
 	}
-	if f.preset != "" {
-		loaded, err := processing.LoadPreset(f.preset)
+	if f.preset != "" || f.base != nil {
+		var loaded processing.Preset
+		var err error
+		if f.preset != "" {
+			loaded, err = processing.LoadPreset(f.preset)
+		} else {
+			loaded, err = clonePreset(*f.base)
+		}
 		if err != nil {
-			return engine.Settings{}, err
+			return p, err
 		}
 		for _, o := range []struct {
 			flag  string
@@ -157,10 +192,10 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		}
 		p = loaded
 	}
-	if set["filters"] || f.preset == "" {
+	if set["filters"] || (f.preset == "" && f.base == nil) {
 		chain, err := processing.ParseChain(f.filters)
 		if err != nil {
-			return engine.Settings{}, fmt.Errorf("-filters: %w", err)
+			return p, fmt.Errorf("-filters: %w", err)
 		}
 		p.Filters = chain
 	}
@@ -168,28 +203,22 @@ func (f *runFlags) settings(fs *flag.FlagSet) (engine.Settings, error) {
 		p.Outputs = f.outputs
 	}
 	if f.workers < 0 {
-		return engine.Settings{}, fmt.Errorf("-workers %d: must be 0 (one per usable CPU) or more", f.workers)
+		return p, fmt.Errorf("-workers %d: must be 0 (one per usable CPU) or more", f.workers)
 	}
 	if f.maxPixels == 0 {
-		return engine.Settings{}, errors.New("-max-pixels 0: use -1 for no limit")
+		return p, errors.New("-max-pixels 0: use -1 for no limit")
 	}
-	ps, err := p.Settings(f.out)
+	return p, nil
+}
+
+// clonePreset is a deep copy of a preset (its outputs are changed in
+// place by the flags over it).
+func clonePreset(p processing.Preset) (processing.Preset, error) {
+	data, err := p.MarshalIndent()
 	if err != nil {
-		return engine.Settings{}, err
+		return p, err
 	}
-	iso, err := f.isolationSettings()
-	if err != nil {
-		return engine.Settings{}, err
-	}
-	return engine.Settings{
-		Processing:           ps,
-		Workers:              f.workers,
-		AllowSourceOverwrite: f.allowOverwrite,
-		MemoryBudget:         iso.MemoryBudget,
-		Isolation:            iso.Isolation,
-		Timeout:              iso.Timeout,
-		WorkerMemory:         iso.WorkerMemory,
-	}, nil
+	return processing.ParsePreset(data)
 }
 
 func runCmd(env *Env, args []string) int {
@@ -197,13 +226,17 @@ func runCmd(env *Env, args []string) int {
 	fs.SetOutput(env.Stderr)
 	var f runFlags
 	f.register(fs)
+	f.registerShard(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Usage: picpool run -out FOLDER [options] FILE|FOLDER...\n\nOptions:")
+		fmt.Fprintln(env.Stderr, "Usage: picpool run -out FOLDER [options] FILE|FOLDER...\n       picpool run -plan FILE -shard K/N | -shards N [options]\n\nOptions:")
 		fs.PrintDefaults()
 		fmt.Fprintln(env.Stderr, "\nExit status: 0 all done or skipped, 1 some inputs failed, 2 bad usage, 130 interrupted.")
 	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	if f.sharded() {
+		return runShard(env, fs, &f)
 	}
 	fail := usageFailure(env, "run")
 	if f.out == "" {
@@ -245,6 +278,11 @@ func runCmd(env *Env, args []string) int {
 			fmt.Fprintf(env.Stderr, "picpool run: cannot write the report: %v\n", err)
 		}
 	}
+	return exitStatus(env, sum)
+}
+
+// exitStatus is a run's exit status, saying what an interrupted one left.
+func exitStatus(env *Env, sum engine.Summary) int {
 	switch {
 	case sum.Interrupted:
 		printCanceled(env.Stderr, sum)
@@ -361,47 +399,6 @@ func printSummary(w io.Writer, s engine.Summary, ignored int) {
 	fmt.Fprintln(w)
 }
 
-// report is the JSON written by -report.
-type report struct {
-	Summary struct {
-		Total      int     `json:"total"`
-		Done       int     `json:"done"`
-		Skipped    int     `json:"skipped"`
-		Failed     int     `json:"failed"`
-		Canceled   int     `json:"canceled"`
-		Ignored    int     `json:"ignored"` // not images, unreadable, links to nowhere: see their records
-		Warned     int     `json:"with_warnings"`
-		WallMS     float64 `json:"wall_ms"`
-		PerSecond  float64 `json:"images_per_second"`
-		Megapixels float64 `json:"megapixels"`
-		BytesIn    int64   `json:"bytes_in"`
-		BytesOut   int64   `json:"bytes_out"`
-	} `json:"summary"`
-	Records []engine.Record `json:"records"`
-}
-
 func writeReport(path string, b engine.Batch, s engine.Summary, records []engine.Record) error {
-	var r report
-	r.Summary.Total, r.Summary.Done, r.Summary.Skipped, r.Summary.Failed, r.Summary.Canceled = s.Total, s.Done, s.Skipped, s.Failed, s.Canceled
-	r.Summary.Ignored, r.Summary.Warned = len(b.Skipped), s.WithWarnings
-	r.Summary.WallMS, r.Summary.PerSecond, r.Summary.Megapixels = float64(s.Wall.Microseconds())/1000, s.PerSecond(), s.Megapixels
-	r.Summary.BytesIn, r.Summary.BytesOut = s.BytesIn, s.BytesOut
-	for _, sk := range b.Skipped {
-		r.Records = append(r.Records, engine.Record{Input: sk.Path, Status: "ignored", Error: sk.Reason, Reason: "not an input", Worker: -1})
-	}
-	r.Records = append(r.Records, records...)
-	data, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
-	}
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return engine.WriteReport(path, engine.NewReport(b, s, records))
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/picpool/picpool/codec"
+	"github.com/picpool/picpool/engine"
 	"github.com/picpool/picpool/isolation"
 	"github.com/picpool/picpool/processing"
 )
@@ -46,9 +47,9 @@ func picpoolCommand(args []string, wrap ...string) *exec.Cmd {
 }
 
 // readReport reads a -report file.
-func readReport(t *testing.T, path string) report {
+func readReport(t *testing.T, path string) engine.Report {
 	t.Helper()
-	var rep report
+	var rep engine.Report
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -51,6 +51,12 @@ type Settings struct {
 	// undone) the journal is removed, so that the folder holds only the
 	// outputs, unless KeepJournal is set.
 	Journal, Resume, KeepJournal bool
+	// Shard, when set, runs one shard of a planned batch (a Batch from
+	// ShardBatch): the journal is the attempt's own and holds paths
+	// relative to the plan's root, resuming reads every attempt's, and
+	// only stale temporary files are removed (the other shards write into
+	// the same folder). See ShardRun.
+	Shard *ShardRun
 }
 
 // Isolation is where workers run.
@@ -76,6 +82,10 @@ func ParseIsolation(s string) (Isolation, error) {
 type Batch struct {
 	Sources []processing.Source
 	Skipped []processing.Skipped
+	// Planned says that the sources already carry their number and clash
+	// numbers over a whole batch they are a part of (a plan's shard):
+	// Start keeps them instead of numbering these sources alone.
+	Planned bool
 }
 
 // Collect walks the inputs (files and folders), leaving out the output
@@ -153,6 +163,8 @@ type Run struct {
 	journal *journal.Writer       // Settings.Journal, else nil
 	files   []fileState           // by job ID
 	outs    []processing.Output   // the batch's outputs
+	shard   *ShardRun             // Settings.Shard
+	outDir  string
 
 	mu      sync.Mutex
 	records []Record
@@ -224,19 +236,24 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 	fp := settingsFingerprint(s.Processing)
 	var prior *journal.Journal
 	if s.Resume {
-		if prior, err = journal.Load(outDir); err != nil {
+		if prior, err = loadPrior(outDir, s.Shard); err != nil {
 			return nil, fmt.Errorf("cannot read the resume journal: %w", err)
 		}
 		if last, ok := prior.Last(); ok && !last.Finished && last.Settings != fp {
 			return nil, fmt.Errorf("%w: resume with the same filters and output options, or run without resuming", ErrResumeSettings)
 		}
-		// No worker runs yet: every temporary file there is a leftover.
-		if _, err := journal.RemoveStaleTemp(outDir); err != nil {
+		// No worker of this run writes yet: every temporary file there is
+		// a leftover, but in a shard's folder the other shards write.
+		var before time.Time
+		if s.Shard != nil {
+			before = time.Now().Add(-staleTemp)
+		}
+		if _, err := journal.RemoveTempBefore(outDir, before); err != nil {
 			return nil, fmt.Errorf("cannot remove temporary files left in the output folder: %w", err)
 		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	r := &Run{cancel: cancel, done: make(chan struct{}), outs: proc.Outputs()}
+	r := &Run{cancel: cancel, done: make(chan struct{}), outs: proc.Outputs(), shard: s.Shard, outDir: outDir}
 	r.pool = pool.New(pool.Options{
 		Workers:      s.Workers,
 		MemoryBudget: s.MemoryBudget,
@@ -255,7 +272,10 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 			return nil, err
 		}
 	}
-	sources := planNames(b.Sources, proc)
+	sources := b.Sources
+	if !b.Planned {
+		sources = planNames(b.Sources, proc)
+	}
 	r.files = make([]fileState, len(sources))
 	jobs := make([]pool.Job, len(sources))
 	costs := make([]int64, len(sources))
@@ -264,7 +284,11 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 		jobs[i] = pool.Job{ID: i, Name: src.Path, Size: src.Size, Run: r.jobFor(proc, i, src, &costs[i])}
 	}
 	if s.Journal {
-		if r.journal, err = journal.Open(outDir); err != nil {
+		name := journal.FileName
+		if s.Shard != nil {
+			name = s.Shard.JournalName()
+		}
+		if r.journal, err = journal.OpenFile(outDir, name); err != nil {
 			cancel()
 			if r.sup != nil {
 				r.sup.Close()

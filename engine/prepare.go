@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"sync"
 
 	"github.com/picpool/picpool/codec"
@@ -82,7 +81,7 @@ func (r *Run) prepare(ctx context.Context, jobs []pool.Job, costs []int64, s Set
 				job := &jobs[i]
 				if needStat {
 					f := &r.files[i]
-					f.abs, _ = filepath.Abs(job.Name)
+					f.abs = r.journalKey(job.Name)
 					if st, err := os.Stat(job.Name); err == nil {
 						f.modTime = st.ModTime().UnixNano()
 					}

@@ -49,6 +49,9 @@ type Record struct {
 	// Warnings are problems that did not stop the file ("EXIF dropped: …"),
 	// on the input's first record.
 	Warnings []string `json:"warnings,omitempty"`
+	// Pixels are the input's pixels, on its first record when it was
+	// done: the summary's megapixels sum them.
+	Pixels int64 `json:"pixels,omitempty"`
 }
 
 // fileState is what the journal and the records need to know about a
@@ -131,7 +134,7 @@ func (r *Run) journalOutput(id, out int, rec Record) {
 		rec.Output = ""
 	}
 	r.warnIf(r.journal.Add(journal.Entry{Path: f.abs, Out: out, Size: f.size, ModTime: f.modTime, Status: rec.Status,
-		Output: rec.Output, Reason: rec.Reason, Error: rec.Error}))
+		Output: r.journalOutputName(rec.Output), Reason: rec.Reason, Error: rec.Error}))
 }
 
 // describe gives an outcome's status and reason for reports and the
@@ -222,6 +225,9 @@ func (r *Run) record(res pool.Result) {
 	}
 	if len(pr.Warnings) > 0 && len(recs) > 0 {
 		recs[0].Warnings = pr.Warnings
+	}
+	if res.Status == pool.Done && len(recs) > 0 {
+		recs[0].Pixels = res.Pixels
 	}
 	r.mu.Lock()
 	r.records = append(r.records, recs...)

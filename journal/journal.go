@@ -26,8 +26,6 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
-
-	"github.com/picpool/picpool/processing"
 )
 
 // FileName is the journal's name in the output folder. Its leading dot and
@@ -87,11 +85,15 @@ type Writer struct {
 
 // Open opens dir's journal for appending, creating the folder and the file
 // as needed; Begin starts the run.
-func Open(dir string) (*Writer, error) {
+func Open(dir string) (*Writer, error) { return OpenFile(dir, FileName) }
+
+// OpenFile is Open for a journal of another name in dir (a shard
+// attempt's own: see ShardPrefix).
+func OpenFile(dir, name string) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, FileName)
+	path := filepath.Join(dir, name)
 	_, statErr := os.Stat(path)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
@@ -248,22 +250,27 @@ type entryKey struct {
 	out  int
 }
 
-// Journal is what a journal file holds.
+// Journal is what a journal file holds (or several: a shard's attempts).
 type Journal struct {
 	Runs    []Run
 	entries map[string]map[entryKey]Entry // settings fingerprint -> output of an input -> last entry
+	dir     string                        // relative outputs are relative to it
 }
 
 // Load reads dir's journal; a missing journal is an empty one. Lines that
 // cannot be read (a torn last line) are left out.
 func Load(dir string) (*Journal, error) {
-	j := &Journal{entries: map[string]map[entryKey]Entry{}}
-	f, err := os.Open(filepath.Join(dir, FileName))
+	j := &Journal{entries: map[string]map[entryKey]Entry{}, dir: dir}
+	return j, j.load(filepath.Join(dir, FileName))
+}
+
+func (j *Journal) load(path string) error {
+	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return j, nil
+			return nil
 		}
-		return nil, err
+		return err
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 64<<10)
@@ -274,9 +281,9 @@ func Load(dir string) (*Journal, error) {
 		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				return j, nil
+				return nil
 			}
-			return nil, err
+			return err
 		}
 	}
 }
@@ -298,6 +305,9 @@ func (j *Journal) add(raw []byte) {
 	case l.Event == "end":
 		run.Finished = true
 	case l.Event == "file" && l.Entry != nil:
+		if l.Output != "" && !filepath.IsAbs(l.Output) {
+			l.Output = filepath.Join(j.dir, filepath.FromSlash(l.Output)) // a shard's: relative to the output folder
+		}
 		run.count(l.Path, l.Status)
 		m := j.entries[run.Settings]
 		if m == nil {
@@ -351,41 +361,4 @@ func Unfinished(dir string) (Run, bool, error) {
 	}
 	last, ok := j.Last()
 	return last, ok && !last.Finished, nil
-}
-
-// RemoveStaleTemp removes the temporary files that processing.WriteAtomic
-// leaves when the process is killed while writing, anywhere under dir, and
-// returns their paths. Call it only while nothing writes there.
-func RemoveStaleTemp(dir string) ([]string, error) {
-	var removed []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return err
-		}
-		if d.Type().IsRegular() && processing.IsTemp(d.Name()) {
-			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-			removed = append(removed, path)
-		}
-		return nil
-	})
-	return removed, err
-}
-
-// Remove deletes dir's journal, when there is one, for good (the folder's
-// entry flushed): what a run that finished every input does, so that the
-// folder holds only its outputs.
-func Remove(dir string) error {
-	if err := os.Remove(filepath.Join(dir, FileName)); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		return err
-	}
-	syncDir(dir)
-	return nil
 }

@@ -178,6 +178,12 @@ func (p *Processor) PlanKey(src Source, i int, f codec.Format) (key string, numb
 	return o.planKey(src, i, f), o.numbered()
 }
 
+// NameFromPath reports whether output i's name comes from the source's
+// path and number alone (Target gives it), not from inside the file.
+func (p *Processor) NameFromPath(i int) bool {
+	return p.outs[i].name.t.Uses()&FromFile == 0
+}
+
 // Target is output i's path for src in format f, for templates that need
 // nothing from inside the file (see Naming.Target), with the plan's clash
 // number for that output (Source.Dup).

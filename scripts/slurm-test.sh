@@ -10,22 +10,25 @@
 # SLURM_CONF, on free ports: nothing is written to /etc/slurm, and a cluster
 # another program runs is left alone), waits until the node is idle, then:
 #
-#   1. splits the shared photos into 4 disjoint input folders (index 2 gets
-#      the most, so that it is still running when it is cancelled) and
-#      submits `sbatch --array=0-3 --cpus-per-task=1` of plain
-#      `picpool run -resume -out OUT/K IN/K` jobs;
+#   1. plans the batch once (`picpool plan -assign size`: the shared photos,
+#      with a name clash under -flat) and submits docs/cluster/
+#      picpool-array.sbatch as it is but for the numbers (`--array=0-3`,
+#      `-shards 4`, one CPU a task, no memory request: this node has none
+#      configured): `picpool run -plan PLAN -shards 4 -resume` per task;
 #   2. cancels index 2 (scancel: SIGTERM, as preemption or a time limit
-#      sends) once it has written its first output, and checks what it left:
-#      no temporary file, its journal, exit 130;
-#   3. resubmits index 2 alone, which resumes: it redoes only the rest;
-#   4. checks that the union of the 4 output folders equals one local
-#      `picpool run` over all the inputs byte for byte, that no journal is
-#      left (every job finished every input), that each job ran one worker
-#      (SLURM_CPUS_PER_TASK=1) and that no job printed toolkit noise.
+#      sends) once its journal holds its first output, and checks what it
+#      left: no temporary file, its journal, its clean stop;
+#   3. runs docs/cluster/picpool-merge.sbatch after the array: the merge
+#      must fail (exit 3) and name shard 2 as unfinished;
+#   4. resubmits index 2 alone, which resumes from its first attempt's
+#      journal and does only the rest, then the merge again: complete, every
+#      input done once;
+#   5. checks that the output folder equals one local `picpool run` over
+#      the inputs byte for byte (but for the shards' reports), that no
+#      journal is left, that each task ran one worker (SLURM_CPUS_PER_TASK=1)
+#      and that no task printed toolkit noise.
 #
-# Every daemon it started is stopped by PID at the end, pass or fail. The
-# plain `picpool run` per folder is a stand-in: the plan/shard version
-# (picpool plan, run -shards N) will replace the job.
+# Every daemon it started is stopped by PID at the end, pass or fail.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -149,24 +152,25 @@ done
 [ "$(sinfo -h -N -o %t 2>/dev/null)" = idle ] || fail "the node did not come up"
 note "cluster up: node $host idle, $(nproc) CPUs, controller on port $ctld_port"
 
-# 1. Disjoint input folders: index 2 gets every other photo, 0, 1 and 3
-#    share the rest.
-i=0
-for f in "$photos"/*.jpg; do
-	if [ $((i % 2)) = 0 ]; then k=2; else k=$(((i / 2) % 3)); [ $k = 2 ] && k=3; fi
-	mkdir -p "$D/in/$k"
-	cp "$f" "$D/in/$k/"
-	i=$((i + 1))
-done
-for k in 0 1 2 3; do note "input $k: $(ls "$D/in/$k" | wc -l) photos"; done
+# 1. One input folder: the photos, and one of them again in a sub-folder
+#    (the same name under -flat: numbered over the whole batch).
+mkdir -p "$D/in/more"
+cp "$photos"/*.jpg "$D/in/"
+cp "$photos/Landscape_3.jpg" "$D/in/more/"
+inputs=$(find "$D/in" -name '*.jpg' | wc -l)
+LANG=C.UTF-8 "$picpool" plan -out "$D/out" -flat -filters "$filters" -assign size "$D/in" >"$D/plan.jsonl" 2>"$D/plan.log" ||
+	fail "plan: $(cat "$D/plan.log")"
+note "planned $inputs inputs: $(tail -1 "$D/plan.log")"
 
-cat >"$D/job.sh" <<JOB
-#!/bin/bash
-#SBATCH --cpus-per-task=1
-#SBATCH --output=$D/logs/%A_%a.out
-# exec: picpool itself gets the signals (scancel, preemption, --signal).
-exec "$picpool" run -resume -filters "$filters" -out "$D/out/\$SLURM_ARRAY_TASK_ID" "$D/in/\$SLURM_ARRAY_TASK_ID"
-JOB
+# The job files of docs/cluster, but for the numbers this node can give.
+sed -e 's/^#SBATCH --array=.*/#SBATCH --array=0-3/' -e 's/^#SBATCH --cpus-per-task=.*/#SBATCH --cpus-per-task=1/' \
+	-e '/^#SBATCH --mem/d' -e "s|^#SBATCH --output=.*|#SBATCH --output=$D/logs/%A_%a.out|" \
+	-e 's/-shards [0-9]*/-shards 4/' docs/cluster/picpool-array.sbatch >"$D/array.sbatch"
+sed -e '/^#SBATCH --mem/d' -e "s|^#SBATCH --output=.*|#SBATCH --output=$D/logs/merge-%j.out|" \
+	docs/cluster/picpool-merge.sbatch >"$D/merge.sbatch"
+grep -q -- '-shards 4 -resume' "$D/array.sbatch" || fail "docs/cluster/picpool-array.sbatch no longer runs picpool run -plan … -shards N -resume"
+export PATH="$(dirname "$picpool"):$PATH" PLAN="$D/plan.jsonl" LANG=C.UTF-8
+[ "$(command -v picpool)" = "$picpool" ] || fail "the job files' picpool is $(command -v picpool), not $picpool"
 
 # Waits until none of the given jobs is in the queue.
 wait_jobs() {
@@ -176,50 +180,71 @@ wait_jobs() {
 	done
 	fail "jobs $* still queued after 2 minutes"
 }
+# Counts the outputs shard 2's journals hold.
+journalled() { cat "$D/out/".picpool-journal.shard-2-of-4.*.jsonl 2>/dev/null | grep -c '"event":"file"' || true; }
 
-job=$(sbatch --parsable --array=0-3 "$D/job.sh")
+job=$(sbatch --parsable --chdir="$D" --export=ALL "$D/array.sbatch")
 JOBS+=("$job")
 note "submitted array job $job (0-3)"
 for _ in $(seq 1200); do
-	ls "$D/out/2/"*.jpg >/dev/null 2>&1 && break
+	[ "$(journalled)" -gt 0 ] && break
 	sleep 0.05
 done
-ls "$D/out/2/"*.jpg >/dev/null 2>&1 || fail "index 2 wrote nothing"
+[ "$(journalled)" -gt 0 ] || fail "index 2 wrote nothing"
 
-# 2. Cancel index 2 mid-batch.
+# 2. Cancel index 2 mid-shard.
 scancel "${job}_2"
 note "cancelled ${job}_2 after its first output"
 wait_jobs "$job"
 note "array $job ended"
-done_before=$(ls "$D/out/2/"*.jpg | wc -l)
-[ "$done_before" -lt "$(ls "$D/in/2" | wc -l)" ] || fail "index 2 finished before it was cancelled: give it more work"
-[ -f "$D/out/2/.picpool-journal.jsonl" ] || fail "the cancelled index left no journal"
+done_before=$(journalled)
+share=$(grep -h '^shard  2/4:' "$D/logs/${job}_2.out" | sed 's/^shard  2\/4: \([0-9]*\) of.*/\1/')
+[ -n "$share" ] || fail "index 2 did not say its share: $(cat "$D/logs/${job}_2.out")"
+[ "$done_before" -lt "$share" ] || fail "index 2 finished its $share inputs before it was cancelled: give it more work"
 find "$D/out" -name '.picpool-*.tmp' | grep -q . && fail "temporary files left: $(find "$D/out" -name '.picpool-*.tmp')"
-log2=$(ls "$D/logs/${job}_2.out")
-grep -q "canceled: finished files are complete" "$log2" || fail "index 2 did not stop cleanly: $(cat "$log2")"
-note "index 2 stopped cleanly (SIGTERM) with $done_before output(s), no partial file, and its journal"
+grep -q "canceled: finished files are complete" "$D/logs/${job}_2.out" || fail "index 2 did not stop cleanly: $(cat "$D/logs/${job}_2.out")"
+note "index 2 stopped cleanly (SIGTERM) with $done_before of its $share inputs done, no partial file, and its journal"
 
-# 3. Resubmit index 2 alone: it resumes.
-job2=$(sbatch --parsable --array=2 "$D/job.sh")
+# Submits the merge job and waits for it; sets $merge to its ID.
+run_merge() {
+	merge=$(sbatch --parsable --chdir="$D" --export=ALL "$D/merge.sbatch")
+	JOBS+=("$merge")
+	wait_jobs "$merge"
+}
+
+# 3. The merge after the array names shard 2.
+run_merge
+grep -q "unfinished shards (inputs not processed): 2$" "$D/logs/merge-$merge.out" ||
+	fail "the merge did not name shard 2: $(cat "$D/logs/merge-$merge.out")"
+grep -q '"unfinished": \[' "$D/report.json" || fail "the merged report does not list the unfinished shard"
+note "merge job $merge: incomplete, names shard 2"
+
+# 4. Resubmit index 2 alone: it resumes. Then the merge again.
+job2=$(sbatch --parsable --chdir="$D" --export=ALL --array=2 "$D/array.sbatch")
 JOBS+=("$job2")
 wait_jobs "$job2"
-log2b=$(ls "$D/logs/${job2}_2.out")
+log2b="$D/logs/${job2}_2.out"
 grep -q "resumed: $done_before of the skipped inputs were done by an earlier run" "$log2b" ||
 	fail "the resubmitted index did not resume the $done_before files: $(cat "$log2b")"
 note "resubmitted index 2 as job $job2: it skipped the $done_before file(s) done before and did the rest"
+run_merge
+grep -q "merged 5 reports of 4 shards: processed $inputs, skipped 0, failed 0, not processed 0 of $inputs" "$D/logs/merge-$merge.out" ||
+	fail "the second merge: $(cat "$D/logs/merge-$merge.out")"
+grep -q "\"done\": $inputs," "$D/report.json" || fail "the merged report: $(head -15 "$D/report.json")"
+note "merge job $merge: complete, $inputs inputs done once each (5 reports: 4 shards and the resumed attempt)"
 
-# 4. The union equals one local run, byte for byte.
-LANG=C.UTF-8 "$picpool" run -quiet -filters "$filters" -out "$D/ref" "$D/in" >/dev/null 2>"$D/ref.log" || fail "local run: $(cat "$D/ref.log")"
+# 5. The output folder equals one local run, byte for byte.
+"$picpool" run -quiet -flat -filters "$filters" -out "$D/ref" "$D/in" >/dev/null 2>"$D/ref.log" || fail "local run: $(cat "$D/ref.log")"
 (cd "$D/ref" && find . -type f | sort) >"$D/ref.list"
-(cd "$D/out" && find . -type f | sort) >"$D/out.list"
-diff -u "$D/ref.list" "$D/out.list" || fail "the array's files differ from the local run's"
+(cd "$D/out" && find . -type f -not -name '.picpool-report.*' | sort) >"$D/out.list"
+diff -u "$D/ref.list" "$D/out.list" || fail "the array's files differ from the local run's (or a journal is left)"
 while read -r f; do
 	cmp -s "$D/ref/$f" "$D/out/$f" || fail "$f differs from the local run's"
 done <"$D/ref.list"
 note "$(wc -l <"$D/ref.list") outputs equal a local run's byte for byte; no journal left"
-for log in "$D"/logs/*.out; do
+for log in "$D"/logs/[0-9]*.out; do
 	grep -q "1 worker" "$log" || fail "$(basename "$log") did not run one worker: $(head -3 "$log")"
 	grep -qi "fyne\|locale" "$log" && fail "$(basename "$log") printed toolkit noise: $(cat "$log")"
 done
-grep -h "^start" "$D"/logs/*.out | sort -u | sed 's/^/slurm-test:          /'
+grep -h "^start" "$D"/logs/[0-9]*.out | sort -u | sed 's/^/slurm-test:          /'
 note "PASS"

@@ -17,8 +17,10 @@ package shard
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Spec is one shard of a batch: Index of Count, 0 <= Index < Count.
@@ -31,6 +33,36 @@ const MaxCount = 1 << 20
 
 // String is "K/N", what Parse reads.
 func (s Spec) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
+
+// Tag names the shard in file names: "shard-K-of-N".
+func (s Spec) Tag() string { return fmt.Sprintf("shard-%d-of-%d", s.Index, s.Count) }
+
+// ParseTag reads a Tag back.
+func ParseTag(tag string) (Spec, bool) {
+	var s Spec
+	if n, err := fmt.Sscanf(tag, "shard-%d-of-%d", &s.Index, &s.Count); n != 2 || err != nil || s.Tag() != tag || s.Count < 1 || s.Count > MaxCount || s.Index < 0 || s.Index >= s.Count {
+		return Spec{}, false
+	}
+	return s, true
+}
+
+// Attempt names one attempt at a shard, unique across the hosts of a
+// cluster and over time: "HOST-PID-UNIXNANO" (the host name cut to its
+// first label, characters other than letters, digits, - and _ replaced).
+func Attempt() string {
+	host, _ := os.Hostname()
+	host, _, _ = strings.Cut(host, ".")
+	clean := []byte(host)
+	for i, c := range clean {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			clean[i] = '_'
+		}
+	}
+	if len(clean) == 0 {
+		clean = []byte("host")
+	}
+	return fmt.Sprintf("%s-%d-%d", clean, os.Getpid(), time.Now().UnixNano())
+}
 
 // Parse reads "K/N": shard K (from 0) of N.
 func Parse(s string) (Spec, error) {

@@ -86,3 +86,22 @@ func TestFromEnv(t *testing.T) {
 		t.Errorf("no variables: %v, want ErrNoIndex", err)
 	}
 }
+
+func TestTagAndAttempt(t *testing.T) {
+	s := Spec{Index: 2, Count: 8}
+	if s.Tag() != "shard-2-of-8" {
+		t.Errorf("Tag %q", s.Tag())
+	}
+	if got, ok := ParseTag(s.Tag()); !ok || got != s {
+		t.Errorf("ParseTag(%q) = %v, %v", s.Tag(), got, ok)
+	}
+	for _, bad := range []string{"shard-8-of-8", "shard-02-of-8", "shard-1-of-0", "shard-1-of-8x", "x"} {
+		if _, ok := ParseTag(bad); ok {
+			t.Errorf("ParseTag(%q) took it", bad)
+		}
+	}
+	a, b := Attempt(), Attempt()
+	if a == b || strings.ContainsAny(a, "./ ") {
+		t.Errorf("attempts %q and %q: want two different names fit for a file name", a, b)
+	}
+}
