@@ -125,6 +125,10 @@ build_one() { # target name
 	local target=$1 prefix=$root/build/thirdparty/$1 work=$root/build/thirdparty/work/$1/$2
 	name=$2
 	[ -f "$here/$name.sh" ] || die "no recipe $here/$name.sh"
+	# Sources unpacked here hold Go files of their own (libwebp's swig/):
+	# a go.mod makes them a module apart, out of the project's ./... (vet, test).
+	[ -f "$root/build/thirdparty/work/go.mod" ] || { mkdir -p "$root/build/thirdparty/work" &&
+		echo 'module picpool.invalid/thirdparty-sources // unpacked C sources, not part of PicPool' >"$root/build/thirdparty/work/go.mod"; }
 	unset -f build_lib
 	deb_version='' pool='' files=() licences=() tools=()
 	# shellcheck source=/dev/null
