@@ -26,5 +26,8 @@ func main() {
 		winconsole.Attach() // Windows GUI binary: print to the shell's console
 		os.Exit(cli.Main(args))
 	}
+	if noDisplay(os.Stderr) {
+		os.Exit(2)
+	}
 	gui.Main(args)
 }

@@ -135,3 +135,21 @@ func TestWindowKeepsItsLocale(t *testing.T) {
 		}
 	}
 }
+
+// Without a display the window is not tried: a plain message naming the
+// command line, exit 2, no toolkit panic.
+func TestNoDisplaySaysSo(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "PICPOOL_TEST_MAIN= ", "DISPLAY=", "WAYLAND_DISPLAY=", "LANG=C.UTF-8")
+	out, err := cmd.CombinedOutput()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 2 {
+		t.Fatalf("exit %v, want status 2; output:\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "no display to open the window on") || !strings.Contains(string(out), "picpool run") {
+		t.Errorf("the message does not say why or what to run:\n%s", out)
+	}
+	if strings.Contains(string(out), "panic") || strings.Contains(string(out), "GLFW") {
+		t.Errorf("the toolkit was started:\n%s", out)
+	}
+}
