@@ -82,8 +82,8 @@ cmp -s "$instdir/picpool.exe" "$exe" || fail "the installed picpool.exe is not $
 for f in uninstall.exe THIRD-PARTY-LICENSES.txt; do
 	[ -f "$instdir/$f" ] || fail "the installer did not install $f"
 done
-for c in libjpeg-turbo lcms2 libwebp github.com/gen2brain/heic github.com/tetratelabs/wazero; do
-	grep -q "^    $c" "$instdir/THIRD-PARTY-LICENSES.txt" || fail "THIRD-PARTY-LICENSES.txt does not list $c"
+for lib in libjpeg-turbo lcms2 libwebp github.com/gen2brain/heic github.com/tetratelabs/wazero; do
+	grep -q "^    $lib" "$instdir/THIRD-PARTY-LICENSES.txt" || fail "THIRD-PARTY-LICENSES.txt does not list $lib"
 done
 [ -f "$startmenu/PicPool.lnk" ] || fail "no Start menu entry (PicPool.lnk)"
 [ -f "$profile/Desktop/PicPool.lnk" ] || fail "/DESKTOP made no desktop shortcut"

@@ -30,4 +30,6 @@ wine_prefix() {
 }
 
 # winpath PATH prints PATH as Windows programs under Wine see it (Z:\...).
-winpath() { winepath -w "$1" 2>/dev/null; }
+# Wine maps Z: to /: a Unix path's Windows name is computed here rather than
+# asked of winepath, which now and then prints nothing while wineserver is busy.
+winpath() { local p; p=$(realpath -m "$1") && printf 'Z:%s\n' "${p//\//\\}"; }
