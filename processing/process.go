@@ -138,6 +138,12 @@ type OutputResult struct {
 	Copied        bool `json:",omitempty"` // OnlyIfSmaller wrote the source's bytes
 	// Metadata says what the output kept of the source's metadata.
 	Metadata *MetadataReport `json:",omitempty"`
+	// Pixels, Color and Warnings are the input's as the output was
+	// finished (Result's: its pixels, what was done to its colours, its
+	// warnings so far), for a journal that must tell them after a kill.
+	Pixels   int64    `json:",omitempty"`
+	Color    string   `json:",omitempty"`
+	Warnings []string `json:",omitempty"`
 	// Err is why the output was not made: ErrExists (skipped), ErrCanceled,
 	// or a failure. Worker processes carry it separately (it is an error).
 	Err error `json:"-"`
