@@ -246,3 +246,30 @@ func TestShardUsage(t *testing.T) {
 		t.Errorf("merged: %d done of 3, summary %+v: want shard 1's alone done, the rest not processed", done, merged.Summary)
 	}
 }
+
+// TestRootKeepsFolderNames: {folder} of an input directly in the plan's
+// root is the root's name at plan time, also where -root mounts the store
+// under another name: a shard makes the names the plan has.
+func TestRootKeepsFolderNames(t *testing.T) {
+	in := photoFolder(t, "Landscape_2.jpg", "Portrait_5.jpg")
+	os.MkdirAll(filepath.Join(in, "sub"), 0o755)
+	os.Rename(filepath.Join(in, "Portrait_5.jpg"), filepath.Join(in, "sub", "Portrait_5.jpg"))
+	out := t.TempDir()
+	planFile := writePlan(t, out, []string{"-name", "{folder}_{name}"}, in)
+	moved := filepath.Join(t.TempDir(), "mnt")
+	if err := os.Rename(in, moved); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "run", "-quiet", "-plan", planFile, "-shard", "0/1", "-root", moved); code != ExitOK {
+		t.Fatalf("shard with -root: exit %d\n%s", code, stderr)
+	}
+	var want []string
+	for _, in := range readPlan(t, planFile).Inputs {
+		want = append(want, in.Outputs[0])
+	}
+	got := keys(outputsOf(t, out))
+	sort.Strings(want)
+	if !reflect.DeepEqual(got, want) || want[0] != "in_Landscape_2.png" {
+		t.Errorf("outputs %v, want the plan's %v", got, want)
+	}
+}
