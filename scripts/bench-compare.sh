@@ -10,8 +10,6 @@
 #
 #   make bench-compare            (installs ImageMagick, libvips-tools, time)
 #   REPS=5 scripts/bench-compare.sh
-#   BASELINE=79413ce make bench-compare   (adds PicPool built at that commit,
-#                                          to show a change kept the speed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-lib.sh
@@ -37,16 +35,6 @@ run_picpool_nosharpen() { "$work/picpool" run -out "$1" -filters resize=1920x0 -
 run_mogrify()           { mogrify -path "$1" -resize 1920x -unsharp 0x0.75 -quality 85 "$src"/*.jpg; }
 run_vipsthumbnail()     { vipsthumbnail --size 1920x -o "$(realpath "$1")/%s.jpg[Q=85]" "$src"/*.jpg; }
 tools=(picpool picpool_purego picpool_nosharpen mogrify vipsthumbnail)
-if [ -n "${BASELINE:-}" ]; then
-  # The same job by PicPool as it was at commit $BASELINE, built from a
-  # temporary worktree of this repository (its own go.mod and cgo flags).
-  base=$(mktemp -d)
-  git worktree add -q --detach "$base" "$BASELINE"
-  (cd "$base" && $GO build -o "$OLDPWD/$work/picpool-baseline" .)
-  git worktree remove --force "$base"
-  run_picpool_baseline() { "$work/picpool-baseline" run -out "$1" -filters "$chain" -format jpeg -quality 85 -on-exists overwrite -quiet "$src"; }
-  tools+=(picpool_baseline)
-fi
 export work src chain
 for tool in "${tools[@]}"; do export -f "run_$tool"; done
 
