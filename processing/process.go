@@ -138,9 +138,7 @@ type OutputResult struct {
 	Copied        bool `json:",omitempty"` // OnlyIfSmaller wrote the source's bytes
 	// Metadata says what the output kept of the source's metadata.
 	Metadata *MetadataReport `json:",omitempty"`
-	// Pixels, Color and Warnings are the input's as the output was
-	// finished (Result's: its pixels, what was done to its colours, its
-	// warnings so far), for a journal that must tell them after a kill.
+	// The input's Result fields as the output was finished (warnings so far).
 	Pixels   int64    `json:",omitempty"`
 	Color    string   `json:",omitempty"`
 	Warnings []string `json:",omitempty"`
