@@ -55,13 +55,16 @@ func shardFiles(t *testing.T, out, prefix string) []string {
 
 // TestKilledShardResumesItsShare kills a shard (SIGKILL) after its first
 // output; the shard run again with -resume does the rest of its share and
-// nothing of the other shard's, its files are one run's, and a finished
-// shard leaves none of its attempts' journals.
+// nothing of the other shard's, its files are one run's, a finished shard
+// leaves none of its attempts' journals, and with the other shard run the
+// merged report is one run's: what the killed attempt made (it wrote no
+// report) is done, with the facts its journal kept.
 func TestKilledShardResumesItsShare(t *testing.T) {
 	in := photoFolder(t, "Landscape_1.jpg", "Portrait_2.jpg", "Landscape_5.jpg", "Portrait_6.jpg", "Landscape_7.jpg", "Portrait_8.jpg")
 	slow := []string{"-filters", "blur=6,resize=300x0", "-assign", "size"}
 	ref, out := t.TempDir(), t.TempDir()
-	if code, _, stderr := run(t, append(append(append([]string{"run", "-quiet", "-out", ref}, shardSettings...), slow[:2]...), in)...); code != ExitOK {
+	refReport := filepath.Join(t.TempDir(), "ref.json")
+	if code, _, stderr := run(t, append(append(append([]string{"run", "-quiet", "-out", ref, "-report", refReport}, shardSettings...), slow[:2]...), in)...); code != ExitOK {
 		t.Fatalf("one run: exit %d\n%s", code, stderr)
 	}
 	planFile := writePlan(t, out, slow, in)
@@ -107,18 +110,15 @@ func TestKilledShardResumesItsShare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Summary.Total != len(share) || rep.Summary.Skipped != before || rep.Summary.Done != len(share)-before {
-		t.Errorf("resumed shard: %+v; want %d inputs, %d done before, the rest done", rep.Summary, len(share), before)
+	if s := rep.Summary; s.Total != len(share) || s.Skipped != 0 || s.Done != len(share) || s.Resumed != before {
+		t.Errorf("resumed shard: %+v; want %d inputs done, %d of them before", rep.Summary, len(share), before)
 	}
 	if left := shardFiles(t, out, ".picpool-journal."); len(left) != 0 {
 		t.Errorf("journals left after the shard finished: %v", left)
 	}
-	want, got := outputsOf(t, ref), map[string][32]byte{}
-	for name, h := range outputsOf(t, out) {
-		if !strings.HasPrefix(name, ".picpool-") { // a temporary file the kill left: a later resume removes it
-			got[name] = h
-		}
-	}
+	// A temporary file the kill left is the killed process's, named for
+	// it: the resume removed it, fresh as it is (processing.TempWriterGone).
+	want, got := outputsOf(t, ref), outputsOf(t, out)
 	for _, i := range share {
 		name := p.Inputs[i].Outputs[0]
 		if got[name] != want[name] {
@@ -127,7 +127,17 @@ func TestKilledShardResumesItsShare(t *testing.T) {
 		delete(got, name)
 	}
 	if len(got) != 0 {
-		t.Errorf("files of the other shard made: %v", keys(got))
+		t.Errorf("files of the other shard made, or temporary files left: %v", keys(got))
+	}
+	if code, _, stderr := run(t, "run", "-quiet", "-plan", planFile, "-shard", "1/2"); code != ExitOK {
+		t.Fatalf("shard 1: exit %d\n%s", code, stderr)
+	}
+	code, merged, stderr := merge(t, planFile)
+	if code != ExitOK || merged.Summary.Resumed != before {
+		t.Fatalf("merge: exit %d, %+v; want 0, %d inputs done before\n%s", code, merged.Summary, before, stderr)
+	}
+	if w, g := stable(readReport(t, refReport), ref), stable(merged, out); !reflect.DeepEqual(w, g) {
+		t.Errorf("merged report differs from one run's:\n one run %+v\n merged  %+v", w, g)
 	}
 }
 

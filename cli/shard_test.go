@@ -68,14 +68,14 @@ func outputsOf(t *testing.T, dir string) map[string][32]byte {
 }
 
 // stable is a report with the fields that change from run to run (times,
-// workers) cleared, outputs named relative to their folder, and the
+// workers, which attempt made an output) cleared, outputs named relative to their folder, and the
 // records in the order of their inputs.
 func stable(r engine.Report, outDir string) engine.Report {
-	r.Summary.WallMS, r.Summary.PerSecond = 0, 0
+	r.Summary.WallMS, r.Summary.PerSecond, r.Summary.Resumed = 0, 0, 0
 	r.Shards = nil
 	recs := append([]engine.Record(nil), r.Records...)
 	for i := range recs {
-		recs[i].Worker, recs[i].StageMS, recs[i].TotalMS = 0, nil, 0
+		recs[i].Worker, recs[i].StageMS, recs[i].TotalMS, recs[i].DoneBefore = 0, nil, 0, false
 		if rel, err := filepath.Rel(outDir, recs[i].Output); err == nil && recs[i].Output != "" {
 			recs[i].Output = rel
 		}
@@ -244,5 +244,32 @@ func TestShardUsage(t *testing.T) {
 	}
 	if done == 0 || done == 3 || merged.Summary.Done != done || merged.Summary.Canceled != 3-done {
 		t.Errorf("merged: %d done of 3, summary %+v: want shard 1's alone done, the rest not processed", done, merged.Summary)
+	}
+}
+
+// TestRootKeepsFolderNames: {folder} of an input directly in the plan's
+// root is the root's name at plan time, also where -root mounts the store
+// under another name: a shard makes the names the plan has.
+func TestRootKeepsFolderNames(t *testing.T) {
+	in := photoFolder(t, "Landscape_2.jpg", "Portrait_5.jpg")
+	os.MkdirAll(filepath.Join(in, "sub"), 0o755)
+	os.Rename(filepath.Join(in, "Portrait_5.jpg"), filepath.Join(in, "sub", "Portrait_5.jpg"))
+	out := t.TempDir()
+	planFile := writePlan(t, out, []string{"-name", "{folder}_{name}"}, in)
+	moved := filepath.Join(t.TempDir(), "mnt")
+	if err := os.Rename(in, moved); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "run", "-quiet", "-plan", planFile, "-shard", "0/1", "-root", moved); code != ExitOK {
+		t.Fatalf("shard with -root: exit %d\n%s", code, stderr)
+	}
+	var want []string
+	for _, in := range readPlan(t, planFile).Inputs {
+		want = append(want, in.Outputs[0])
+	}
+	got := keys(outputsOf(t, out))
+	sort.Strings(want)
+	if !reflect.DeepEqual(got, want) || want[0] != "in_Landscape_2.png" {
+		t.Errorf("outputs %v, want the plan's %v", got, want)
 	}
 }

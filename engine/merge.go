@@ -43,8 +43,10 @@ var ErrShardCounts = errors.New("shard reports of different shard counts")
 // planned input once, in the plan's order, after the inputs the plan
 // left out; inputs are named below the plan's root and outputs below
 // outDir. Where several attempts of a shard reported an input, the one
-// that got furthest counts (made, then skipped as existing, then done
-// before, then failed, then not processed). A planned input no report has
+// that got furthest counts (made, then made by an earlier attempt, then
+// skipped as existing, then failed, then not processed): an input an
+// attempt killed with no report made is done, as its resumed attempt's
+// record, which carries the facts of the killed one's journal, says. A planned input no report has
 // is recorded as not processed ("canceled", reason "missing"), and its
 // shard named in Shards. count is the shard count; 0 takes it from the
 // reports found.
@@ -143,11 +145,13 @@ func newMerger(p *plan.Plan, outDir string, count int) *merger {
 // rank orders the outcomes of one output by how far they got.
 func rank(r *Record) int {
 	switch {
+	case r.Status == "done" && !r.DoneBefore:
+		return 6
 	case r.Status == "done":
 		return 5
 	case r.Status == "skipped" && r.Reason != "done before":
 		return 4
-	case r.Status == "skipped":
+	case r.Status == "skipped": // done before, as older reports said it
 		return 3
 	case r.Status == "failed":
 		return 2
@@ -211,8 +215,9 @@ func (m *merger) report() Report {
 		}
 		// The input's status as the pool counts it (see processing.Run):
 		// a failure, else not processed, else made when one output was.
-		status, warned, bytesOut := "skipped", false, int64(0)
+		status, warned, bytesOut, before := "skipped", false, int64(0), true
 		for _, rec := range recs {
+			before = before && rec.DoneBefore
 			switch {
 			case rec.Status == "failed":
 				status = "failed"
@@ -227,6 +232,9 @@ func (m *merger) report() Report {
 		switch status {
 		case "done":
 			sum.Done++
+			if before {
+				sum.Resumed++
+			}
 			sum.BytesIn += in.Size
 			sum.BytesOut += bytesOut
 			for _, rec := range recs {

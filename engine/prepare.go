@@ -127,6 +127,9 @@ func (r *Run) lookupPrior(f *fileState, prior *journal.Journal, size int64, fp s
 	if f.before != nil && len(todo) > 0 {
 		f.only = todo
 	}
+	if len(todo) == 0 {
+		f.note = inputFacts(f.before)
+	}
 	return len(todo) == 0
 }
 

@@ -52,6 +52,10 @@ type Record struct {
 	// Pixels are the input's pixels, on its first record when it was
 	// done: the summary's megapixels sum them.
 	Pixels int64 `json:"pixels,omitempty"`
+	// DoneBefore says that an earlier run (resumed), or another attempt at
+	// the shard, made the output: the record holds what its journal kept
+	// of it, the timings are not its.
+	DoneBefore bool `json:"done_before,omitempty"`
 }
 
 // fileState is what the journal and the records need to know about a
@@ -65,6 +69,7 @@ type fileState struct {
 	// (before holds their entries); nil makes all.
 	only   []int
 	before []*journal.Entry
+	note   *facts // when every output was made before: the input's facts then
 	// got holds each output as the job told it finished; journaled, that
 	// its journal line is written.
 	got       []*processing.OutputResult
@@ -116,14 +121,16 @@ func (r *Run) outputDone(id int, o processing.OutputResult) {
 	}
 	f.got[o.Index] = &o
 	status, reason := describe(o.Err)
-	r.journalOutput(id, o.Index, Record{Status: status, Reason: reason, Output: o.Output, Error: errText(o.Err)})
+	r.journalOutput(id, o.Index, Record{Status: status, Reason: reason, Output: o.Output, Error: errText(o.Err),
+		Width: o.Width, Height: o.Height, BytesOut: o.BytesOut, Quality: o.Quality, CopiedSource: o.Copied, Metadata: o.Metadata,
+		Color: o.Color, Warnings: o.Warnings, Pixels: o.Pixels})
 }
 
 // journalOutput writes output out's journal line once, unless it was
 // cancelled (to be done again) or done by an earlier run.
 func (r *Run) journalOutput(id, out int, rec Record) {
 	f := &r.files[id]
-	if r.journal == nil || rec.Status == "canceled" || rec.Reason == "done before" || (f.journaled != nil && f.journaled[out]) {
+	if r.journal == nil || rec.Status == "canceled" || rec.DoneBefore || (f.journaled != nil && f.journaled[out]) {
 		return
 	}
 	if f.journaled == nil {
@@ -134,7 +141,7 @@ func (r *Run) journalOutput(id, out int, rec Record) {
 		rec.Output = ""
 	}
 	r.warnIf(r.journal.Add(journal.Entry{Path: f.abs, Out: out, Size: f.size, ModTime: f.modTime, Status: rec.Status,
-		Output: r.journalOutputName(rec.Output), Reason: rec.Reason, Error: rec.Error}))
+		Output: r.journalOutputName(rec.Output), Reason: rec.Reason, Error: rec.Error, Facts: factsOf(rec)}))
 }
 
 // describe gives an outcome's status and reason for reports and the
@@ -195,8 +202,7 @@ func (r *Run) record(res pool.Result) {
 		}
 		switch o := r.outcome(f, pr, j); {
 		case j < len(f.before) && f.before[j] != nil:
-			rec.Status, rec.Reason, rec.Output = "skipped", "done before", f.before[j].Output
-			rec.Error = (&errDoneBefore{output: rec.Output}).Error()
+			doneBeforeRecord(&rec, f.before[j])
 		case o != nil:
 			rec.Status, rec.Reason = describe(o.Err)
 			rec.Error, rec.Output, rec.Width, rec.Height = errText(o.Err), o.Output, o.Width, o.Height
@@ -214,14 +220,23 @@ func (r *Run) record(res pool.Result) {
 		}
 		if rec.Status == "done" {
 			rec.Color = pr.Color
+			if f.note != nil {
+				rec.Color = f.note.Color
+			}
 		} else {
 			rec.Width, rec.Height, rec.Quality, rec.Metadata = 0, 0, 0, nil
 			if rec.Status != "skipped" {
 				rec.Output = ""
 			}
 		}
-		r.journalOutput(res.Job.ID, j, rec)
+		told := rec // what the journal keeps of the input, when the job did not tell this output
+		told.Warnings, told.Pixels = pr.Warnings, res.Pixels
+		r.journalOutput(res.Job.ID, j, told)
 		recs = append(recs, rec)
+	}
+	if f.note != nil {
+		pr.Warnings = f.note.Warnings
+		recs[0].Pixels = f.note.Pixels
 	}
 	if len(pr.Warnings) > 0 && len(recs) > 0 {
 		recs[0].Warnings = pr.Warnings

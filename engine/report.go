@@ -22,11 +22,14 @@ type Report struct {
 
 // ReportSummary is a report's summary.
 type ReportSummary struct {
-	Total      int     `json:"total"`
-	Done       int     `json:"done"`
-	Skipped    int     `json:"skipped"`
-	Failed     int     `json:"failed"`
-	Canceled   int     `json:"canceled"`
+	Total    int `json:"total"`
+	Done     int `json:"done"`
+	Skipped  int `json:"skipped"`
+	Failed   int `json:"failed"`
+	Canceled int `json:"canceled"`
+	// Resumed are, of Done, the inputs an earlier run (or another attempt
+	// at the shard) made: their records say DoneBefore.
+	Resumed    int     `json:"resumed,omitempty"`
 	Ignored    int     `json:"ignored"` // not images, unreadable, links to nowhere: see their records
 	Warned     int     `json:"with_warnings"`
 	WallMS     float64 `json:"wall_ms"`
@@ -57,6 +60,7 @@ func NewReport(b Batch, s Summary, records []Record) Report {
 	r.Summary = ReportSummary{Total: s.Total, Done: s.Done, Skipped: s.Skipped, Failed: s.Failed, Canceled: s.Canceled,
 		Ignored: len(b.Skipped), Warned: s.WithWarnings, WallMS: float64(s.Wall.Microseconds()) / 1000,
 		PerSecond: s.PerSecond(), Megapixels: s.Megapixels, BytesIn: s.BytesIn, BytesOut: s.BytesOut}
+	countDoneBefore(&r.Summary, records)
 	r.Records = make([]Record, 0, len(b.Skipped)+len(records))
 	for _, sk := range b.Skipped {
 		r.Records = append(r.Records, ignoredRecord(sk.Path, sk.Reason))

@@ -148,7 +148,8 @@ func relOrAbs(dir, path string) string {
 
 // ShardBatch is shard k of n of a plan, its inputs found below root (""
 // is the plan's root): a batch whose sources keep the plan's numbers and
-// names (Batch.Planned).
+// names (Batch.Planned), {folder} included: the folder names the plan saw,
+// the root's own where its inputs lie directly in it.
 func ShardBatch(p *plan.Plan, spec shard.Spec, root string) Batch {
 	if root == "" {
 		root = p.Root
@@ -157,7 +158,8 @@ func ShardBatch(p *plan.Plan, spec shard.Spec, root string) Batch {
 	for _, i := range p.Shard(spec.Index, spec.Count) {
 		in := p.Inputs[i]
 		b.Sources = append(b.Sources, processing.Source{Path: filepath.Join(root, filepath.FromSlash(in.Path)),
-			Rel: filepath.FromSlash(in.NamingRel()), Size: in.Size, Index: in.N, Dup: in.Dup})
+			Rel: filepath.FromSlash(in.NamingRel()), Size: in.Size, Index: in.N, Dup: in.Dup,
+			Folder: filepath.Base(filepath.Join(p.Root, filepath.Dir(filepath.FromSlash(in.Path))))})
 	}
 	return b
 }

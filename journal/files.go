@@ -84,8 +84,10 @@ func RemoveStaleTemp(dir string) ([]string, error) { return RemoveTempBefore(dir
 
 // RemoveTempBefore is RemoveStaleTemp for a folder other processes may be
 // writing in (the shards of one batch): only temporary files last
-// modified before t are removed (a zero t: every one). A temporary file
-// lives for the time it takes to write one output.
+// modified before t (a zero t: every one), and those whose writer was a
+// process of this machine that has ended (processing.TempWriterGone: a
+// killed attempt's, however fresh), are removed. A live process's stay:
+// a temporary file lives for the time it takes to write one output.
 func RemoveTempBefore(dir string, t time.Time) ([]string, error) {
 	var removed []string
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -96,7 +98,7 @@ func RemoveTempBefore(dir string, t time.Time) ([]string, error) {
 			return err
 		}
 		if d.Type().IsRegular() && processing.IsTemp(d.Name()) {
-			if info, err := d.Info(); !t.IsZero() && (err != nil || !info.ModTime().Before(t)) {
+			if info, err := d.Info(); !t.IsZero() && (err != nil || !info.ModTime().Before(t)) && !processing.TempWriterGone(d.Name()) {
 				return nil
 			}
 			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {

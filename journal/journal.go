@@ -42,6 +42,11 @@ type Entry struct {
 	Output  string `json:"output,omitempty"`
 	Reason  string `json:"reason,omitempty"`
 	Error   string `json:"error,omitempty"`
+	// Facts are what the run reported of the output it made and of its
+	// input (size, bytes, quality, pixels: the engine's to write and
+	// read), so that a resumed run reports an output made before as it
+	// was made.
+	Facts json.RawMessage `json:"facts,omitempty"`
 }
 
 // line is one line of the file.

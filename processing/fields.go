@@ -49,6 +49,9 @@ func PathFields(src Source) Fields {
 	if abs, err := filepath.Abs(filepath.Dir(src.Path)); err == nil {
 		folder = filepath.Base(abs)
 	}
+	if src.Folder != "" {
+		folder = src.Folder
+	}
 	if folder == string(filepath.Separator) || folder == "." {
 		folder = "" // a file at the root has no folder name
 	}

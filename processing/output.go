@@ -174,7 +174,7 @@ func writeAtomic(ctx context.Context, dst string, mode OnExists, adopt bool, mti
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", osError(dst, err, "cannot create the output folder")
 	}
-	tmp, err := os.CreateTemp(dir, ".picpool-*.tmp")
+	tmp, err := CreateTemp(dir)
 	if err != nil {
 		return "", osError(dst, err, "cannot write in the output folder")
 	}

@@ -296,8 +296,13 @@ func (o *outputRun) last() bool {
 }
 
 func (o *outputRun) result() OutputResult {
-	return OutputResult{Index: o.i, Output: o.final, Width: o.width, Height: o.height, BytesOut: o.bytes,
-		Quality: o.quality, Copied: o.copied, Metadata: o.metadata, Err: o.err}
+	r := OutputResult{Index: o.i, Output: o.final, Width: o.width, Height: o.height, BytesOut: o.bytes,
+		Quality: o.quality, Copied: o.copied, Metadata: o.metadata, Err: o.err,
+		Pixels: o.f.info.Pixels(), Warnings: slices.Clone(o.f.warnings)}
+	if o.f.color != nil {
+		r.Color = o.f.color.note
+	}
+	return r
 }
 
 // metadataFor returns what the output writes of its source's metadata for

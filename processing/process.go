@@ -138,6 +138,10 @@ type OutputResult struct {
 	Copied        bool `json:",omitempty"` // OnlyIfSmaller wrote the source's bytes
 	// Metadata says what the output kept of the source's metadata.
 	Metadata *MetadataReport `json:",omitempty"`
+	// The input's Result fields as the output was finished (warnings so far).
+	Pixels   int64    `json:",omitempty"`
+	Color    string   `json:",omitempty"`
+	Warnings []string `json:",omitempty"`
 	// Err is why the output was not made: ErrExists (skipped), ErrCanceled,
 	// or a failure. Worker processes carry it separately (it is an error).
 	Err error `json:"-"`

@@ -24,6 +24,10 @@ type Source struct {
 	// photo.png both written as PNG): the output is then named
 	// "photo-<Dup>.png". Missing entries are 0.
 	Dup []int `json:",omitempty"`
+	// Folder, when set, is {folder}: the name of the folder the source was
+	// in when its batch was planned, where that folder is now mounted under
+	// another name (a plan's root given with -root).
+	Folder string `json:",omitempty"`
 }
 
 // dup is output i's clash number.
