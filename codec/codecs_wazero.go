@@ -33,17 +33,15 @@ import (
 	"runtime"
 
 	"github.com/gen2brain/avif"
-	"github.com/gen2brain/heic"
 )
 
-// The codecs of this build: the versions the WebAssembly modules were built
-// from (their Makefiles in the pinned module versions), or the shared
-// library gen2brain's package loaded instead. WebP's is in webp_go.go, or,
-// with -tags picpool_static_webp, libwebp linked in (webp_cgo.go).
-var (
-	HEIFCodec = wasmOrShared(heic.Dynamic(), "libheif 1.18.2 with libde265 1.0.15 (WebAssembly: github.com/gen2brain/heic v0.4.5, wazero)", "libheif")
-	AVIFCodec = wasmOrShared(avif.Dynamic(), "libavif 1.1.1 with libaom 3.10.0 (WebAssembly: github.com/gen2brain/avif v0.4.4, wazero)", "libavif")
-)
+// The AVIF codec of this build: the versions the WebAssembly module was built
+// from (its Makefile in the pinned module version), or the shared library
+// gen2brain's package loaded instead. HEIC's is in heif_wazero.go, or, with
+// -tags picpool_static_heif, libheif linked in (heif_cgo.go); WebP's in
+// webp_go.go, or, with -tags picpool_static_webp, libwebp linked in
+// (webp_cgo.go).
+var AVIFCodec = wasmOrShared(avif.Dynamic(), "libavif 1.1.1 with libaom 3.10.0 (WebAssembly: github.com/gen2brain/avif v0.4.4, wazero)", "libavif")
 
 // wasmOrShared names the WebAssembly module, or, when gen2brain's package
 // loaded a shared library instead (dynamicErr nil), says so.
@@ -57,21 +55,6 @@ func wasmOrShared(dynamicErr error, wasm, lib string) string {
 // NativeCodecs says that this build runs the WebAssembly codecs (see
 // avif_cgo.go).
 const NativeCodecs = false
-
-// heicScales says that this build's HEIC decoder decodes at full size only.
-const heicScales = false
-
-// heicDecode decodes the primary image of a HEIC file, 8 bits a sample,
-// at full size, with its transformations applied by libheif (transformed
-// is true).
-func heicDecode(data []byte, h *heifHeader, _ int) (image.Image, bool, error) {
-	defer collect()
-	img, err := heic.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, true, err
-	}
-	return detach(img), true, nil
-}
 
 // avifDecode decodes the primary image of an AVIF file at its coded size,
 // without transformations.

@@ -13,16 +13,17 @@ import (
 // without the C libraries run the WebAssembly modules, whatever shared
 // libraries the machine has, and say so; the module versions named are
 // those go.mod pins. -tags picpool_static_webp (the packages) keeps libwebp
-// itself for WebP.
+// itself for WebP, -tags picpool_static_heif (the Windows app) libheif for
+// HEIC.
 func TestWebAssemblyCodecsRun(t *testing.T) {
 	mod, err := os.ReadFile("../go.mod")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, c := range map[string]string{"heic": HEIFCodec, "avif": AVIFCodec, "webp": WebPCodec} {
-		if name == "webp" && nativeWebP {
-			if !strings.HasPrefix(c, "libwebp ") || !strings.HasSuffix(c, " (cgo)") {
-				t.Errorf("webp codec: %q, want libwebp through cgo (-tags picpool_static_webp)", c)
+		if lib := map[string]string{"webp": "libwebp", "heic": "libheif"}[name]; name == "webp" && nativeWebP || name == "heic" && nativeHEIF {
+			if !strings.HasPrefix(c, lib+" ") || !strings.HasSuffix(c, " (cgo)") {
+				t.Errorf("%s codec: %q, want %s through cgo (-tags picpool_static_%s)", name, c, lib, map[string]string{"webp": "webp", "heic": "heif"}[name])
 			}
 			continue
 		}

@@ -1,10 +1,14 @@
-//go:build cgo && !picpool_purego && !picpool_wasmcodecs
+//go:build cgo && !picpool_purego && (!picpool_wasmcodecs || picpool_static_heif)
 
 package codec
 
 // HEIC decoding with libheif (Debian: libheif-dev; it decodes HEVC with
-// libde265), linked dynamically: libheif and libde265 are LGPL (see
-// docs/codecs.md). The rules of jpeg_turbo.go hold here too: C keeps no Go
+// libde265), linked dynamically, or, with -tags picpool_static_heif, from
+// libheif.a and libde265.a (C++: with the C++ runtime, statically on
+// Windows as everything there): the Windows app (packaging/thirdparty/
+// builds both from Debian's source) then decodes HEIC natively beside the
+// WebAssembly AVIF codec of -tags picpool_wasmcodecs. libheif and libde265
+// are LGPL (docs/codecs.md: what each way of linking them asks). The rules of jpeg_turbo.go hold here too: C keeps no Go
 // pointer past a call, every libheif object is created and freed within one
 // C function.
 //
@@ -15,7 +19,9 @@ package codec
 // RGBA copy of the image is never made.
 
 /*
-#cgo pkg-config: libheif
+#cgo !picpool_static_heif pkg-config: libheif
+#cgo picpool_static_heif,!darwin LDFLAGS: -l:libheif.a -l:libde265.a -lstdc++ -lpthread
+#cgo picpool_static_heif,darwin LDFLAGS: -lheif -lde265 -lc++
 #cgo LDFLAGS: -lm
 #include <stdint.h>
 #include <stdio.h>
@@ -269,6 +275,9 @@ import (
 )
 
 func init() { C.heif_init(nil) }
+
+// nativeHEIF says that this build's HEIC decoder is libheif through cgo.
+const nativeHEIF = true
 
 // heicScales says that this build's HEIC decoder shrinks on load.
 const heicScales = true

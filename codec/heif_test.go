@@ -60,7 +60,7 @@ func agree(t *testing.T, path string, want image.Image, opts DecodeOptions) *Dec
 	if !opaqueImage(want) {
 		floor = minPSNRAlpha
 	}
-	if !NativeCodecs && filepath.Ext(path) == ".heic" {
+	if !nativeHEIF && filepath.Ext(path) == ".heic" {
 		floor = minPSNRWasmHEIC
 	}
 	p := imgtest.PSNR(t, overWhite(d.Image), overWhite(want))
@@ -135,7 +135,7 @@ func TestHEICAgainstHeifConvert(t *testing.T) {
 	if deep.Info.Depth != 10 {
 		t.Errorf("deep.heic: depth %d", deep.Info.Depth)
 	}
-	if NativeCodecs { // the cgo build keeps 10 bits
+	if nativeHEIF { // the cgo build keeps 10 bits
 		if _, ok := deep.Image.(*image.NRGBA64); !ok {
 			t.Errorf("deep.heic decoded as %T", deep.Image)
 		}
@@ -146,7 +146,7 @@ func TestHEICAgainstHeifConvert(t *testing.T) {
 // heicAlpha is what a HEIC with alpha decodes to in this build: the
 // WebAssembly one drops the alpha plane.
 func heicAlpha(img image.Image) image.Image {
-	if NativeCodecs {
+	if nativeHEIF {
 		return img
 	}
 	n := imaging.Clone(img)
@@ -316,7 +316,7 @@ func TestHEICShrinkOnLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !NativeCodecs {
+		if !nativeHEIF {
 			tc.scale, tc.outW, tc.outH = 1, d.Info.Width, d.Info.Height
 			if d.Info.Orientation >= 5 {
 				tc.outW, tc.outH = tc.outH, tc.outW
