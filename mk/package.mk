@@ -25,7 +25,7 @@ FYNE       := $(TOOLS_DIR)/fyne-$(FYNE_VERSION)/fyne
 ACTIONLINT := $(TOOLS_DIR)/actionlint-$(ACTIONLINT_VERSION)/actionlint
 
 APT_PACKAGE_LINUX   := $(APT_BUILD) xz-utils make dpkg-dev
-APT_PACKAGE_WINDOWS := gcc-mingw-w64-x86-64-posix cmake nasm make patch curl ca-certificates nsis
+APT_PACKAGE_WINDOWS := gcc-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-posix cmake nasm make patch curl ca-certificates nsis
 # The checks convert a file of each new format (packaging/lib/formats.sh):
 # Debian's heif-enc, avifenc and jpgicc make the inputs, heif-convert,
 # avifdec, dwebp and exiftool (colord-data's Adobe RGB profile) check them.

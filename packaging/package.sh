@@ -40,14 +40,18 @@ export LANG=C.UTF-8
 # - Windows and macOS the same as the tarball, with libjpeg-turbo, lcms2
 #   and libwebp built from Debian's pinned source packages for that system
 #   (packaging/thirdparty/; every recipe there, or those THIRDPARTY_LIBS
-#   names).
+#   names); Windows also decodes HEIC natively, libheif and libde265 built
+#   so too and linked in (picpool_static_heif: several times the
+#   WebAssembly decoder's speed, docs/codecs.md), AVIF staying in
+#   WebAssembly. macOS keeps the WebAssembly HEIC decoder for now
+#   (docs/codecs.md says why).
 # DEB_TAGS, TARBALL_TAGS, WINDOWS_TAGS, DARWIN_TAGS override one package's
 # tags, PACKAGE_TAGS all of them (empty: libjpeg-turbo and the codecs linked
 # dynamically).
 portable=picpool_static_turbo,picpool_static_webp,picpool_wasmcodecs,nodynamic
 deb_tags=${DEB_TAGS-${PACKAGE_TAGS-picpool_static_turbo}}
 tarball_tags=${TARBALL_TAGS-${PACKAGE_TAGS-$portable}}
-windows_tags=${WINDOWS_TAGS-${PACKAGE_TAGS-$portable}}
+windows_tags=${WINDOWS_TAGS-${PACKAGE_TAGS-$portable,picpool_static_heif}}
 darwin_tags=${DARWIN_TAGS-${PACKAGE_TAGS-$portable}}
 read -ra thirdparty_libs <<<"${THIRDPARTY_LIBS-}"
 
@@ -61,10 +65,14 @@ fyne_package() {
 # has_tag TAGS TAG
 has_tag() { [[ ",$1," == *",$2,"* ]]; }
 
-# thirdparty TARGET builds (when out of date) the static C libraries for
-# TARGET and points cgo at them: CGO_CFLAGS, CGO_LDFLAGS, PKG_CONFIG_LIBDIR.
+# thirdparty TARGET TAGS builds (when out of date) the static C libraries
+# for TARGET that TAGS link (or those THIRDPARTY_LIBS names) and points cgo
+# at them: CGO_CFLAGS, CGO_LDFLAGS, PKG_CONFIG_LIBDIR.
 thirdparty() {
-	bash "$root/packaging/thirdparty/build.sh" "$1" ${thirdparty_libs[@]+"${thirdparty_libs[@]}"}
+	local libs=(libjpeg-turbo lcms2 libwebp libyuv)
+	! has_tag "$2" picpool_static_heif || libs+=(libde265 libheif)
+	[ ${#thirdparty_libs[@]} = 0 ] || libs=("${thirdparty_libs[@]}")
+	bash "$root/packaging/thirdparty/build.sh" "$1" "${libs[@]}"
 	eval "$(bash "$root/packaging/thirdparty/build.sh" --env "$1")"
 	licences=$root/build/thirdparty/$1/share/licenses
 }
@@ -86,6 +94,7 @@ thirdparty_licence_args() {
 	! has_tag "$1" picpool_static_turbo || lic_args+=(-lib "libjpeg-turbo=$licences/libjpeg-turbo")
 	has_tag "$1" picpool_nolcms || lic_args+=(-lib "lcms2=$licences/lcms2")
 	! has_tag "$1" picpool_static_webp || lic_args+=(-lib "libwebp=$licences/libwebp")
+	! has_tag "$1" picpool_static_heif || lic_args+=(-lib "libheif=$licences/libheif" -lib "libde265=$licences/libde265")
 }
 
 # debian_licence_args TAGS: the same for a Linux program, whose static
@@ -171,7 +180,7 @@ windows)
 			export CC=${CC:-x86_64-w64-mingw32-gcc} CXX=${CXX:-x86_64-w64-mingw32-g++}
 		fi
 	fi
-	thirdparty mingw64
+	thirdparty mingw64 "$windows_tags"
 	fyne_package windows "$windows_tags"
 	exe=$dist/PicPool-$version-windows-amd64.exe
 	mv -f PicPool.exe "$exe"
@@ -191,7 +200,7 @@ windows)
 	;;
 darwin)
 	arch=$(go env GOARCH)
-	thirdparty "darwin-$arch"
+	thirdparty "darwin-$arch" "$darwin_tags"
 	fyne_package darwin "$darwin_tags"
 	python3 "$root/packaging/macos/info-plist.py" fix PicPool.app
 	thirdparty_licence_args "$darwin_tags"

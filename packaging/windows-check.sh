@@ -4,15 +4,16 @@
 #     the files, the Start menu and desktop shortcuts, the registry keys
 #     (Uninstall entry, "Open with PicPool" for images and folders, App
 #     Paths), all in the user's profile and HKCU, nothing in HKLM;
-#  2. the installed picpool.exe --version (libjpeg-turbo, lcms2 and libwebp
-#     linked in, HEIC and AVIF in WebAssembly);
+#  2. the installed picpool.exe --version (libjpeg-turbo, lcms2, libwebp
+#     and libheif with libde265 linked in, AVIF in WebAssembly);
 #  3. a command-line batch of ../shared/testdata/photos by the installed
 #     .exe and by the Linux build: the same files, the same sizes, and
 #     pixels within MAXDIFF levels (PSNR and the largest difference printed);
 #     then the new formats (packaging/lib/formats.sh: HEIC and AVIF in, WebP
 #     and AVIF out, an Adobe RGB JPEG out as sRGB), checked with Debian's
 #     tools and compared with the Linux build's outputs (the same files and
-#     sizes, pixels near-identical);
+#     sizes, pixels near-identical; HEIC with the .deb's, whose libheif
+#     1.15.1 is the one the .exe links, not the tarball's WebAssembly one);
 #  4. the window under Xvfb, opened on the photos' folder (as "Open with
 #     PicPool" starts it), with a non-blank screenshot
 #     (build/package-windows-window.png);
@@ -29,11 +30,12 @@ version=$(sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\
 setup=$root/build/dist/PicPool-$version-windows-amd64-setup.exe
 exe=$root/build/dist/PicPool-$version-windows-amd64.exe
 tarball=$root/build/dist/PicPool-$version-linux-$(go env GOARCH).tar.xz
+deb=$root/build/dist/picpool_${version}_$(dpkg --print-architecture).deb
 photos=$(cd "$root/../shared/testdata/photos" && pwd)
 filters=${FILTERS:-resize=1200x0,sharpen=0.75}
 maxdiff=${MAXDIFF:-2}
 work=$root/build/package-check/windows
-for f in "$setup" "$exe" "$tarball"; do
+for f in "$setup" "$exe" "$tarball" "$deb"; do
 	[ -f "$f" ] || { echo "windows-check: $f is missing: run make package" >&2; exit 1; }
 done
 
@@ -82,7 +84,7 @@ cmp -s "$instdir/picpool.exe" "$exe" || fail "the installed picpool.exe is not $
 for f in uninstall.exe THIRD-PARTY-LICENSES.txt; do
 	[ -f "$instdir/$f" ] || fail "the installer did not install $f"
 done
-for lib in libjpeg-turbo lcms2 libwebp github.com/gen2brain/heic github.com/tetratelabs/wazero; do
+for lib in libjpeg-turbo lcms2 libwebp libheif libde265 github.com/tetratelabs/wazero; do
 	grep -q "^    $lib" "$instdir/THIRD-PARTY-LICENSES.txt" || fail "THIRD-PARTY-LICENSES.txt does not list $lib"
 done
 [ -f "$startmenu/PicPool.lnk" ] || fail "no Start menu entry (PicPool.lnk)"
@@ -114,7 +116,7 @@ echo "per-user: nothing in HKLM, no PicPool file outside the user's profile"
 # 2. The command line.
 got=$(wine "$instdir/picpool.exe" --version 2>&1 | tr -d '\r') || fail "picpool.exe --version failed: $got"
 [ "$(printf '%s\n' "$got" | head -n 1)" = "picpool $version" ] || fail "picpool.exe --version printed '$got'"
-for want in "JPEG codec: libjpeg-turbo" "colour: lcms2 2." "HEIC codec (read): libheif 1.18.2 with libde265 1.0.15 (WebAssembly" \
+for want in "JPEG codec: libjpeg-turbo" "colour: lcms2 2." "HEIC codec (read): libheif 1.15.1 with libde265 HEVC decoder, version 1.0.11 (cgo)" \
 	"AVIF codec: libavif 1.1.1 with libaom 3.10.0 (WebAssembly" "WebP codec: libwebp 1."; do
 	case $got in *"$want"*) ;; *) fail "picpool.exe --version: '$got': want '$want'" ;; esac
 done
@@ -157,7 +159,15 @@ formats_inputs "$work/fmt"
 formats_run pp_linux "$work/fmt" "$work/fmt-linux"
 formats_run pp_windows "$work/fmt" "$work/fmt-windows"
 formats_check "$work/fmt" "$work/fmt-windows"
-formats_compare "$work/fmt-linux" "$work/fmt-windows" Linux Windows
+# The HEIC by the .deb's program (Debian's libheif1 1.15.1 and libde265,
+# the versions the .exe has linked in) in place of the tarball's.
+rm -rf "$work/deb" && dpkg-deb -x "$deb" "$work/deb"
+"$work/deb/usr/bin/picpool" run -quiet -format jpeg -quality 95 -out "$work/fmt-deb" "$work/fmt/dec/heic-photo.heic" >"$work/deb-run.log" 2>&1 ||
+	fail "the .deb's HEIC to JPEG: $(cat "$work/deb-run.log")"
+cp "$work/fmt-deb/heic-photo.jpg" "$work/fmt-linux/dec/heic-photo.jpg"
+formats_compare "$work/fmt-linux" "$work/fmt-windows" "Linux (HEIC: the .deb)" Windows
+cmp -s "$work/fmt-linux/dec/heic-photo.jpg" "$work/fmt-windows/dec/heic-photo.jpg" &&
+	echo "HEIC to JPEG: byte for byte the .deb's (libheif linked in)"
 
 # 4. The window, given the photos' folder as "Open with PicPool" does.
 start_xvfb "$work"
