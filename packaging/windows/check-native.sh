@@ -29,7 +29,7 @@ echo "installed: $instdir, Start menu entry, ${#keys[@]} registry keys (Uninstal
 out=$("$instdir/picpool.exe" --version | tr -d '\r')
 echo "picpool.exe --version: $out"
 [ "$(printf '%s\n' "$out" | head -n 1)" = "picpool $version" ] || fail "--version printed '$out'"
-for want in "JPEG codec: libjpeg-turbo" "colour: lcms2 2." "HEIC codec (read): libheif 1.18.2 with libde265 1.0.15 (WebAssembly" \
+for want in "JPEG codec: libjpeg-turbo" "colour: lcms2 2." "HEIC codec (read): libheif 1.15.1 with libde265 HEVC decoder, version 1.0.11 (cgo)" \
 	"AVIF codec: libavif 1.1.1 with libaom 3.10.0 (WebAssembly" "WebP codec: libwebp 1."; do
 	case $out in *"$want"*) ;; *) fail "--version does not say '$want'" ;; esac
 done
