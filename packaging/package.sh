@@ -41,8 +41,8 @@ export LANG=C.UTF-8
 #   and libwebp built from Debian's pinned source packages for that system
 #   (packaging/thirdparty/; every recipe there, or those THIRDPARTY_LIBS
 #   names); Windows also decodes HEIC natively, libheif and libde265 built
-#   so too and linked in (picpool_static_heif: faster than the
-#   WebAssembly decoder: docs/codecs.md), AVIF staying in WebAssembly. macOS keeps the WebAssembly HEIC decoder for now
+#   so too and linked in (picpool_static_heif: 3.6x the
+#   WebAssembly decoder's speed under Wine: docs/codecs.md), AVIF staying in WebAssembly. macOS keeps the WebAssembly HEIC decoder for now
 #   (docs/codecs.md says why).
 # DEB_TAGS, TARBALL_TAGS, WINDOWS_TAGS, DARWIN_TAGS override one package's
 # tags, PACKAGE_TAGS all of them (empty: libjpeg-turbo and the codecs linked
