@@ -248,7 +248,7 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 		if s.Shard != nil {
 			before = time.Now().Add(-staleTemp)
 		}
-		if _, err := journal.RemoveTempBefore(outDir, before); err != nil {
+		if _, err := processing.RemoveTemp(outDir, before); err != nil {
 			return nil, fmt.Errorf("cannot remove temporary files left in the output folder: %w", err)
 		}
 	}

@@ -14,9 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -359,7 +357,7 @@ func (s *Supervisor) Close() error {
 	defer s.mu.Unlock()
 	var errs []error
 	for dir := range s.dirty {
-		if _, err := RemoveTemp(dir); err != nil {
+		if _, err := processing.RemoveTemp(dir, time.Time{}); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -371,31 +369,6 @@ func (s *Supervisor) markDirty(dir string) {
 	s.mu.Lock()
 	s.dirty[dir] = true
 	s.mu.Unlock()
-}
-
-// RemoveTemp removes the temporary files of processing.WriteAtomic in dir
-// and below it and returns their names. Call it only while no worker
-// writes there (Close calls it once every child has stopped).
-func RemoveTemp(dir string) ([]string, error) {
-	var removed []string
-	var errs []error
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, err)
-			}
-			return nil
-		}
-		if d.Type().IsRegular() && processing.IsTemp(d.Name()) {
-			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, err)
-				return nil
-			}
-			removed = append(removed, p)
-		}
-		return nil
-	})
-	return removed, errors.Join(append(errs, err)...)
 }
 
 // WorkerStats are one worker process's live figures.

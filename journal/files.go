@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/picpool/picpool/processing"
 )
 
 // The journal's files: a shard attempt's own, every attempt's read as one,
@@ -75,40 +73,6 @@ func Matching(dir, prefix string) ([]string, error) {
 		names[i] = f.name
 	}
 	return names, nil
-}
-
-// RemoveStaleTemp removes the temporary files that processing.WriteAtomic
-// leaves when the process is killed while writing, anywhere under dir, and
-// returns their paths. Call it only while nothing writes there.
-func RemoveStaleTemp(dir string) ([]string, error) { return RemoveTempBefore(dir, time.Time{}) }
-
-// RemoveTempBefore is RemoveStaleTemp for a folder other processes may be
-// writing in (the shards of one batch): only temporary files last
-// modified before t (a zero t: every one), and those whose writer was a
-// process of this machine that has ended (processing.TempWriterGone: a
-// killed attempt's, however fresh), are removed. A live process's stay:
-// a temporary file lives for the time it takes to write one output.
-func RemoveTempBefore(dir string, t time.Time) ([]string, error) {
-	var removed []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return err
-		}
-		if d.Type().IsRegular() && processing.IsTemp(d.Name()) {
-			if info, err := d.Info(); !t.IsZero() && (err != nil || !info.ModTime().Before(t)) && !processing.TempWriterGone(d.Name()) {
-				return nil
-			}
-			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-			removed = append(removed, path)
-		}
-		return nil
-	})
-	return removed, err
 }
 
 // Remove deletes dir's journal, when there is one, for good (the folder's

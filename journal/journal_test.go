@@ -7,6 +7,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/picpool/picpool/processing"
 )
 
 func TestRunsEntriesAndTornLines(t *testing.T) {
@@ -106,14 +109,14 @@ func TestNoJournalIsEmpty(t *testing.T) {
 	}
 }
 
-func TestRemoveStaleTemp(t *testing.T) {
+func TestRemoveTemp(t *testing.T) {
 	dir := t.TempDir()
 	sub := filepath.Join(dir, "sub")
 	os.MkdirAll(sub, 0o755)
 	for _, p := range []string{filepath.Join(dir, ".picpool-1.tmp"), filepath.Join(sub, ".picpool-2.tmp"), filepath.Join(sub, "keep.jpg"), filepath.Join(dir, FileName)} {
 		os.WriteFile(p, []byte("x"), 0o644)
 	}
-	removed, err := RemoveStaleTemp(dir)
+	removed, err := processing.RemoveTemp(dir, time.Time{})
 	if err != nil || len(removed) != 2 {
 		t.Fatalf("%v %v", removed, err)
 	}
@@ -121,7 +124,7 @@ func TestRemoveStaleTemp(t *testing.T) {
 	if len(left) != 1 {
 		t.Errorf("left %v", left)
 	}
-	if _, err := RemoveStaleTemp(filepath.Join(dir, "nope")); err != nil {
+	if _, err := processing.RemoveTemp(filepath.Join(dir, "nope"), time.Time{}); err != nil {
 		t.Errorf("missing folder: %v", err)
 	}
 }

@@ -68,7 +68,7 @@ func TestRemoveTempOfKilledWriters(t *testing.T) {
 		os.WriteFile(p, []byte("x"), 0o644)
 	}
 	os.Chtimes(old, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour))
-	removed, err := RemoveTempBefore(dir, time.Now().Add(-10*time.Minute))
+	removed, err := processing.RemoveTemp(dir, time.Now().Add(-10*time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,11 +3,14 @@ package processing
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // WriteAtomic's temporary files are named for their writer where the
@@ -55,4 +58,39 @@ func TempWriterGone(name string) bool {
 	}
 	pid, err := strconv.Atoi(parts[1])
 	return err == nil && pid > 0 && pid != os.Getpid() && processGone(pid)
+}
+
+// RemoveTemp removes WriteAtomic's temporary files in dir and below it and
+// returns their paths: every one for a zero before (call it so only while
+// nothing writes there: a batch's start, a supervisor whose children have
+// stopped); otherwise, in a folder other processes may be writing in (the
+// shards of one batch), those last modified before it and those whose
+// writer has ended (TempWriterGone: a killed attempt's, however fresh). A
+// live process's stay: a temporary file lives for the time it takes to
+// write one output. It goes on past files it cannot remove and returns
+// their errors together.
+func RemoveTemp(dir string, before time.Time) ([]string, error) {
+	var removed []string
+	var errs []error
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || !IsTemp(d.Name()) {
+			return nil
+		}
+		if info, err := d.Info(); !before.IsZero() && (err != nil || !info.ModTime().Before(before)) && !TempWriterGone(d.Name()) {
+			return nil
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+			return nil
+		}
+		removed = append(removed, path)
+		return nil
+	})
+	return removed, errors.Join(append(errs, err)...)
 }
