@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 )
@@ -20,12 +21,24 @@ func openRegular(path string) (*os.File, fs.FileInfo, error) {
 	if err != nil {
 		return nil, nil, osError(path, err, "cannot open")
 	}
-	fst, err := f.Stat()
-	if err != nil || !os.SameFile(st, fst) {
+	if err := sameOpened(st, f); err != nil {
 		f.Close()
 		return nil, nil, fileErr(path, ErrOther, err, "the file changed while being opened")
 	}
 	return f, st, nil
+}
+
+// sameByStat is sameOpened where files are told apart by what fstat says:
+// the file opened must be the one st describes.
+func sameByStat(st fs.FileInfo, f *os.File) error {
+	fst, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !os.SameFile(st, fst) {
+		return errors.New("another file was opened")
+	}
+	return nil
 }
 
 // CheckRegular refuses, with a FileError that says what it is, anything but a

@@ -3,6 +3,7 @@
 package codec
 
 import (
+	"io/fs"
 	"os"
 	"syscall"
 )
@@ -12,3 +13,6 @@ import (
 func openNoBlock(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 }
+
+// sameOpened checks that the file opened is the regular file st describes.
+func sameOpened(st fs.FileInfo, f *os.File) error { return sameByStat(st, f) }

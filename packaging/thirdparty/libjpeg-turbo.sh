@@ -13,7 +13,21 @@ tools=(cmake nasm)
 
 # Only the static TurboJPEG library and its header: the SIMD code (nasm on
 # x86-64, NEON intrinsics on arm64) is part of it.
+#
+# For Windows, the SIMD dispatcher's two flags (which instruction sets the CPU
+# has, and the JSIMD_* variables) are made plain statics rather than
+# thread-local ones: MinGW's GCC has no native thread-local storage and calls
+# libwinpthread (TlsGetValue, GetLastError, SetLastError) at every access,
+# and the dispatcher reads them for every 8x8 block (under Wine, 230,000
+# GetLastError calls per 12-megapixel photo decoded). Every thread computes
+# the same values from the CPU and the environment; libjpeg-turbo kept them
+# in plain statics before 2.0.
 build_lib() { # src build prefix
+	if [ "$target" = mingw64 ]; then
+		sed -i 's/^static THREAD_LOCAL unsigned int simd_/static unsigned int simd_/' "$1/simd/x86_64/jsimd.c"
+		[ "$(grep -c '^static unsigned int simd_' "$1/simd/x86_64/jsimd.c")" = 2 ] ||
+			{ echo "libjpeg-turbo.sh: jsimd.c's thread-local flags not found" >&2; return 1; }
+	fi
 	cmake -S "$1" -B "$2" "${cmake_args[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$3" \
 		-DENABLE_SHARED=OFF -DENABLE_STATIC=ON -DWITH_TURBOJPEG=ON -DWITH_JAVA=OFF \
 		-DREQUIRE_SIMD=ON -DCMAKE_POSITION_INDEPENDENT_CODE=ON >"$2.log"
