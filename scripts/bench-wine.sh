@@ -102,7 +102,7 @@ for rep in $(seq 0 "$REPS"); do
 		if [ "$rep" = 0 ]; then
 			printf '%-8s warm-up %6.2f s (batch %5.2f s, CPU %5.2f s)  load %s\n' "$b" "$s" "$bs" "$cpu" "$load"
 		else
-			printf '%s\t%s\t%s\t%s\n' "$b" "$s" "$bs" "$cpu" >>"$work/runs.tsv"
+			printf '%s\t%s\t%s\t%s\t%s\n' "$b" "$s" "$bs" "$cpu" "$rep" >>"$work/runs.tsv"
 			printf '%-8s rep %d   %6.2f s (batch %5.2f s, CPU %5.2f s)  load %s\n' "$b" "$rep" "$s" "$bs" "$cpu" "$load"
 		fi
 	done
@@ -113,6 +113,14 @@ start=$(cut -d' ' -f1 "$work/start.txt" | sort -n | sed -n 3p) start_cpu=$(cut -
 median() { # build column
 	awk -v b="$1" -v c="$2" '$1 == b { print $c }' "$work/runs.tsv" | sort -n |
 		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# paired COLUMN: the median over repetitions of Linux's value over Windows'
+# (a speed ratio), each repetition's two runs being next to each other in
+# time: what the machine's speed does from one minute to the next (on a
+# shared VM, CPU time itself drifts by 20%) cancels out of each ratio.
+paired() {
+	awk -v c="$1" '{ v[$5, $1] = $c; reps[$5] = 1 } END { for (r in reps) print v[r, "linux"] / v[r, "windows"] }' "$work/runs.tsv" | sort -n |
+		awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 all() { awk -v b="$1" '$1 == b { printf "%s%.2f/%.2f/%.2f", sep, $2, $3, $4; sep = ", " }' "$work/runs.tsv"; }
 {
@@ -126,6 +134,7 @@ all() { awk -v b="$1" '$1 == b { printf "%s%.2f/%.2f/%.2f", sep, $2, $3, $4; sep
 	}'
 	echo
 	echo "Median of $REPS interleaved repetitions after a warm-up; 8 images of 12 MP (96 MP) each run;"
+	echo "paired, the median of each repetition's own ratio (its two runs side by side): command **$(paired 2)x**, batch **$(paired 3)x**, CPU **$(paired 4)x**;"
 	echo "CPU: user + system seconds of the run (under Wine with its wineserver's), lower is better."
 	echo "Starting a program under Wine (picpool.exe --version, median of 5): $start s, $start_cpu s of CPU."
 	echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
