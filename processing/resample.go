@@ -198,23 +198,40 @@ func clip(v int32) uint8 {
 	return uint8(v)
 }
 
-// The passes below hand bands of rows to two kernels, each with a portable
+// The passes below hand whole rows to three kernels, each with a portable
 // Go version (resample_kernels.go) and, in cgo builds, a C version using
-// SSE2 multiply-adds on x86-64 (resample_simd.go), called once per band so
-// that crossing into C costs nothing measurable (a call per row made tens of
-// thousands per batch, and under Wine each one long enough for Go's runtime
-// to hand its thread's processor to another thread and back). Both compute
-// the same integer sums, so every build makes the same pixels:
+// SSE2 multiply-adds on x86-64 (resample_simd.go). Both compute the same
+// integer sums, so every build makes the same pixels:
 //
-//	horizontalRows(dst, src, t, y0, y1):       rows y0..y1 of src, filtered along x
-//	verticalRows(dst, src, t, sharpen, y0, y1): output rows y0..y1, each a sum of
-//	                                           t.n rows of src (minus that blur,
-//	                                           from sharpen's row, with sharpen)
+//	sumRows(out, base, off, c):          out[i] = clip(half + sum c[k] x base[off[k]+i])
+//	gatherRow(out, src, start, c, n):    pixel x of out from pixels start[x].. of src
+//	sharpenRow(out, src, blurred):       out[i] = clamp(2 x src[i] - blurred[i])
 
 // horizontal filters every row of src into dst (which is t's output width
 // wide and as tall as src).
 func horizontal(dst, src *image.NRGBA, t *taps) {
-	bands(src.Rect.Dy(), func(y0, y1 int) { horizontalRows(dst, src, t, y0, y1) })
+	n, lo, hi := t.n, t.uniformLo, t.uniformHi
+	bands(src.Rect.Dy(), func(y0, y1 int) {
+		// Between lo and hi every output byte is the same weighted sum of
+		// the bytes 4, 8, ... before and after it: sumRows on shifted views
+		// of the row. The rest gathers pixel by pixel.
+		off := make([]int64, n)
+		if hi > lo {
+			for k := range off {
+				off[k] = int64(t.start[lo]+int32(k)) * 4
+			}
+		}
+		for y := y0; y < y1; y++ {
+			s, d := row(src, y), row(dst, y)
+			if hi <= lo {
+				gatherRow(d, s, t.start, t.coef, n)
+				continue
+			}
+			gatherRow(d[:lo*4], s, t.start[:lo], t.coef[:lo*n], n)
+			gatherRow(d[hi*4:], s, t.start[hi:], t.coef[hi*n:], n)
+			sumRows(d[lo*4:hi*4], s, off, t.coef[lo*n:lo*n+n])
+		}
+	})
 }
 
 // vertical filters the columns of src into dst (as wide as src, t's output
@@ -222,21 +239,26 @@ func horizontal(dst, src *image.NRGBA, t *taps) {
 // source rows. With sharpen set, the filtered row is a blur of sharpen's
 // row, and the output is sharpen's row minus that blur, added to it.
 func vertical(dst, src *image.NRGBA, t *taps, sharpen *image.NRGBA) {
-	bands(dst.Rect.Dy(), func(y0, y1 int) { verticalRows(dst, src, t, sharpen, y0, y1) })
-}
-
-// uniformOffsets are the byte offsets, from the start of a row, of the n
-// source pixels of output pixel t.uniformLo: between uniformLo and uniformHi
-// every output byte is the same weighted sum of the bytes 4, 8, ... before
-// and after it, so those pixels are rows summed at shifted offsets.
-func uniformOffsets(t *taps) []int64 {
-	off := make([]int64, t.n)
-	if t.uniformHi > t.uniformLo {
-		for k := range off {
-			off[k] = int64(t.start[t.uniformLo]+int32(k)) * 4
+	n := t.n
+	bands(dst.Rect.Dy(), func(y0, y1 int) {
+		off := make([]int64, n)
+		var blurred []uint8
+		if sharpen != nil {
+			blurred = make([]uint8, dst.Rect.Dx()*4)
 		}
-	}
-	return off
+		for y := y0; y < y1; y++ {
+			for k := range off {
+				off[k] = int64(src.PixOffset(src.Rect.Min.X, src.Rect.Min.Y+int(t.start[y])+k))
+			}
+			out := row(dst, y)
+			if sharpen == nil {
+				sumRows(out, src.Pix, off, t.coef[y*n:y*n+n])
+				continue
+			}
+			sumRows(blurred, src.Pix, off, t.coef[y*n:y*n+n])
+			sharpenRow(out, row(sharpen, y), blurred)
+		}
+	})
 }
 
 // bands runs fn over [0, h) split into one band of rows per usable core

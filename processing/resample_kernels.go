@@ -1,52 +1,8 @@
 package processing
 
-import "image"
-
 // The portable kernels of the fast filters (see resample.go): plain Go,
 // compiled in every build. cgo builds run the C versions in
 // resample_simd.go, whose tests check that both give the same bytes.
-
-// horizontalRowsGo filters rows [y0, y1) of src into dst along x: the
-// uniform middle of each row as rows summed at shifted offsets, the edges
-// pixel by pixel.
-func horizontalRowsGo(dst, src *image.NRGBA, t *taps, y0, y1 int) {
-	n, lo, hi := t.n, t.uniformLo, t.uniformHi
-	off := uniformOffsets(t)
-	for y := y0; y < y1; y++ {
-		s, d := row(src, y), row(dst, y)
-		if hi <= lo {
-			gatherRowGo(d, s, t.start, t.coef, n)
-			continue
-		}
-		gatherRowGo(d[:lo*4], s, t.start[:lo], t.coef[:lo*n], n)
-		gatherRowGo(d[hi*4:], s, t.start[hi:], t.coef[hi*n:], n)
-		sumRowsGo(d[lo*4:hi*4], s, off, t.coef[lo*n:lo*n+n])
-	}
-}
-
-// verticalRowsGo makes output rows [y0, y1) of dst, each the weighted sum of
-// t.n rows of src; with sharpen, that sum is a blur of sharpen's row and the
-// output sharpen's row minus the blur, added to it.
-func verticalRowsGo(dst, src *image.NRGBA, t *taps, sharpen *image.NRGBA, y0, y1 int) {
-	n := t.n
-	off := make([]int64, n)
-	var blurred []uint8
-	if sharpen != nil {
-		blurred = make([]uint8, dst.Rect.Dx()*4)
-	}
-	for y := y0; y < y1; y++ {
-		for k := range off {
-			off[k] = int64(src.PixOffset(src.Rect.Min.X, src.Rect.Min.Y+int(t.start[y])+k))
-		}
-		out := row(dst, y)
-		if sharpen == nil {
-			sumRowsGo(out, src.Pix, off, t.coef[y*n:y*n+n])
-			continue
-		}
-		sumRowsGo(blurred, src.Pix, off, t.coef[y*n:y*n+n])
-		sharpenRowGo(out, row(sharpen, y), blurred)
-	}
-}
 
 // sumRowsGo sets out[i] to clip(fixHalf + sum over k of c[k] x
 // base[off[k]+i]), a thousand bytes at a time so that the sums stay in the

@@ -2,17 +2,15 @@
 
 package processing
 
-import "image"
-
 // Builds without cgo run the portable kernels.
 
 // Kernels names the implementation of the fast filters' inner loops.
 var Kernels = "Go"
 
-func horizontalRows(dst, src *image.NRGBA, t *taps, y0, y1 int) {
-	horizontalRowsGo(dst, src, t, y0, y1)
+func sumRows(out, base []uint8, off []int64, c []int16) { sumRowsGo(out, base, off, c) }
+
+func gatherRow(out, src []uint8, start []int32, c []int16, n int) {
+	gatherRowGo(out, src, start, c, n)
 }
 
-func verticalRows(dst, src *image.NRGBA, t *taps, sharpen *image.NRGBA, y0, y1 int) {
-	verticalRowsGo(dst, src, t, sharpen, y0, y1)
-}
+func sharpenRow(out, src, blurred []uint8) { sharpenRowGo(out, src, blurred) }

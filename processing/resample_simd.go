@@ -142,54 +142,10 @@ static void pp_sharpen_row(uint8_t *out, const uint8_t *src, const uint8_t *blur
 		out[i] = d < 0 ? 0 : d > 255 ? 255 : (uint8_t)d;
 	}
 }
-
-// pp_horizontal filters rows rows of src (sstride bytes apart) into dst
-// (dstride apart), count pixels each: pixels [lo, hi) by pp_sum_rows on
-// views of the row shifted by off, the others by pp_gather_row; with
-// hi <= lo every pixel is gathered.
-static void pp_horizontal(uint8_t *dst, int64_t dstride, const uint8_t *src, int64_t sstride,
-		int rows, const int32_t *start, const int16_t *c, int n, int count, int lo, int hi,
-		const int64_t *off) {
-	for (int y = 0; y < rows; y++) {
-		const uint8_t *s = src + (int64_t)y * sstride;
-		uint8_t *d = dst + (int64_t)y * dstride;
-		if (hi <= lo) {
-			pp_gather_row(d, s, start, c, n, count);
-			continue;
-		}
-		pp_gather_row(d, s, start, c, n, lo);
-		pp_gather_row(d + (int64_t)hi * 4, s, start + hi, c + (int64_t)hi * n, n, count - hi);
-		pp_sum_rows(d + (int64_t)lo * 4, s, off, c + (int64_t)lo * n, n, (hi - lo) * 4);
-	}
-}
-
-// pp_vertical makes rows rows of dst (dstride bytes apart, len bytes
-// each): row y is the weighted sum of the n rows of src (sstride apart)
-// from start[y], weights c[y*n ..]. With sharp, that sum is a blur of
-// sharp's row y (shstride apart), made in blurred, and the row is sharp's
-// minus the blur, added to it. off is room for n offsets.
-static void pp_vertical(uint8_t *dst, int64_t dstride, const uint8_t *src, int64_t sstride,
-		int rows, const int32_t *start, const int16_t *c, int n, int len,
-		const uint8_t *sharp, int64_t shstride, uint8_t *blurred, int64_t *off) {
-	for (int y = 0; y < rows; y++) {
-		for (int k = 0; k < n; k++)
-			off[k] = ((int64_t)start[y] + k) * sstride;
-		uint8_t *out = dst + (int64_t)y * dstride;
-		if (sharp == NULL) {
-			pp_sum_rows(out, src, off, c + (int64_t)y * n, n, len);
-			continue;
-		}
-		pp_sum_rows(blurred, src, off, c + (int64_t)y * n, n, len);
-		pp_sharpen_row(out, sharp + (int64_t)y * shstride, blurred, len);
-	}
-}
 */
 import "C"
 
-import (
-	"image"
-	"unsafe"
-)
+import "unsafe"
 
 // Kernels names the implementation of the fast filters' inner loops.
 var Kernels = C.GoString(C.pp_kernels())
@@ -198,58 +154,35 @@ func u8(s []uint8) *C.uint8_t { return (*C.uint8_t)(unsafe.Pointer(unsafe.SliceD
 
 // The bounds the C code relies on are checked here, in Go, so that a
 // mistake in a caller panics (and the pool reports it) instead of reading
-// or writing outside an image. Every row of an image is as long as the
-// first, so checks made on one row and on the band's first and last hold
-// for the rows between.
+// or writing outside a slice.
 
-func horizontalRows(dst, src *image.NRGBA, t *taps, y0, y1 int) {
-	count, n, lo, hi := len(t.start), t.n, t.uniformLo, t.uniformHi
-	if y1 <= y0 || count == 0 {
+func sumRows(out, base []uint8, off []int64, c []int16) {
+	if len(out) == 0 {
 		return
 	}
-	s, d := row(src, y0), row(dst, y0)
-	_, _ = row(src, y1-1), row(dst, y1-1)
-	_ = d[:count*4]
-	_ = t.coef[:count*n]
-	// Starts never decrease (newTaps), so the first and last bound them all.
-	_, _ = s[int(t.start[0])*4:], s[:(int(t.start[count-1])+n)*4]
-	off := uniformOffsets(t)
-	if hi > lo {
-		_ = d[:hi*4]
-		for _, o := range off {
-			_ = s[o : o+int64(hi-lo)*4]
-		}
+	for _, o := range off[:len(c)] {
+		_ = base[o : o+int64(len(out))]
 	}
-	C.pp_horizontal(u8(d), C.int64_t(dst.Stride), u8(s), C.int64_t(src.Stride), C.int(y1-y0),
-		(*C.int32_t)(unsafe.Pointer(unsafe.SliceData(t.start))), (*C.int16_t)(unsafe.Pointer(unsafe.SliceData(t.coef))),
-		C.int(n), C.int(count), C.int(lo), C.int(hi), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(off))))
+	C.pp_sum_rows(u8(out), u8(base), (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(off))),
+		(*C.int16_t)(unsafe.Pointer(unsafe.SliceData(c))), C.int(len(c)), C.int(len(out)))
 }
 
-func verticalRows(dst, src *image.NRGBA, t *taps, sharpen *image.NRGBA, y0, y1 int) {
-	n := t.n
-	if y1 <= y0 {
+func gatherRow(out, src []uint8, start []int32, c []int16, n int) {
+	if len(start) == 0 {
 		return
 	}
-	out := row(dst, y0)
-	_ = row(dst, y1-1)
-	_ = t.coef[:y1*n]
-	top := row(src, 0)
-	_ = top[:len(out)]
-	for _, st := range t.start[y0:y1] {
-		if st < 0 || int(st)+n > src.Rect.Dy() {
-			panic("processing: vertical taps outside the image")
-		}
+	_ = out[:len(start)*4]
+	_ = c[:len(start)*n]
+	// Starts never decrease (newTaps), so the first and last bound them all.
+	_, _ = src[int(start[0])*4:], src[:(int(start[len(start)-1])+n)*4]
+	C.pp_gather_row(u8(out), u8(src), (*C.int32_t)(unsafe.Pointer(unsafe.SliceData(start))),
+		(*C.int16_t)(unsafe.Pointer(unsafe.SliceData(c))), C.int(n), C.int(len(start)))
+}
+
+func sharpenRow(out, src, blurred []uint8) {
+	if len(out) == 0 {
+		return
 	}
-	var sharp, blurred *C.uint8_t
-	shstride := 0
-	if sharpen != nil {
-		first := row(sharpen, y0)
-		_, _ = first[:len(out)], row(sharpen, y1-1)
-		sharp, shstride = u8(first), sharpen.Stride
-		blurred = u8(make([]uint8, len(out)))
-	}
-	off := make([]int64, n)
-	C.pp_vertical(u8(out), C.int64_t(dst.Stride), u8(top), C.int64_t(src.Stride), C.int(y1-y0),
-		(*C.int32_t)(unsafe.Pointer(&t.start[y0])), (*C.int16_t)(unsafe.Pointer(&t.coef[y0*n])),
-		C.int(n), C.int(len(out)), sharp, C.int64_t(shstride), blurred, (*C.int64_t)(unsafe.Pointer(unsafe.SliceData(off))))
+	_, _ = src[:len(out)], blurred[:len(out)]
+	C.pp_sharpen_row(u8(out), u8(src), u8(blurred), C.int(len(out)))
 }
