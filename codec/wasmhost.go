@@ -1,0 +1,191 @@
+//go:build !cgo || picpool_purego || picpool_wasmcodecs
+
+package codec
+
+// The host side of the WebAssembly codecs: PicPool instantiates
+// gen2brain's modules itself (their exported functions are called as
+// gen2brain's own Go code calls them, in the pinned versions) so that it
+// decides where a module's memory lives. gen2brain's Go code gives wazero
+// no memory allocator, so wazero keeps a module's memory in a Go slice and
+// grows it by appending: every step of libheif's or libaom's malloc
+// copies the whole memory into a new slice and leaves the old one to the
+// garbage collector, and a 12-MP HEIC decode that needs 75 MB of module
+// memory left the Go heap at 500 MB. Here each instance's memory is
+// reserved as address space outside the Go heap, committed as the module
+// grows it (it never moves, so nothing is copied), and returned to the
+// system when the instance is closed (wasmmem_*.go).
+//
+// The modules' bytes are gen2brain's, embedded in its packages; they are
+// reached by //go:linkname, pinned by go.mod. A version that renamed them
+// fails to link, not at run time.
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	_ "unsafe" // go:linkname
+
+	_ "github.com/gen2brain/avif" // the modules' bytes, below
+	_ "github.com/gen2brain/heic"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+)
+
+//go:linkname heifWasm github.com/gen2brain/heic.heifWasm
+var heifWasm []byte
+
+//go:linkname avifDecodeWasm github.com/gen2brain/avif.decodeWasm
+var avifDecodeWasm []byte
+
+//go:linkname avifEncodeWasm github.com/gen2brain/avif.encodeWasm
+var avifEncodeWasm []byte
+
+// wasmModule is one of the modules, compiled once per process on first use.
+type wasmModule struct {
+	gz   *[]byte // the gzipped module
+	once sync.Once
+	rt   wazero.Runtime
+	cm   wazero.CompiledModule
+	err  error
+}
+
+var (
+	heifModule       = &wasmModule{gz: &heifWasm}
+	avifDecodeModule = &wasmModule{gz: &avifDecodeWasm}
+	avifEncodeModule = &wasmModule{gz: &avifEncodeWasm}
+)
+
+func (w *wasmModule) compile() error {
+	w.once.Do(func() {
+		ctx := context.Background()
+		zr, err := gzip.NewReader(bytes.NewReader(*w.gz))
+		if err != nil {
+			w.err = err
+			return
+		}
+		code, err := io.ReadAll(zr)
+		if err != nil {
+			w.err = err
+			return
+		}
+		w.rt = wazero.NewRuntime(ctx)
+		wasi_snapshot_preview1.MustInstantiate(ctx, w.rt)
+		w.cm, w.err = w.rt.CompileModule(ctx, code)
+	})
+	return w.err
+}
+
+// wasmCall is one instance of a module, for one call: its memory is
+// PicPool's (wasmmem_*.go) and goes back to the system on close.
+type wasmCall struct {
+	ctx context.Context
+	mod api.Module
+}
+
+// instance makes a fresh instance of the module (the libraries keep state
+// between calls that a failed call could leave broken, and a fresh
+// instance's memory is as small as the call needs).
+func (w *wasmModule) instance() (*wasmCall, error) {
+	if err := w.compile(); err != nil {
+		return nil, fmt.Errorf("WebAssembly module: %w", err)
+	}
+	ctx := experimental.WithMemoryAllocator(context.Background(), experimental.MemoryAllocatorFunc(newWasmMemory))
+	// Anonymous (workers instantiate it at the same time); the libraries'
+	// messages are not shown (the call's result says what failed).
+	mod, err := w.rt.InstantiateModule(ctx, w.cm, wazero.NewModuleConfig().WithName(""))
+	if err != nil {
+		return nil, fmt.Errorf("WebAssembly module: %w", err)
+	}
+	return &wasmCall{ctx: ctx, mod: mod}, nil
+}
+
+func (c *wasmCall) close() { c.mod.Close(c.ctx) }
+
+var errWasmMemory = errors.New("WebAssembly module: out of memory")
+
+// call calls an exported function and returns its first result.
+func (c *wasmCall) call(name string, args ...uint64) (uint64, error) {
+	f := c.mod.ExportedFunction(name)
+	if f == nil {
+		return 0, fmt.Errorf("WebAssembly module: no function %s", name)
+	}
+	res, err := f.Call(c.ctx, args...)
+	if err != nil {
+		return 0, fmt.Errorf("WebAssembly module: %s: %w", name, err)
+	}
+	if len(res) == 0 {
+		return 0, nil
+	}
+	return res[0], nil
+}
+
+// malloc allocates n bytes in the module's memory.
+func (c *wasmCall) malloc(n int) (uint64, error) {
+	p, err := c.call("malloc", uint64(n))
+	if err == nil && p == 0 && n > 0 {
+		err = errWasmMemory
+	}
+	return p, err
+}
+
+// put copies b into a new allocation.
+func (c *wasmCall) put(b []byte) (uint64, error) {
+	p, err := c.malloc(len(b))
+	if err != nil {
+		return 0, err
+	}
+	if !c.mod.Memory().Write(uint32(p), b) {
+		return 0, errWasmMemory
+	}
+	return p, nil
+}
+
+// get copies n bytes at p out of the module's memory (which is unmapped
+// when the instance is closed: nothing may point into it after that).
+func (c *wasmCall) get(p uint64, n int) ([]byte, error) {
+	b, ok := c.mod.Memory().Read(uint32(p), uint32(n))
+	if !ok {
+		return nil, errWasmMemory
+	}
+	return append([]byte(nil), b...), nil
+}
+
+// u32 reads the little-endian uint32 at p.
+func (c *wasmCall) u32(p uint64) uint32 {
+	v, _ := c.mod.Memory().ReadUint32Le(uint32(p))
+	return v
+}
+
+// u64 reads the little-endian uint64 at p.
+func (c *wasmCall) u64(p uint64) uint64 {
+	v, _ := c.mod.Memory().ReadUint64Le(uint32(p))
+	return v
+}
+
+// goMemory is a module's memory as a Go slice, where the system's own
+// memory cannot be reserved: grown by doubling (each growth copies, as
+// wazero's own does, but the copies are fewer), left to the collector.
+type goMemory struct {
+	buf []byte
+	max uint64
+}
+
+func (m *goMemory) Reallocate(size uint64) []byte {
+	if size > m.max {
+		return nil
+	}
+	if size > uint64(cap(m.buf)) {
+		b := make([]byte, size, min(max(2*uint64(cap(m.buf)), size), m.max))
+		copy(b, m.buf)
+		m.buf = b
+	}
+	return m.buf[:size]
+}
+
+func (m *goMemory) Free() { m.buf = nil }
