@@ -185,7 +185,8 @@ func (m *goMemory) Reallocate(size uint64) []byte {
 		copy(b, m.buf)
 		m.buf = b
 	}
-	return m.buf[:size]
+	m.buf = m.buf[:size]
+	return m.buf
 }
 
 func (m *goMemory) Free() { m.buf = nil }

@@ -5,13 +5,25 @@ package codec
 import (
 	"testing"
 	"unsafe"
+
+	"github.com/tetratelabs/wazero/experimental"
 )
 
 // A module's memory grows in place, zeroed, up to its maximum and no
 // further; what was written stays.
 func TestWasmMemoryGrowsInPlace(t *testing.T) {
 	const page = 64 << 10
-	m := newWasmMemory(page, 4096*page)
+	testWasmMemory(t, newWasmMemory(page, 4096*page))
+}
+
+// The Go slice where the system's memory cannot be reserved: it moves,
+// and keeps what was written.
+func TestWasmMemoryGoSlice(t *testing.T) {
+	testWasmMemory(t, &goMemory{max: 4096 * 64 << 10})
+}
+
+func testWasmMemory(t *testing.T, m experimental.LinearMemory) {
+	const page = 64 << 10
 	defer m.Free()
 	b := m.Reallocate(3 * page)
 	if len(b) != 3*page {
@@ -20,15 +32,15 @@ func TestWasmMemoryGrowsInPlace(t *testing.T) {
 	b[0], b[len(b)-1] = 1, 2
 	base := unsafe.SliceData(b)
 	prev := len(b)
-	for _, pages := range []int{4, 100, 101, 1000} {
+	for _, pages := range []int{4, 5, 100, 101, 150, 1000} {
 		c := m.Reallocate(uint64(pages * page))
 		if len(c) != pages*page {
 			t.Fatalf("%d pages: size %d", pages, len(c))
 		}
-		if _, mapped := m.(*mappedMemory); mapped && unsafe.SliceData(c) != base {
+		if _, slice := m.(*goMemory); !slice && unsafe.SliceData(c) != base {
 			t.Fatalf("%d pages: the memory moved", pages)
 		}
-		if c[0] != 1 || c[3*page-1] != 2 {
+		if c[0] != 1 || c[3*page-1] != 2 || c[prev-1] != 3 && prev > 3*page {
 			t.Fatalf("%d pages: contents lost", pages)
 		}
 		for i := prev; i < len(c); i += 4093 {
