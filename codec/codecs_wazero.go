@@ -14,10 +14,14 @@ package codec
 // once per process, on first use; what each call then pays (a fresh instance
 // of the module, its memory) is measured in docs/codecs.md.
 //
+// HEIC and AVIF run from PicPool's own host (wasmhost.go), which gives each
+// instance memory outside the Go heap.
+//
 // What these builds cannot do: HEIC alpha planes (dropped), more than 8
-// bits a sample (HEIC and AVIF are decoded to 8 bits), and metadata in AVIF
-// outputs (the WebAssembly encoder has no way to pass it: it is left out,
-// and WebP outputs carry it). Rotation and the clean aperture are applied
+// bits a sample in HEIC inputs and AVIF outputs (10- and 12-bit AVIF
+// inputs are decoded to 16 bits), and metadata in AVIF outputs (the
+// WebAssembly encoder has no way to pass it: it is left out, and WebP
+// outputs carry it). Rotation and the clean aperture are applied
 // by libheif itself here; the results match the cgo build's (tested).
 //
 // gen2brain's packages first try to load a shared libheif/libavif/libwebp
@@ -186,13 +190,14 @@ func premultipliedRGBA(img image.Image) *image.RGBA {
 	return out
 }
 
-// collect runs the garbage collector after a call into a module: each call
-// instantiates the module afresh, and its memory (hundreds of megabytes
-// for a 12-MP HEIC: the library's own copies of it, grown a step at a time)
-// is garbage when the call returns. Collected at once, it is reused by the
-// next call instead of the heap growing past it (a 12-MP HEIC decoded three
-// times in a row: resident memory 224-234 MB instead of 306-383). The cost,
-// a collection of a heap of a few pixel buffers, is small beside the call's.
+// collect runs the garbage collector after a call through gen2brain's
+// packages (the WebP encoder, and shared libraries they load): each call
+// instantiates the module afresh, and its memory (in the Go heap there,
+// grown a step at a time) is garbage when the call returns. Collected at
+// once, it is reused by the next call instead of the heap growing past it
+// (a 12-MP HEIC decoded three times in a row that way: resident memory
+// 224-234 MB instead of 306-383). The cost, a collection of a heap of a few
+// pixel buffers, is small beside the call's.
 func collect() { runtime.GC() }
 
 // detach copies a decoded image out of the WebAssembly module's memory

@@ -4,13 +4,15 @@
 #
 #   heic  eight 12-MP HEICs (heif-enc from the reference images, made once
 #         and kept in build/bench-formats/heic) to JPEG q85 at 1920 px:
-#         PicPool (default workers), its WebAssembly build, vipsthumbnail
+#         PicPool (default workers), its WebAssembly build, its tarball and
+#         macOS build (WebAssembly HEIC and AVIF), vipsthumbnail
 #   webp  the reference job (resize to 1920 px, sharpen 0.75) as WebP q80:
 #         PicPool, PicPool without the sharpen (vips's work), its
 #         WebAssembly build, vipsthumbnail -o %s.webp[Q=80]
 #   avif  the reference images at 1920 px as AVIF: PicPool's default
 #         (quality 60, speed 9), PicPool at quality 50 (vips's default Q)
-#         and speed 6 (avifenc's default), its WebAssembly build, vipsthumbnail
+#         and speed 6 (avifenc's default), its WebAssembly build, its
+#         tarball and macOS build, vipsthumbnail
 #         -o %s.avif (its defaults: Q 50, effort 4)
 #
 # Prints a Markdown table per job: images/s, the ratio to vipsthumbnail,
@@ -35,8 +37,11 @@ for tool in heif-enc vipsthumbnail /usr/bin/time; do
 done
 
 $GO build -o "$work/picpool" .
-# The Windows and macOS packages' codecs: WebAssembly (and image/jpeg).
+# Builds without cgo: every codec in WebAssembly (and image/jpeg).
 $GO build -tags picpool_purego,nodynamic -o "$work/picpool-wasm" .
+# The Linux tarball's and the macOS package's build (packaging/package.sh):
+# libjpeg-turbo and libwebp linked in, HEIC and AVIF in WebAssembly.
+$GO build -tags picpool_static_turbo,picpool_static_webp,picpool_wasmcodecs,nodynamic -o "$work/picpool-portable" .
 $GO run ./scripts/bench-compare gen "$ref"
 for i in $(seq 1 8); do
   [ -s "$heic/ref-$i.heic" ] || { echo "heif-enc ref-$i.jpg (once; about a minute each)"; heif-enc -o "$heic/ref-$i.heic" "$ref/ref-$i.jpg" >/dev/null; }
@@ -46,6 +51,7 @@ done
 pp() { "$work/$1" run -out "$2" -on-exists overwrite -quiet "${@:3}"; }
 run_heic_picpool()      { pp picpool "$1" -filters resize=1920x0 -format jpeg -quality 85 "$heic"; }
 run_heic_picpool_wasm() { pp picpool-wasm "$1" -filters resize=1920x0 -format jpeg -quality 85 "$heic"; }
+run_heic_picpool_portable() { pp picpool-portable "$1" -filters resize=1920x0 -format jpeg -quality 85 "$heic"; }
 run_heic_vipsthumbnail() { vipsthumbnail --size 1920x -o "$(realpath "$1")/%s.jpg[Q=85]" "$heic"/*.heic; }
 run_webp_picpool()      { pp picpool "$1" -filters resize=1920x0,sharpen=0.75 -format webp -quality 80 "$ref"; }
 run_webp_picpool_nosharpen() { pp picpool "$1" -filters resize=1920x0 -format webp -quality 80 "$ref"; }
@@ -55,6 +61,7 @@ run_avif_picpool()      { pp picpool "$1" -filters resize=1920x0 -format avif "$
 run_avif_picpool_q50()  { pp picpool "$1" -filters resize=1920x0 -format avif -quality 50 "$ref"; }
 run_avif_picpool_q50_speed6() { pp picpool "$1" -filters resize=1920x0 -format avif -quality 50 -avif-speed 6 "$ref"; }
 run_avif_picpool_wasm() { pp picpool-wasm "$1" -filters resize=1920x0 -format avif "$ref"; }
+run_avif_picpool_portable() { pp picpool-portable "$1" -filters resize=1920x0 -format avif "$ref"; }
 run_avif_vipsthumbnail() { vipsthumbnail --size 1920x -o "$(realpath "$1")/%s.avif" "$ref"/*.jpg; }
 export work ref heic
 export -f pp
