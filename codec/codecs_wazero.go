@@ -160,7 +160,6 @@ func avifEncode(img image.Image, o avifOptions, _ *Metadata) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	rgba = nil // only the module's copy is needed now
 	size, err := c.malloc(8)
 	if err != nil {
 		return nil, err

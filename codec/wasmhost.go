@@ -7,10 +7,10 @@ package codec
 // gen2brain's own Go code calls them, in the pinned versions) so that it
 // decides where a module's memory lives. gen2brain's Go code gives wazero
 // no memory allocator, so wazero keeps a module's memory in a Go slice and
-// grows it by appending: every step of libheif's or libaom's malloc
-// copies the whole memory into a new slice and leaves the old one to the
-// garbage collector, and a 12-MP HEIC decode that needs 75 MB of module
-// memory left the Go heap at 500 MB. Here each instance's memory is
+// grows it by appending: whenever the slice's capacity runs out the whole
+// memory is copied and the old copy left to the garbage collector; two
+// workers decoding 12-MP HEICs, each needing 74 MB of module memory,
+// peaked at 430-480 MB. Here each instance's memory is
 // reserved as address space outside the Go heap, committed as the module
 // grows it (it never moves, so nothing is copied), and returned to the
 // system when the instance is closed (wasmmem_*.go).
