@@ -6,6 +6,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/disintegration/imaging"
@@ -339,6 +340,49 @@ func TestHEICShrinkOnLoad(t *testing.T) {
 		want := imaging.Resize(full.Image, tc.outW, tc.outH, imaging.Box)
 		if p := imgtest.PSNR(t, overWhite(d.Image), overWhite(want)); p < 40 {
 			t.Errorf("%s at 1/%d: %.1f dB from a box reduction of the full decode", filepath.Base(tc.path), tc.scale, p)
+		}
+	}
+}
+
+// Workers decode at the same time: each call has its own instance of the
+// WebAssembly module (or libheif context), and the results are the ones a
+// lone decode gives, pixel for pixel, with and without shrink-on-load.
+func TestHEICDecodesConcurrently(t *testing.T) {
+	f := makeHEIC(t, true)
+	type job struct {
+		path string
+		minW int
+	}
+	jobs := []job{{f.plain, 0}, {f.deep, 0}, {f.alpha, 0}, {f.plain, 100}}
+	want := make([]*image.NRGBA, len(jobs))
+	for i, j := range jobs {
+		d, err := DecodeAtLeast(j.path, DecodeOptions{}, j.minW, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = imaging.Clone(d.Image)
+	}
+	const rounds = 3
+	errs := make(chan error, rounds*len(jobs))
+	var wg sync.WaitGroup
+	for r := range rounds {
+		for i, j := range jobs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d, err := DecodeAtLeast(j.path, DecodeOptions{}, j.minW, 0)
+				if err == nil && !bytes.Equal(imaging.Clone(d.Image).Pix, want[i].Pix) {
+					err = fmt.Errorf("round %d, %s at least %d wide: pixels differ from a lone decode", r, filepath.Base(j.path), j.minW)
+				}
+				errs <- err
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
 		}
 	}
 }
