@@ -75,24 +75,17 @@ func avifDecode(data []byte, h *heifHeader) (image.Image, error) {
 		}
 		return detach(img), nil
 	}
-	c, err := avifDecodeModule.instance()
+	c, in, vars, err := avifDecodeModule.decodeCall(data, 16) // width, height, depth, frame count
 	if err != nil {
 		return nil, err
 	}
 	defer c.close()
-	in, err := c.put(data)
-	if err != nil {
-		return nil, err
-	}
-	vars, err := c.malloc(16) // width, height, depth, frame count
-	if err != nil {
-		return nil, err
-	}
 	// decode(in, size, configOnly, all frames, &width, &height, &depth, &count, delays, out): 1 if it worked.
-	if ok, err := c.call("decode", in, uint64(len(data)), 1, 0, vars, vars+4, vars+8, vars+12, 0, 0); err != nil {
+	decode := func(configOnly, delays, out uint64) error {
+		return c.callOK(errAVIFDecode, "decode", in, uint64(len(data)), configOnly, 0, vars, vars+4, vars+8, vars+12, delays, out)
+	}
+	if err := decode(1, 0, 0); err != nil {
 		return nil, err
-	} else if ok == 0 {
-		return nil, errAVIFDecode
 	}
 	w, hh, depth := int(c.u32(vars)), int(c.u32(vars+4)), c.u32(vars+8)
 	if w != h.DecW || hh != h.DecH {
@@ -110,10 +103,8 @@ func avifDecode(data []byte, h *heifHeader) (image.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := c.call("decode", in, uint64(len(data)), 0, 0, vars, vars+4, vars+8, vars+12, delay, out); err != nil {
+	if err := decode(0, delay, out); err != nil {
 		return nil, err
-	} else if ok == 0 {
-		return nil, errAVIFDecode
 	}
 	pix, err := c.get(out, w*hh*bpp)
 	if err != nil {

@@ -173,25 +173,13 @@ var errHEIFDecode = errors.New("libheif cannot decode it")
 // heicPixels converts, from the module's memory, to an image 1/2^shift the
 // size.
 func heicDecodeWasm(data []byte, shift int, nclx *heifNCLX) (image.Image, error) {
-	c, err := heifModule.instance()
+	c, in, vars, err := heifModule.decodeCall(data, 20)
 	if err != nil {
 		return nil, err
 	}
 	defer c.close()
-	in, err := c.put(data)
-	if err != nil {
-		return nil, err
-	}
-	vars, err := c.malloc(20)
-	if err != nil {
-		return nil, err
-	}
 	decode := func(configOnly, out uint64) error {
-		ok, err := c.call("decode", in, uint64(len(data)), configOnly, vars, vars+4, vars+8, vars+12, vars+16, out)
-		if err == nil && ok == 0 {
-			err = errHEIFDecode
-		}
-		return err
+		return c.callOK(errHEIFDecode, "decode", in, uint64(len(data)), configOnly, vars, vars+4, vars+8, vars+12, vars+16, out)
 	}
 	if err := decode(1, 0); err != nil {
 		return nil, err

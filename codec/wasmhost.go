@@ -107,6 +107,33 @@ func (w *wasmModule) instance() (*wasmCall, error) {
 
 func (c *wasmCall) close() { c.mod.Close(c.ctx) }
 
+// decodeCall starts a decoding call: a fresh instance with the file copied
+// into its memory (at in) and room for n bytes of results (at vars). The
+// caller closes it.
+func (w *wasmModule) decodeCall(data []byte, n int) (c *wasmCall, in, vars uint64, err error) {
+	if c, err = w.instance(); err != nil {
+		return nil, 0, 0, err
+	}
+	if in, err = c.put(data); err == nil {
+		vars, err = c.malloc(n)
+	}
+	if err != nil {
+		c.close()
+		return nil, 0, 0, err
+	}
+	return c, in, vars, nil
+}
+
+// callOK calls an exported function that returns 1 when it worked, and
+// returns failed when it returned anything else.
+func (c *wasmCall) callOK(failed error, name string, args ...uint64) error {
+	ok, err := c.call(name, args...)
+	if err == nil && ok != 1 {
+		err = failed
+	}
+	return err
+}
+
 var errWasmMemory = errors.New("WebAssembly module: out of memory")
 
 // call calls an exported function and returns its first result.
