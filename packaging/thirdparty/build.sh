@@ -10,9 +10,13 @@
 #
 # Each library lands in build/thirdparty/<target>/{include,lib,lib/pkgconfig},
 # static only, its licence files in share/licenses/<name>/. Targets:
+#   linux-amd64    Linux x86-64 with the machine's GCC (the tarball)
 #   mingw64        Windows x86-64 with Debian's MinGW-w64 (POSIX threads)
 #   darwin-arm64   macOS on Apple Silicon (clang on a Mac)
 #   darwin-amd64   macOS on Intel (clang on a Mac)
+# A recipe's files are fetched from DEBIAN_MIRROR's pool/, those it also names
+# in security_files (a revision only the security archive has) from
+# DEBIAN_SECURITY_MIRROR's pool/updates/.
 # A library is rebuilt only when its recipe or the way it is built changed. Sources
 # come from DEBIAN_MIRROR (default http://deb.debian.org/debian) into
 # build/thirdparty/src/ and must match the recipe's SHA-256 sums: the same
@@ -34,6 +38,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 # shellcheck disable=SC2034 # jobs, cmake_args, configure_args: for the recipes
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
@@ -52,6 +57,12 @@ trap 'on_exit $?' EXIT
 setup_target() {
 	cmake_args=() configure_args=()
 	case $1 in
+	linux-amd64)
+		[ "$(uname -s)-$(uname -m)" = Linux-x86_64 ] || die "linux-amd64 builds on an x86-64 Linux"
+		cc=gcc
+		cmake_args=(-DCMAKE_C_COMPILER=gcc)
+		configure_args=(CC=gcc)
+		;;
 	mingw64)
 		local t=x86_64-w64-mingw32
 		if command -v "$t-gcc-posix" >/dev/null; then cc=$t-gcc-posix; else cc=$t-gcc; fi
@@ -72,7 +83,7 @@ setup_target() {
 		[ "$machine" = arm64 ] && machine=aarch64
 		configure_args=(--host="$machine-apple-darwin" CC="clang -arch ${machine/aarch64/arm64}")
 		;;
-	*) die "unknown target $1 (mingw64, darwin-arm64, darwin-amd64)" ;;
+	*) die "unknown target $1 (linux-amd64, mingw64, darwin-arm64, darwin-amd64)" ;;
 	esac
 }
 
@@ -85,17 +96,23 @@ setup_target() {
 print_env() {
 	local p=$root/build/thirdparty/$1 static=''
 	[ "$1" != mingw64 ] || static=' -static'
+	if [ "$1" = linux-amd64 ]; then # the machine's own .pc files stay: the rest links with them
+		printf 'export CGO_CFLAGS=%q CGO_LDFLAGS=%q PKG_CONFIG_PATH=%q\n' \
+			"${CGO_CFLAGS:+$CGO_CFLAGS }-I$p/include" "${CGO_LDFLAGS:+$CGO_LDFLAGS }-L$p/lib" "$p/lib/pkgconfig"
+		return
+	fi
 	printf 'export CGO_CFLAGS=%q CGO_LDFLAGS=%q PKG_CONFIG_LIBDIR=%q PKG_CONFIG_PATH=\n' \
 		"${CGO_CFLAGS:+$CGO_CFLAGS }-I$p/include" "${CGO_LDFLAGS:+$CGO_LDFLAGS }-L$p/lib$static" "$p/lib/pkgconfig"
 }
 
 fetch() { # file sha256 -> path of the verified download
-	local dir=$root/build/thirdparty/src f=$1 sum=$2
+	local dir=$root/build/thirdparty/src f=$1 sum=$2 url=$mirror/pool/$pool/$1 s
+	for s in "${security_files[@]}"; do [ "$s" != "$f" ] || url=$security_mirror/pool/updates/$pool/$f; done
 	mkdir -p "$dir"
 	if [ ! -f "$dir/$f" ] || [ "$(sha256 "$dir/$f")" != "$sum" ]; then
-		echo "thirdparty: fetching $mirror/pool/$pool/$f" >&2
-		curl -fsSL --retry 3 -o "$dir/$f.part" "$mirror/pool/$pool/$f" ||
-			die "cannot fetch $f from $mirror (set DEBIAN_MIRROR, e.g. to a snapshot.debian.org archive)"
+		echo "thirdparty: fetching $url" >&2
+		curl -fsSL --retry 3 -o "$dir/$f.part" "$url" ||
+			die "cannot fetch $f from $url (set DEBIAN_MIRROR or DEBIAN_SECURITY_MIRROR, e.g. to a snapshot.debian.org archive)"
 		[ "$(sha256 "$dir/$f.part")" = "$sum" ] || die "$f: SHA-256 $(sha256 "$dir/$f.part"), want $sum (recipe $name.sh)"
 		mv -f "$dir/$f.part" "$dir/$f"
 	fi
@@ -130,7 +147,7 @@ build_one() { # target name
 	[ -f "$root/build/thirdparty/work/go.mod" ] || { mkdir -p "$root/build/thirdparty/work" &&
 		echo 'module picpool.invalid/thirdparty-sources // unpacked C sources, not part of PicPool' >"$root/build/thirdparty/work/go.mod"; }
 	unset -f build_lib
-	deb_version='' pool='' files=() licences=() tools=()
+	deb_version='' pool='' files=() security_files=() licences=() tools=()
 	# shellcheck source=/dev/null
 	. "$here/$name.sh"
 	local stamp=$prefix/.built-$name want

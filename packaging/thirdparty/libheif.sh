@@ -1,8 +1,10 @@
 # shellcheck shell=bash disable=SC2034,SC2154 # a recipe: build.sh reads its variables and sets cmake_args, configure_args, jobs
-# libheif: PicPool's HEIC decoder (codec/heif_cgo.go, -tags picpool_static_heif
-# links libheif.a and libde265.a), natively instead of the WebAssembly build
-# the Windows app would otherwise run. Build libde265 first (build.sh takes
-# the recipes in order of their names). Debian 12's source package with its
+# libheif: PicPool's HEIC decoder and AVIF decoder and encoder
+# (codec/heif_cgo.go, avif_heif.go: -tags picpool_static_heif links
+# libheif.a, libde265.a, libdav1d.a and libaom.a), natively instead of the
+# WebAssembly builds the Windows app and the Linux tarball would otherwise
+# run. Build libde265, dav1d and aom first (build.sh takes the recipes in
+# order of their names: aom, dav1d, libde265, libheif). Debian 12's source package with its
 # security fixes (debian/patches), the same version the Linux build links
 # from libheif-dev. Licence: LGPL-3+ (docs/codecs.md: what that asks of a
 # static link).
@@ -15,21 +17,36 @@ files=(
 licences=(COPYING)
 tools=(cmake "${cc/gcc/g++}") # the C++ compiler: g++ beside MinGW's gcc, or clang
 
-# Only the static library (C++) with libde265 built in as its one decoder:
-# no encoders, no AV1 decoders, no plugin loading, no examples, no
-# gdk-pixbuf loader. Its headers and libheif.pc.
+# Only the static library (C++) with libde265 (HEVC) and dav1d (AV1) built
+# in as its decoders and aom (AV1) as its one encoder: no HEVC encoder, no
+# plugin loading, no examples, no gdk-pixbuf loader. Its headers and
+# libheif.pc.
 build_lib() { # src build prefix
 	local cxx=${cc/gcc/g++}
 	[ "$cc" != clang ] || cxx=clang++
-	[ -f "$3/lib/libde265.a" ] || die "libheif needs libde265: build it first"
+	local l f=$1/libheif/plugins/heif_encoder_aom.cc
+	for l in libde265 libdav1d libaom; do [ -f "$3/lib/$l.a" ] || die "libheif needs $l: build it first"; done
+	# libheif 1.15's aom encoder picks the AV1 profile from the bits a
+	# sample is stored in (16 for 10-bit images): profile 2, which aom
+	# refuses for 10-bit 4:2:0 (Debian's own heif-enc aborts on any 10-bit
+	# AVIF: an assertion in write_color_config; from the library, aom
+	# fails, or crashes in aom_highbd_calc8x8var_avx2). The bits in use
+	# are what the profile depends on, as later libheif versions have it.
+	grep -q 'compute_avif_profile(heif_image_get_bits_per_pixel(image, heif_channel_Y),' "$f" ||
+		die "libheif: no compute_avif_profile(heif_image_get_bits_per_pixel(...)) in $f to correct"
+	sed -i.orig 's/compute_avif_profile(heif_image_get_bits_per_pixel(image, heif_channel_Y),/compute_avif_profile(heif_image_get_bits_per_pixel_range(image, heif_channel_Y), \/* PicPool: bits in use *\//' "$f"
 	PKG_CONFIG_LIBDIR=$3/lib/pkgconfig PKG_CONFIG_PATH='' cmake -S "$1" -B "$2" "${cmake_args[@]}" \
 		-DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$3" \
 		-DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DENABLE_PLUGIN_LOADING=OFF \
 		-DWITH_EXAMPLES=OFF -DBUILD_TESTING=OFF -DWITH_LIBDE265=ON -DWITH_LIBDE265_PLUGIN=OFF \
 		-DLIBDE265_INCLUDE_DIR="$3/include" -DLIBDE265_LIBRARY="$3/lib/libde265.a" \
-		-DWITH_X265=OFF -DWITH_DAV1D=OFF -DWITH_AOM_ENCODER=OFF -DWITH_AOM_DECODER=OFF \
-		-DWITH_SvtEnc=OFF -DWITH_RAV1E=OFF >"$2.log"
-	grep -q 'libde265.*YES\|LIBDE265: YES\|Found LIBDE265' "$2.log" || die "libheif: cmake did not find libde265 (log $2.log)"
+		-DWITH_X265=OFF -DWITH_DAV1D=ON -DWITH_DAV1D_PLUGIN=OFF -DDAV1D_INCLUDE_DIR="$3/include" \
+		-DDAV1D_LIBRARY="$3/lib/libdav1d.a" -DWITH_AOM_ENCODER=ON -DWITH_AOM_ENCODER_PLUGIN=OFF \
+		-DWITH_AOM_DECODER=OFF -DAOM_INCLUDE_DIR="$3/include" -DAOM_LIBRARY="$3/lib/libaom.a" \
+		-DWITH_SvtEnc=OFF -DWITH_RAV1E=OFF >"$2.log" 2>&1
+	for l in 'libde265 (HEIC decoder): found (built-in)' 'Dav1d (AVIF decoder): found (built-in)' 'aom (AVIF encoder): found (built-in)'; do
+		grep -qF "$l" "$2.log" || die "libheif: cmake did not say '$l' (log $2.log)"
+	done
 	cmake --build "$2" --target heif -j "$jobs" >>"$2.log"
 	put "$2/libheif/libheif.a" "$3/lib/libheif.a"
 	for h in heif.h heif_plugin.h; do put "$1/libheif/$h" "$3/include/libheif/$h"; done
