@@ -173,9 +173,12 @@ var AVIFCodec = func() string {
 	return fmt.Sprintf("libavif %s with %s to decode, %s to encode (cgo)", C.GoString(C.avifVersion()), dec, enc)
 }()
 
-// avifDecode decodes the primary image of an AVIF file at its coded size,
-// without transformations.
-func avifDecode(data []byte, h *heifHeader) (image.Image, error) {
+// avifScales says that this build's AVIF decoder does not shrink on load.
+const avifScales = false
+
+// avifDecode decodes the primary image of an AVIF file at its coded size
+// (scale is 1), without transformations.
+func avifDecode(data []byte, h *heifHeader, _ int) (image.Image, error) {
 	img, pix, stride, wide := newRGBA(h.DecW, h.DecH, h.Depth > 8)
 	var msg msgBuf
 	if C.pp_avif_decode((*C.uint8_t)(unsafe.Pointer(&data[0])), C.size_t(len(data)), (*C.uchar)(unsafe.Pointer(&pix[0])),

@@ -13,8 +13,8 @@ import (
 // without the C libraries run the WebAssembly modules, whatever shared
 // libraries the machine has, and say so; the module versions named are
 // those go.mod pins. -tags picpool_static_webp (the packages) keeps libwebp
-// itself for WebP, -tags picpool_static_heif (the Windows app) libheif for
-// HEIC.
+// itself for WebP, -tags picpool_static_heif (the Windows app, the
+// tarball) libheif for HEIC and AVIF.
 func TestWebAssemblyCodecsRun(t *testing.T) {
 	mod, err := os.ReadFile("../go.mod")
 	if err != nil {
@@ -26,7 +26,7 @@ func TestWebAssemblyCodecsRun(t *testing.T) {
 		lib, tag    string // the library linked in, and its tag
 	}{
 		{"heic", HEIFCodec, nativeHEIF, "libheif", "picpool_static_heif"},
-		{"avif", AVIFCodec, false, "", ""},
+		{"avif", AVIFCodec, nativeHEIF, "libheif", "picpool_static_heif"}, // libheif decodes and encodes AVIF too
 		{"webp", WebPCodec, nativeWebP, "libwebp", "picpool_static_webp"},
 	} {
 		name, c := k.name, k.codec

@@ -20,8 +20,8 @@ package codec
 
 /*
 #cgo !picpool_static_heif pkg-config: libheif
-#cgo picpool_static_heif,!darwin LDFLAGS: -l:libheif.a -l:libde265.a -lstdc++ -lpthread
-#cgo picpool_static_heif,darwin LDFLAGS: -lheif -lde265 -lc++
+#cgo picpool_static_heif,!darwin LDFLAGS: -l:libheif.a -l:libde265.a -l:libdav1d.a -l:libaom.a -lstdc++ -lpthread
+#cgo picpool_static_heif,darwin LDFLAGS: -lheif -lde265 -ldav1d -laom -lc++
 #cgo LDFLAGS: -lm
 #include <stdint.h>
 #include <stdio.h>

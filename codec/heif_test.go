@@ -344,6 +344,62 @@ func TestHEICShrinkOnLoad(t *testing.T) {
 	}
 }
 
+// AVIF shrinks on load too where libheif decodes it (-tags
+// picpool_static_heif): 8-bit, 10-bit with alpha, and a rotated file, each
+// within 40 dB of a box reduction of the full decode. Other builds decode
+// it whole (scale 1).
+func TestAVIFShrinkOnLoad(t *testing.T) {
+	imgtest.Tool(t, "avifenc")
+	dir := t.TempDir()
+	src := imgtest.SmallPhoto(t, dir, "Landscape_6", 320)
+	alpha := imgtest.AlphaPNG(t, dir, "Landscape_1", 240, true)
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		in      string
+		w, h    int
+		scale   int
+		rotated bool
+	}{
+		{"plain", nil, src, 100, 60, 2, false},
+		{"deep-alpha", []string{"-d", "10"}, alpha, 30, 0, 8, false},
+		{"turned", []string{"--irot", "1"}, src, 50, 75, 4, true},
+		{"small-target", nil, src, 200, 0, 1, false},
+	} {
+		path := filepath.Join(dir, tc.name+".avif")
+		imgtest.Run(t, "avifenc", append(append([]string{"-s", "10", "--min", "8", "--max", "12", "--ignore-exif"}, tc.args...), tc.in, path)...)
+		full, err := Decode(path, DecodeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scale := tc.scale
+		if !avifScales {
+			scale = 1
+		}
+		fw, fh := full.Image.Bounds().Dx(), full.Image.Bounds().Dy()
+		outW, outH := turboScaled(fw, scale), turboScaled(fh, scale)
+		d, err := DecodeAtLeast(path, DecodeOptions{}, tc.w, tc.h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Scale != scale || d.Image.Bounds().Dx() != outW || d.Image.Bounds().Dy() != outH {
+			t.Errorf("%s (%dx%d) at least %dx%d: scale %d, %v; want %d, %dx%d", tc.name, fw, fh, tc.w, tc.h, d.Scale, d.Image.Bounds().Size(), scale, outW, outH)
+			continue
+		}
+		coded, err := Decode(path, DecodeOptions{NoOrientation: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cw := coded.Image.Bounds().Dx(); tc.rotated != (cw != fw) {
+			t.Errorf("%s: the full decode is %dx%d, the coded image %v", tc.name, fw, fh, coded.Image.Bounds().Size())
+		}
+		want := imaging.Resize(full.Image, outW, outH, imaging.Box)
+		if p := imgtest.PSNR(t, overWhite(d.Image), overWhite(want)); p < 40 {
+			t.Errorf("%s at 1/%d: %.1f dB from a box reduction of the full decode", tc.name, scale, p)
+		}
+	}
+}
+
 // Workers decode at the same time: each call has its own instance of the
 // WebAssembly module (or libheif context), and the results are the ones a
 // lone decode gives, pixel for pixel, with and without shrink-on-load.

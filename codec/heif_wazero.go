@@ -13,9 +13,15 @@ import (
 	"fmt"
 	"image"
 	"math/bits"
+	_ "unsafe" // go:linkname
 
 	"github.com/gen2brain/heic"
 )
+
+//go:linkname heifWasm github.com/gen2brain/heic.heifWasm
+var heifWasm []byte
+
+var heifModule = &wasmModule{gz: &heifWasm}
 
 // HEIFCodec names the HEIC decoder of this build.
 var HEIFCodec = wasmOrShared(heic.Dynamic(), "libheif 1.18.2 with libde265 1.0.15 (WebAssembly: github.com/gen2brain/heic v0.4.5, wazero)", "libheif")

@@ -66,7 +66,8 @@ func containerError(path, format string, err error, header bool) error {
 func (m *File) decodeHEIF(minW, minH int) (*Decoded, error) {
 	h, info := m.heif, m.info
 	scale := 1
-	if heicScales && h.Format == "heic" && (minW > 0 || minH > 0) && h.CropRect == image.Rect(0, 0, h.DecW, h.DecH) {
+	scales := h.Format == "heic" && heicScales || h.Format == "avif" && avifScales
+	if scales && (minW > 0 || minH > 0) && h.CropRect == image.Rect(0, 0, h.DecW, h.DecH) {
 		if h.Orientation >= 5 {
 			minW, minH = minH, minW
 		}
@@ -85,7 +86,7 @@ func (m *File) decodeHEIF(minW, minH int) (*Decoded, error) {
 	var err error
 	transformed := false
 	if h.Format == "avif" {
-		img, err = avifDecode(data, h)
+		img, err = avifDecode(data, h, scale)
 	} else {
 		img, transformed, err = heicDecode(data, h, scale)
 	}

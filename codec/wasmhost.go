@@ -1,4 +1,4 @@
-//go:build !cgo || picpool_purego || picpool_wasmcodecs
+//go:build !cgo || picpool_purego || (picpool_wasmcodecs && !picpool_static_heif)
 
 package codec
 
@@ -16,8 +16,10 @@ package codec
 // system when the instance is closed (wasmmem_*.go).
 //
 // The modules' bytes are gen2brain's, embedded in its packages; they are
-// reached by //go:linkname, pinned by go.mod. A version that renamed them
-// fails to link, not at run time.
+// reached by //go:linkname (heif_wazero.go, avif_wazero.go), pinned by
+// go.mod. Builds with libheif linked in (-tags picpool_static_heif: HEIC and
+// AVIF natively) have no module to host: this file is left out. A version that renamed
+// them fails to link, not at run time.
 
 import (
 	"bytes"
@@ -27,24 +29,12 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	_ "unsafe" // go:linkname
 
-	_ "github.com/gen2brain/avif" // the modules' bytes, below
-	_ "github.com/gen2brain/heic"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
-
-//go:linkname heifWasm github.com/gen2brain/heic.heifWasm
-var heifWasm []byte
-
-//go:linkname avifDecodeWasm github.com/gen2brain/avif.decodeWasm
-var avifDecodeWasm []byte
-
-//go:linkname avifEncodeWasm github.com/gen2brain/avif.encodeWasm
-var avifEncodeWasm []byte
 
 // wasmModule is one of the modules, compiled once per process on first use.
 type wasmModule struct {
@@ -54,12 +44,6 @@ type wasmModule struct {
 	cm   wazero.CompiledModule
 	err  error
 }
-
-var (
-	heifModule       = &wasmModule{gz: &heifWasm}
-	avifDecodeModule = &wasmModule{gz: &avifDecodeWasm}
-	avifEncodeModule = &wasmModule{gz: &avifEncodeWasm}
-)
 
 func (w *wasmModule) compile() error {
 	w.once.Do(func() {

@@ -1,4 +1,4 @@
-//go:build (!cgo || picpool_purego || picpool_wasmcodecs) && !linux && !darwin && !freebsd && !netbsd && !openbsd && !windows
+//go:build (!cgo || picpool_purego || (picpool_wasmcodecs && !picpool_static_heif)) && !linux && !darwin && !freebsd && !netbsd && !openbsd && !windows
 
 package codec
 

@@ -1,4 +1,4 @@
-//go:build !cgo || picpool_purego || picpool_wasmcodecs
+//go:build !cgo || picpool_purego || (picpool_wasmcodecs && !picpool_static_heif)
 
 package codec
 
