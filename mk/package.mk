@@ -24,8 +24,11 @@ TOOLS_DIR  := $(CURDIR)/build/tools
 FYNE       := $(TOOLS_DIR)/fyne-$(FYNE_VERSION)/fyne
 ACTIONLINT := $(TOOLS_DIR)/actionlint-$(ACTIONLINT_VERSION)/actionlint
 
-APT_PACKAGE_LINUX   := $(APT_BUILD) xz-utils make dpkg-dev
-APT_PACKAGE_WINDOWS := gcc-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-posix cmake nasm make patch curl ca-certificates nsis
+# The tarball and the Windows app build libheif, libde265, dav1d and aom
+# from source (packaging/thirdparty/): cmake, meson, ninja, nasm, g++.
+APT_THIRDPARTY      := g++ cmake meson ninja-build nasm perl make patch curl ca-certificates
+APT_PACKAGE_LINUX   := $(APT_BUILD) $(APT_THIRDPARTY) xz-utils dpkg-dev
+APT_PACKAGE_WINDOWS := $(APT_THIRDPARTY) gcc-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-posix nsis
 # The checks convert a file of each new format (packaging/lib/formats.sh):
 # Debian's heif-enc, avifenc and jpgicc make the inputs, heif-convert,
 # avifdec, dwebp and exiftool (colord-data's Adobe RGB profile) check them.
@@ -70,6 +73,7 @@ package-check: package-linux package-windows deps-package-check $(ACTIONLINT)
 	step "release workflow: actionlint (with shellcheck)" $(ACTIONLINT) -no-color && \
 	step "shellcheck packaging/ and scripts/" shellcheck -x packaging/*.sh packaging/lib/*.sh packaging/thirdparty/*.sh packaging/macos/*.sh packaging/windows/*.sh scripts/bench-wine.sh && \
 	step "artefacts: tarball, .deb, .exe, setup, macOS checks (go test ./packaging/)" env PICPOOL_REQUIRE_ARTEFACTS=1 $(GO) test -count=1 -v ./packaging/ && \
+	step "tarball and Windows codecs: go test ./codec/ ./processing/ with the tarball's tags" bash packaging/test-tarball-codecs.sh && \
 	step "tarball: make install into a prefix, the window under Xvfb" bash packaging/linux-install-test.sh && \
 	step ".deb: apt install in a clean Debian root, batch, window, purge" $(SUDO) bash packaging/deb-check.sh && \
 	step "Windows installer under Wine: install, batch vs Linux, window, uninstall" bash packaging/windows-check.sh && \

@@ -33,5 +33,5 @@ bench-colour: deps
 # webp avif" (default: all three). The first run makes eight 12-MP HEICs with
 # heif-enc (about a minute each), kept in build/bench-formats/heic.
 bench-formats: deps
-	$(call apt_install,$(APT_BENCH) libheif-examples)
+	$(call apt_install,$(APT_BENCH) libheif-examples $(APT_THIRDPARTY))
 	REPS=$(or $(REPS),3) JOBS="$(or $(JOBS),heic webp avif)" GO=$(GO) bash scripts/bench-formats.sh

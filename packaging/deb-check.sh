@@ -191,7 +191,7 @@ if linked=$(in_root ldd /opt/picpool/picpool | grep -E 'lib(webp|sharpyuv|heif|a
 echo "the tarball's program, in the root with only what it links ($pkgs), no libheif, libavif (libwebp is there for libtiff; the program does not link it):"
 got=$(in_root env LANG=en_US.UTF-8 /opt/picpool/picpool --version)
 echo "  --version: $(printf '%s' "$got" | paste -sd '|' - | sed 's/|/ | /g')"
-for want in "colour: lcms2 2." "libheif 1.18.2 with libde265 1.0.15 (WebAssembly" "libavif 1.1.1 with libaom 3.10.0 (WebAssembly" "WebP codec: libwebp 1."; do
+for want in "colour: lcms2 2." "HEIC codec (read): libheif 1.15.1 with libde265 HEVC decoder, version 1.0.11 (cgo)" "AVIF codec: libheif 1.15.1 with dav1d 1.0.0 to decode, aom 3.6.0 to encode (cgo)" "WebP codec: libwebp 1."; do
 	case $got in *"$want"*) ;; *) fail "the tarball's --version does not say '$want'" ;; esac
 done
 pp_tarball() { local o=${1#"$r"} i=${2#"$r"}; shift 2; in_root /opt/picpool/picpool run -quiet "$@" -out "$o" "$i"; }

@@ -61,15 +61,16 @@ echo "links: $(ldd "$prefix/bin/picpool" | awk '$1 !~ /^(linux-vdso|\/)/ { print
 export LANG=C.UTF-8 HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config XDG_DATA_HOME=$tmp/home/.local/share
 got=$("$prefix/bin/picpool" --version)
 [ "$(printf '%s\n' "$got" | head -n 1)" = "picpool $version" ] || fail "picpool --version printed '$got', want 'picpool $version' first"
-# libjpeg-turbo and libwebp linked in, lcms2; HEIC and AVIF in WebAssembly,
-# even on this machine, which has libheif and libavif (nodynamic).
-for want in "JPEG codec: libjpeg-turbo" "colour: lcms2 2." "HEIC codec (read): libheif 1.18.2 with libde265 1.0.15 (WebAssembly" \
-	"AVIF codec: libavif 1.1.1 with libaom 3.10.0 (WebAssembly" "WebP codec: libwebp 1."; do
+# libjpeg-turbo, libwebp and libheif (HEIC, and AVIF with dav1d and aom)
+# linked in, lcms2: not this machine's libheif or libavif.
+for want in "JPEG codec: libjpeg-turbo" "colour: lcms2 2." "HEIC codec (read): libheif 1.15.1 with libde265 HEVC decoder, version 1.0.11 (cgo)" \
+	"AVIF codec: libheif 1.15.1 with dav1d 1.0.0 to decode, aom 3.6.0 to encode (cgo)" "WebP codec: libwebp 1."; do
 	case $got in *"$want"*) ;; *) fail "picpool --version printed '$got': want '$want'" ;; esac
 done
 echo "picpool --version: $got"
-grep -q 'github.com/gen2brain/heic' "$prefix/share/doc/picpool/THIRD-PARTY-LICENSES" ||
-	fail "THIRD-PARTY-LICENSES does not name github.com/gen2brain/heic"
+for lib in libheif libde265 dav1d aom; do
+	grep -q "^    $lib" "$prefix/share/doc/picpool/THIRD-PARTY-LICENSES" || fail "THIRD-PARTY-LICENSES does not list $lib"
+done
 
 # The new formats and colour management, by the installed program.
 pp() { local o=$1 i=$2; shift 2; "$prefix/bin/picpool" run -quiet "$@" -out "$o" "$i"; }

@@ -25,33 +25,8 @@ version=$(sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\
 [ -n "$version" ] || { echo "package.sh: no Version in FyneApp.toml" >&2; exit 1; }
 export LANG=C.UTF-8
 
-# Build tags. Every package has the fast JPEG path, libjpeg-turbo linked
-# statically (picpool_static_turbo: most desktops have no libturbojpeg.so;
-# Linux links libturbojpeg.a from libturbojpeg0-dev, which the build
-# installs anyway), the C filter kernels and lcms2 (cgo is on for Fyne
-# anyway), and reads and writes every format:
-# - the .deb links Debian's libheif1, libavif15, libwebp7 and liblcms2-2
-#   dynamically: they become its Depends (dpkg-shlibdeps);
-# - the tarball, for any Linux, needs none of those codec libraries: HEIC
-#   and AVIF through the WebAssembly codecs (picpool_wasmcodecs; nodynamic:
-#   never a libheif or libavif the machine happens to have), libwebp linked
-#   in from libwebp-dev's libwebp.a (picpool_static_webp); lcms2 stays a
-#   shared library, as the X11 ones (every desktop has it);
-# - Windows and macOS the same as the tarball, with libjpeg-turbo, lcms2
-#   and libwebp built from Debian's pinned source packages for that system
-#   (packaging/thirdparty/; every recipe there, or those THIRDPARTY_LIBS
-#   names); Windows also decodes HEIC natively, libheif and libde265 built
-#   so too and linked in (picpool_static_heif: 3.6x the
-#   WebAssembly decoder's speed under Wine: docs/codecs.md), AVIF staying in WebAssembly. macOS keeps the WebAssembly HEIC decoder for now
-#   (docs/codecs.md says why).
-# DEB_TAGS, TARBALL_TAGS, WINDOWS_TAGS, DARWIN_TAGS override one package's
-# tags, PACKAGE_TAGS all of them (empty: libjpeg-turbo and the codecs linked
-# dynamically).
-portable=picpool_static_turbo,picpool_static_webp,picpool_wasmcodecs,nodynamic
-deb_tags=${DEB_TAGS-${PACKAGE_TAGS-picpool_static_turbo}}
-tarball_tags=${TARBALL_TAGS-${PACKAGE_TAGS-$portable}}
-windows_tags=${WINDOWS_TAGS-${PACKAGE_TAGS-$portable,picpool_static_heif}}
-darwin_tags=${DARWIN_TAGS-${PACKAGE_TAGS-$portable}}
+# shellcheck source=packaging/lib/tags.sh
+. "$root/packaging/lib/tags.sh"
 read -ra thirdparty_libs <<<"${THIRDPARTY_LIBS-}"
 
 # fyne_package OS TAGS runs `fyne package` in the copy of the tree, from
@@ -69,7 +44,9 @@ has_tag() { [[ ",$1," == *",$2,"* ]]; }
 # at them: CGO_CFLAGS, CGO_LDFLAGS, PKG_CONFIG_LIBDIR.
 thirdparty() {
 	local libs=(libjpeg-turbo lcms2 libwebp libyuv)
-	! has_tag "$2" picpool_static_heif || libs+=(libde265 libheif)
+	[ "$1" != linux-amd64 ] || libs=() # Debian's own -dev packages have those
+	! has_tag "$2" picpool_static_heif || libs+=(aom dav1d libde265 libheif)
+	[ ${#libs[@]} -gt 0 ] || return 0
 	[ ${#thirdparty_libs[@]} = 0 ] || libs=("${thirdparty_libs[@]}")
 	bash "$root/packaging/thirdparty/build.sh" "$1" "${libs[@]}"
 	eval "$(bash "$root/packaging/thirdparty/build.sh" --env "$1")"
@@ -93,7 +70,15 @@ thirdparty_licence_args() {
 	! has_tag "$1" picpool_static_turbo || lic_args+=(-lib "libjpeg-turbo=$licences/libjpeg-turbo")
 	has_tag "$1" picpool_nolcms || lic_args+=(-lib "lcms2=$licences/lcms2")
 	! has_tag "$1" picpool_static_webp || lic_args+=(-lib "libwebp=$licences/libwebp")
-	! has_tag "$1" picpool_static_heif || lic_args+=(-lib "libheif=$licences/libheif" -lib "libde265=$licences/libde265")
+	static_heif_licence_args "$1"
+}
+
+# static_heif_licence_args TAGS adds libheif and the codecs under it.
+static_heif_licence_args() {
+	local l
+	if has_tag "$1" picpool_static_heif; then
+		for l in libheif libde265 dav1d aom; do lic_args+=(-lib "$l=$licences/$l"); done
+	fi
 }
 
 # debian_licence_args TAGS: the same for a Linux program, whose static
@@ -103,6 +88,7 @@ debian_licence_args() {
 	deblib() { lic_args+=(-lib "$1 $(dpkg-query -W -f='${Version}' "$2") (Debian's $2)=/usr/share/doc/$2/copyright"); }
 	! has_tag "$1" picpool_static_turbo || deblib libjpeg-turbo libturbojpeg0-dev
 	! has_tag "$1" picpool_static_webp || deblib libwebp libwebp-dev
+	static_heif_licence_args "$1"
 }
 
 # The tree must come out as it went in: FyneApp.toml untouched, no files of
@@ -137,6 +123,7 @@ linux)
 	# would then look for a file named "picpool %F". Keep the arguments out
 	# of the Makefile. The licences go to share/doc/picpool/, installed and
 	# removed by the Makefile with the rest.
+	! has_tag "$tarball_tags" picpool_static_heif || thirdparty "linux-$arch" "$tarball_tags"
 	fyne_package linux "$tarball_tags"
 	fix=$(mktemp -d)
 	tar -xJf PicPool.tar.xz -C "$fix"

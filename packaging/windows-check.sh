@@ -5,7 +5,7 @@
 #     (Uninstall entry, "Open with PicPool" for images and folders, App
 #     Paths), all in the user's profile and HKCU, nothing in HKLM;
 #  2. the installed picpool.exe --version (libjpeg-turbo, lcms2, libwebp
-#     and libheif with libde265 linked in, AVIF in WebAssembly);
+#     and libheif with libde265, dav1d and aom linked in: HEIC and AVIF);
 #  3. a command-line batch of ../shared/testdata/photos by the installed
 #     .exe and by the Linux build: the same files, the same sizes, and
 #     pixels within MAXDIFF levels (PSNR and the largest difference printed);
@@ -84,7 +84,7 @@ cmp -s "$instdir/picpool.exe" "$exe" || fail "the installed picpool.exe is not $
 for f in uninstall.exe THIRD-PARTY-LICENSES.txt; do
 	[ -f "$instdir/$f" ] || fail "the installer did not install $f"
 done
-for lib in libjpeg-turbo lcms2 libwebp libheif libde265 github.com/tetratelabs/wazero; do
+for lib in libjpeg-turbo lcms2 libwebp libheif libde265 dav1d aom; do
 	grep -q "^    $lib" "$instdir/THIRD-PARTY-LICENSES.txt" || fail "THIRD-PARTY-LICENSES.txt does not list $lib"
 done
 [ -f "$startmenu/PicPool.lnk" ] || fail "no Start menu entry (PicPool.lnk)"
@@ -117,7 +117,7 @@ echo "per-user: nothing in HKLM, no PicPool file outside the user's profile"
 got=$(wine "$instdir/picpool.exe" --version 2>&1 | tr -d '\r') || fail "picpool.exe --version failed: $got"
 [ "$(printf '%s\n' "$got" | head -n 1)" = "picpool $version" ] || fail "picpool.exe --version printed '$got'"
 for want in "JPEG codec: libjpeg-turbo" "colour: lcms2 2." "HEIC codec (read): libheif 1.15.1 with libde265 HEVC decoder, version 1.0.11 (cgo)" \
-	"AVIF codec: libavif 1.1.1 with libaom 3.10.0 (WebAssembly" "WebP codec: libwebp 1."; do
+	"AVIF codec: libheif 1.15.1 with dav1d 1.0.0 to decode, aom 3.6.0 to encode (cgo)" "WebP codec: libwebp 1."; do
 	case $got in *"$want"*) ;; *) fail "picpool.exe --version: '$got': want '$want'" ;; esac
 done
 echo "picpool.exe --version: $(printf '%s' "$got" | paste -sd '|' - | sed 's/|/ | /g')"

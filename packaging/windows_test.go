@@ -134,7 +134,8 @@ func TestWindowsExe(t *testing.T) {
 	path := artefact(t, "PicPool-"+info.Version+"-windows-amd64.exe", "package-windows")
 	f := openPE(t, path)
 
-	// libjpeg-turbo, lcms2, libwebp and libheif (C++: its runtime too) are
+	// libjpeg-turbo, lcms2, libwebp and libheif with libde265, dav1d and aom
+	// (C++: its runtime too) are
 	// linked in, and so is the C runtime: it
 	// needs no DLL that Windows does not have.
 	libs, err := f.ImportedLibraries()
@@ -153,7 +154,7 @@ func TestWindowsExe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkLicences(t, string(lic), path, "libjpeg-turbo", "lcms2", "libwebp", "libheif", "libde265")
+	checkLicences(t, string(lic), path, "libjpeg-turbo", "lcms2", "libwebp", "libheif", "libde265", "dav1d", "aom")
 
 	res := readResources(t, f)
 	for _, typ := range []uint32{rtIcon, rtGroupIcon, rtManifest, rtVersion} {

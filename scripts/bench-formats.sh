@@ -4,15 +4,16 @@
 #
 #   heic  eight 12-MP HEICs (heif-enc from the reference images, made once
 #         and kept in build/bench-formats/heic) to JPEG q85 at 1920 px:
-#         PicPool (default workers), its WebAssembly build, its tarball and
-#         macOS build (WebAssembly HEIC and AVIF), vipsthumbnail
+#         PicPool (default workers), its WebAssembly build, its macOS build
+#         (WebAssembly HEIC and AVIF), its tarball and Windows build (libheif
+#         with libde265, dav1d and aom linked in), vipsthumbnail
 #   webp  the reference job (resize to 1920 px, sharpen 0.75) as WebP q80:
 #         PicPool, PicPool without the sharpen (vips's work), its
 #         WebAssembly build, vipsthumbnail -o %s.webp[Q=80]
 #   avif  the reference images at 1920 px as AVIF: PicPool's default
 #         (quality 60, speed 9), PicPool at quality 50 (vips's default Q)
 #         and speed 6 (avifenc's default), its WebAssembly build, its
-#         tarball and macOS build, vipsthumbnail
+#         macOS build, its tarball and Windows build, vipsthumbnail
 #         -o %s.avif (its defaults: Q 50, effort 4)
 #
 # Prints a Markdown table per job: images/s, the ratio to vipsthumbnail,
@@ -39,9 +40,15 @@ done
 $GO build -o "$work/picpool" .
 # Builds without cgo: every codec in WebAssembly (and image/jpeg).
 $GO build -tags picpool_purego,nodynamic -o "$work/picpool-wasm" .
-# The Linux tarball's and the macOS package's build (packaging/package.sh):
-# libjpeg-turbo and libwebp linked in, HEIC and AVIF in WebAssembly.
-$GO build -tags picpool_static_turbo,picpool_static_webp,picpool_wasmcodecs,nodynamic -o "$work/picpool-portable" .
+# The macOS package's build (packaging/lib/tags.sh): libjpeg-turbo and
+# libwebp linked in, HEIC and AVIF in WebAssembly.
+# shellcheck source=packaging/lib/tags.sh
+. packaging/lib/tags.sh
+$GO build -tags "$darwin_tags" -o "$work/picpool-portable" .
+# The Linux tarball's (and the Windows app's, for Linux): libheif, libde265,
+# dav1d and aom linked in too, built by packaging/thirdparty/ (once).
+bash packaging/thirdparty/build.sh linux-amd64 aom dav1d libde265 libheif >/dev/null
+(eval "$(bash packaging/thirdparty/build.sh --env linux-amd64)" && $GO build -tags "$tarball_tags" -o "$work/picpool-tarball" .)
 $GO run ./scripts/bench-compare gen "$ref"
 for i in $(seq 1 8); do
   [ -s "$heic/ref-$i.heic" ] || { echo "heif-enc ref-$i.jpg (once; about a minute each)"; heif-enc -o "$heic/ref-$i.heic" "$ref/ref-$i.jpg" >/dev/null; }
@@ -52,6 +59,7 @@ pp() { "$work/$1" run -out "$2" -on-exists overwrite -quiet "${@:3}"; }
 run_heic_picpool()      { pp picpool "$1" -filters resize=1920x0 -format jpeg -quality 85 "$heic"; }
 run_heic_picpool_wasm() { pp picpool-wasm "$1" -filters resize=1920x0 -format jpeg -quality 85 "$heic"; }
 run_heic_picpool_portable() { pp picpool-portable "$1" -filters resize=1920x0 -format jpeg -quality 85 "$heic"; }
+run_heic_picpool_tarball() { pp picpool-tarball "$1" -filters resize=1920x0 -format jpeg -quality 85 "$heic"; }
 run_heic_vipsthumbnail() { vipsthumbnail --size 1920x -o "$(realpath "$1")/%s.jpg[Q=85]" "$heic"/*.heic; }
 run_webp_picpool()      { pp picpool "$1" -filters resize=1920x0,sharpen=0.75 -format webp -quality 80 "$ref"; }
 run_webp_picpool_nosharpen() { pp picpool "$1" -filters resize=1920x0 -format webp -quality 80 "$ref"; }
@@ -62,6 +70,7 @@ run_avif_picpool_q50()  { pp picpool "$1" -filters resize=1920x0 -format avif -q
 run_avif_picpool_q50_speed6() { pp picpool "$1" -filters resize=1920x0 -format avif -quality 50 -avif-speed 6 "$ref"; }
 run_avif_picpool_wasm() { pp picpool-wasm "$1" -filters resize=1920x0 -format avif "$ref"; }
 run_avif_picpool_portable() { pp picpool-portable "$1" -filters resize=1920x0 -format avif "$ref"; }
+run_avif_picpool_tarball() { pp picpool-tarball "$1" -filters resize=1920x0 -format avif "$ref"; }
 run_avif_vipsthumbnail() { vipsthumbnail --size 1920x -o "$(realpath "$1")/%s.avif" "$ref"/*.jpg; }
 export work ref heic
 export -f pp
@@ -72,6 +81,7 @@ for f in $(compgen -A function run_); do export -f "$f"; done
   echo "# $($GO version | cut -d' ' -f3), libvips $(vips --version 2>/dev/null | cut -d- -f2)"
   "$work/picpool" --version | sed 's/^/# /'
   "$work/picpool-wasm" --version | sed -n '3,5s/^/# wasm build: /p'
+  "$work/picpool-tarball" --version | sed -n '3,4s/^/# tarball build: /p'
 } | tee "$work/env.txt"
 idle=$( { /usr/bin/time -f %M "$work/picpool" --version >/dev/null; } 2>&1 | tail -1)
 # The largest input decoded: 4000x3000 at 4 bytes per pixel (NRGBA).
