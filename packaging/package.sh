@@ -123,8 +123,14 @@ linux)
 	# would then look for a file named "picpool %F". Keep the arguments out
 	# of the Makefile. The licences go to share/doc/picpool/, installed and
 	# removed by the Makefile with the rest.
-	! has_tag "$tarball_tags" picpool_static_heif || thirdparty "linux-$arch" "$tarball_tags"
-	fyne_package linux "$tarball_tags"
+	if has_tag "$tarball_tags" picpool_static_heif; then
+		# In a subshell: the .deb below must not link these static
+		# libraries (-L would find libheif.a before Debian's libheif.so).
+		(thirdparty "linux-$arch" "$tarball_tags" && fyne_package linux "$tarball_tags")
+		licences=$root/build/thirdparty/linux-$arch/share/licenses
+	else
+		fyne_package linux "$tarball_tags"
+	fi
 	fix=$(mktemp -d)
 	tar -xJf PicPool.tar.xz -C "$fix"
 	mk=$fix/picpool/Makefile
