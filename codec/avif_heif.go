@@ -76,40 +76,93 @@ static int pp_avif_heif_encode(const unsigned char *src, int w, int h, int pitch
 	*out_n = 0;
 	if (pp_heif_fail(heif_context_get_encoder_for_format(ctx, heif_compression_AV1, &enc), msg, len))
 		goto done;
-	// 10-bit samples little-endian, as heif-enc gives them (libheif 1.15's
-	// big-endian path fails to encode, or crashes, in aom).
-	enum heif_chroma ch = wide ? (opaque ? heif_chroma_interleaved_RRGGBB_LE : heif_chroma_interleaved_RRGGBBAA_LE) :
-		(opaque ? heif_chroma_interleaved_RGB : heif_chroma_interleaved_RGBA);
-	if (pp_heif_fail(heif_image_create(w, h, heif_colorspace_RGB, ch, &img), msg, len) ||
-			pp_heif_fail(heif_image_add_plane(img, heif_channel_interleaved, w, h, wide ? 10 : 8), msg, len))
+	// The planes libheif encodes, filled here from the RGBA pixels, as
+	// libavif does it: Y, Cb and Cr, BT.601 full range, 4:2:0 with each
+	// chroma sample the mean of its 2x2 block's (lossless: G, B and R at
+	// full size, the identity matrix), and alpha; 8 bits, or 10 for 16-bit
+	// pixels. Handed an RGB image, libheif would copy it and convert the
+	// copy: a full-size image more per worker.
+	int bits = wide ? 10 : 8;
+	float maxv = wide ? 1023.0f : 255.0f, half = wide ? 512.0f : 128.0f;
+	int cw = lossless ? w : (w + 1) / 2, chh = lossless ? h : (h + 1) / 2;
+	if (pp_heif_fail(heif_image_create(w, h, heif_colorspace_YCbCr, lossless ? heif_chroma_444 : heif_chroma_420, &img), msg, len) ||
+			pp_heif_fail(heif_image_add_plane(img, heif_channel_Y, w, h, bits), msg, len) ||
+			pp_heif_fail(heif_image_add_plane(img, heif_channel_Cb, cw, chh, bits), msg, len) ||
+			pp_heif_fail(heif_image_add_plane(img, heif_channel_Cr, cw, chh, bits), msg, len) ||
+			(!opaque && pp_heif_fail(heif_image_add_plane(img, heif_channel_Alpha, w, h, bits), msg, len)))
 		goto done;
-	int stride = 0;
-	uint8_t *dst = heif_image_get_plane(img, heif_channel_interleaved, &stride);
-	int ch_n = opaque ? 3 : 4;
-	for (int y = 0; y < h; y++) {
-		const unsigned char *s = src + (size_t)y * pitch;
-		uint8_t *d = dst + (size_t)y * stride;
-		if (!wide) {
-			if (!opaque) {
-				memcpy(d, s, 4 * (size_t)w);
-				continue;
-			}
+	int sy = 0, scb = 0, scr = 0, sa = 0;
+	uint8_t *py = heif_image_get_plane(img, heif_channel_Y, &sy);
+	uint8_t *pcb = heif_image_get_plane(img, heif_channel_Cb, &scb);
+	uint8_t *pcr = heif_image_get_plane(img, heif_channel_Cr, &scr);
+	uint8_t *pa = opaque ? NULL : heif_image_get_plane(img, heif_channel_Alpha, &sa);
+#define PP_IN(x, y, c) (wide ? (float)((unsigned)src[(size_t)(y) * pitch + 8 * (x) + 2 * (c)] << 8 | \
+		src[(size_t)(y) * pitch + 8 * (x) + 2 * (c) + 1]) * (1023.0f / 65535.0f) : (float)src[(size_t)(y) * pitch + 4 * (x) + (c)])
+#define PP_OUT(p, stride, x, y, v) do { float v_ = (v) < 0 ? 0 : (v) > maxv ? maxv : (v); \
+		if (wide) ((uint16_t *)((p) + (size_t)(y) * (stride)))[x] = (uint16_t)(v_ + 0.5f); \
+		else (p)[(size_t)(y) * (stride) + (x)] = (uint8_t)(v_ + 0.5f); } while (0)
+	if (!wide && !lossless) {
+		// 8-bit 4:2:0, the usual case, in fixed point (16.16): Y of each
+		// pixel, Cb and Cr of each block's sums (the mean of the pixels'
+		// chroma, the conversion being linear).
+		for (int y = 0; y < h; y++) {
+			const unsigned char *s = src + (size_t)y * pitch;
+			uint8_t *d = py + (size_t)y * sy, *a = pa ? pa + (size_t)y * sa : NULL;
 			for (int x = 0; x < w; x++) {
-				d[3 * x] = s[4 * x];
-				d[3 * x + 1] = s[4 * x + 1];
-				d[3 * x + 2] = s[4 * x + 2];
+				d[x] = (uint8_t)((19595 * s[4 * x] + 38470 * s[4 * x + 1] + 7471 * s[4 * x + 2] + 32768) >> 16);
+				if (a)
+					a[x] = s[4 * x + 3];
 			}
-			continue;
 		}
-		// 16 bits big-endian to 10, rounded, little-endian.
-		for (int x = 0; x < w; x++)
-			for (int c = 0; c < ch_n; c++) {
-				unsigned v = (unsigned)s[8 * x + 2 * c] << 8 | s[8 * x + 2 * c + 1];
-				v = (v * 1023u + 32767u) / 65535u;
-				d[2 * (ch_n * x + c)] = (uint8_t)v;
-				d[2 * (ch_n * x + c) + 1] = (uint8_t)(v >> 8);
+		for (int cy = 0; cy < chh; cy++) {
+			const unsigned char *s0 = src + (size_t)(2 * cy) * pitch;
+			const unsigned char *s1 = 2 * cy + 1 < h ? s0 + pitch : s0;
+			for (int cx = 0; cx < cw; cx++) {
+				int x0 = 4 * 2 * cx, x1 = 2 * cx + 1 < w ? x0 + 4 : x0;
+				int r = s0[x0] + s0[x1] + s1[x0] + s1[x1];
+				int g = s0[x0 + 1] + s0[x1 + 1] + s1[x0 + 1] + s1[x1 + 1];
+				int b = s0[x0 + 2] + s0[x1 + 2] + s1[x0 + 2] + s1[x1 + 2];
+				// Four pixels' sums: divided by 4 * 65536 (2^18), 128 added, rounded.
+				int cb = (-11059 * r - 21709 * g + 32768 * b + (128 << 18) + (1 << 17)) >> 18;
+				int cr = (32768 * r - 27439 * g - 5329 * b + (128 << 18) + (1 << 17)) >> 18;
+				pcb[(size_t)cy * scb + cx] = (uint8_t)(cb < 0 ? 0 : cb > 255 ? 255 : cb);
+				pcr[(size_t)cy * scr + cx] = (uint8_t)(cr < 0 ? 0 : cr > 255 ? 255 : cr);
 			}
+		}
+		goto planes_done;
 	}
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			float r = PP_IN(x, y, 0), g = PP_IN(x, y, 1), b = PP_IN(x, y, 2);
+			if (lossless) {
+				PP_OUT(py, sy, x, y, g);
+				PP_OUT(pcb, scb, x, y, b);
+				PP_OUT(pcr, scr, x, y, r);
+			} else {
+				PP_OUT(py, sy, x, y, 0.299f * r + 0.587f * g + 0.114f * b);
+			}
+			if (pa)
+				PP_OUT(pa, sa, x, y, PP_IN(x, y, 3));
+		}
+	if (!lossless)
+		for (int cy = 0; cy < chh; cy++)
+			for (int cx = 0; cx < cw; cx++) {
+				float cb = 0, cr = 0;
+				int n = 0;
+				for (int y = 2 * cy; y < 2 * cy + 2 && y < h; y++)
+					for (int x = 2 * cx; x < 2 * cx + 2 && x < w; x++) {
+						float r = PP_IN(x, y, 0), g = PP_IN(x, y, 1), b = PP_IN(x, y, 2);
+						float yy = 0.299f * r + 0.587f * g + 0.114f * b;
+						cb += (b - yy) / 1.772f;
+						cr += (r - yy) / 1.402f;
+						n++;
+					}
+				PP_OUT(pcb, scb, cx, cy, cb / n + half);
+				PP_OUT(pcr, scr, cx, cy, cr / n + half);
+			}
+#undef PP_IN
+#undef PP_OUT
+planes_done:
 	if (icc_n && pp_heif_fail(heif_image_set_raw_color_profile(img, "prof", icc, icc_n), msg, len))
 		goto done;
 	nclx = heif_nclx_color_profile_alloc();
