@@ -442,3 +442,70 @@ func TestHEICDecodesConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// AVIF the same, decoding and encoding at once: three rounds of decodes
+// (8-bit, 10-bit with alpha, shrink-on-load) and encodes (8-bit, 10-bit
+// with alpha), each the lone call's pixels or bytes, in every build (the
+// encoders run single-threaded, so a file is the same each time).
+func TestAVIFConcurrently(t *testing.T) {
+	imgtest.Tool(t, "avifenc")
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.avif")
+	deep := filepath.Join(dir, "deep.avif")
+	imgtest.Run(t, "avifenc", "-s", "10", "--ignore-exif", imgtest.SmallPhoto(t, dir, "Landscape_6", 320), plain)
+	imgtest.Run(t, "avifenc", "-s", "10", "-d", "10", imgtest.AlphaPNG(t, dir, "Landscape_1", 240, true), deep)
+	src8 := toNRGBA(imgtest.OpenPNG(t, imgtest.AlphaPNG(t, dir, "Portrait_1", 120, false)))
+	src16 := imgtest.OpenPNG(t, imgtest.AlphaPNG(t, dir, "Landscape_3", 96, true))
+	type job struct {
+		name string
+		run  func() ([]byte, error)
+	}
+	decode := func(path string, minW int) func() ([]byte, error) {
+		return func() ([]byte, error) {
+			d, err := DecodeAtLeast(path, DecodeOptions{}, minW, 0)
+			if err != nil {
+				return nil, err
+			}
+			return imaging.Clone(d.Image).Pix, nil
+		}
+	}
+	encode := func(img image.Image) func() ([]byte, error) {
+		return func() ([]byte, error) {
+			var b bytes.Buffer
+			err := Encode(&b, img, EncodeOptions{Format: AVIF, Quality: 70, AVIFSpeed: 9})
+			return b.Bytes(), err
+		}
+	}
+	jobs := []job{{"decode 8-bit", decode(plain, 0)}, {"decode 10-bit alpha", decode(deep, 0)},
+		{"decode at least 100", decode(plain, 100)}, {"encode 8-bit", encode(src8)}, {"encode 16-bit alpha", encode(src16)}}
+	want := make([][]byte, len(jobs))
+	for i, j := range jobs {
+		var err error
+		if want[i], err = j.run(); err != nil {
+			t.Fatalf("%s: %v", j.name, err)
+		}
+	}
+	const rounds = 3
+	errs := make(chan error, rounds*len(jobs))
+	var wg sync.WaitGroup
+	for r := range rounds {
+		for i, j := range jobs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got, err := j.run()
+				if err == nil && !bytes.Equal(got, want[i]) {
+					err = fmt.Errorf("round %d, %s: differs from a lone call", r, j.name)
+				}
+				errs <- err
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}
