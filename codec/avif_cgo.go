@@ -197,17 +197,11 @@ func avifEncode(img image.Image, o avifOptions, meta *Metadata) ([]byte, error) 
 	if meta != nil {
 		m = *meta
 	}
-	ptr := func(b []byte) *C.uint8_t {
-		if len(b) == 0 {
-			return nil
-		}
-		return (*C.uint8_t)(unsafe.Pointer(&b[0]))
-	}
 	var out C.avifRWData
 	var msg msgBuf
 	if C.pp_avif_encode((*C.uchar)(unsafe.Pointer(&pix[0])), C.int(r.Dx()), C.int(r.Dy()), C.int(stride), C.int(b2i(wide)),
 		C.int(b2i(isOpaque(img))), C.int(o.quantizer()), C.int(o.speed()), C.int(b2i(o.Lossless)),
-		ptr(m.ICC), C.size_t(len(m.ICC)), ptr(m.EXIF), C.size_t(len(m.EXIF)), ptr(m.XMP), C.size_t(len(m.XMP)),
+		cBytes(m.ICC), C.size_t(len(m.ICC)), cBytes(m.EXIF), C.size_t(len(m.EXIF)), cBytes(m.XMP), C.size_t(len(m.XMP)),
 		&out, &msg[0], C.int(len(msg))) != 0 {
 		return nil, fmt.Errorf("%s", C.GoString(&msg[0]))
 	}

@@ -276,6 +276,15 @@ import (
 
 func init() { C.heif_init(nil) }
 
+// cBytes is b for C, nil when empty (the AVIF encoders' metadata; C keeps
+// it for the call only).
+func cBytes(b []byte) *C.uint8_t {
+	if len(b) == 0 {
+		return nil
+	}
+	return (*C.uint8_t)(unsafe.Pointer(&b[0]))
+}
+
 // nativeHEIF says that this build's HEIC decoder is libheif through cgo.
 const nativeHEIF = true
 

@@ -418,19 +418,28 @@ func TestHEICDecodesConcurrently(t *testing.T) {
 		}
 		want[i] = imaging.Clone(d.Image)
 	}
-	const rounds = 3
-	errs := make(chan error, rounds*len(jobs))
+	concurrently(t, 3, len(jobs), func(r, i int) error {
+		j := jobs[i]
+		d, err := DecodeAtLeast(j.path, DecodeOptions{}, j.minW, 0)
+		if err == nil && !bytes.Equal(imaging.Clone(d.Image).Pix, want[i].Pix) {
+			err = fmt.Errorf("round %d, %s at least %d wide: pixels differ from a lone decode", r, filepath.Base(j.path), j.minW)
+		}
+		return err
+	})
+}
+
+// concurrently runs the n calls of run, rounds times over, all at once,
+// and reports the errors they return.
+func concurrently(t *testing.T, rounds, n int, run func(round, i int) error) {
+	t.Helper()
+	errs := make(chan error, rounds*n)
 	var wg sync.WaitGroup
 	for r := range rounds {
-		for i, j := range jobs {
+		for i := range n {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				d, err := DecodeAtLeast(j.path, DecodeOptions{}, j.minW, 0)
-				if err == nil && !bytes.Equal(imaging.Clone(d.Image).Pix, want[i].Pix) {
-					err = fmt.Errorf("round %d, %s at least %d wide: pixels differ from a lone decode", r, filepath.Base(j.path), j.minW)
-				}
-				errs <- err
+				errs <- run(r, i)
 			}()
 		}
 	}
@@ -485,27 +494,11 @@ func TestAVIFConcurrently(t *testing.T) {
 			t.Fatalf("%s: %v", j.name, err)
 		}
 	}
-	const rounds = 3
-	errs := make(chan error, rounds*len(jobs))
-	var wg sync.WaitGroup
-	for r := range rounds {
-		for i, j := range jobs {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				got, err := j.run()
-				if err == nil && !bytes.Equal(got, want[i]) {
-					err = fmt.Errorf("round %d, %s: differs from a lone call", r, j.name)
-				}
-				errs <- err
-			}()
+	concurrently(t, 3, len(jobs), func(r, i int) error {
+		got, err := jobs[i].run()
+		if err == nil && !bytes.Equal(got, want[i]) {
+			err = fmt.Errorf("round %d, %s: differs from a lone call", r, jobs[i].name)
 		}
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Error(err)
-		}
-	}
+		return err
+	})
 }
