@@ -141,6 +141,45 @@ done:
 	return r;
 }
 
+// pp_avif_encode_opaque encodes a w x h monochrome image of the largest
+// value of the depth: an opaque alpha plane, which libavif itself leaves
+// out of an opaque image.
+static int pp_avif_encode_opaque(int w, int h, int depth, int quantizer, int speed, avifRWData *out, char *msg, int len) {
+	int r = -1;
+	avifEncoder *e = NULL;
+	avifImage *im = avifImageCreate(w, h, depth, AVIF_PIXEL_FORMAT_YUV400);
+	im->yuvRange = AVIF_RANGE_FULL;
+	if (avifImageAllocatePlanes(im, AVIF_PLANES_YUV) != AVIF_RESULT_OK) {
+		snprintf(msg, len, "out of memory");
+		goto done;
+	}
+	for (int y = 0; y < h; y++) {
+		uint8_t *row = im->yuvPlanes[AVIF_CHAN_Y] + (size_t)y * im->yuvRowBytes[AVIF_CHAN_Y];
+		for (int x = 0; x < w; x++) {
+			if (depth > 8)
+				((uint16_t *)row)[x] = (uint16_t)((1 << depth) - 1);
+			else
+				row[x] = 255;
+		}
+	}
+	e = avifEncoderCreate();
+	e->codecChoice = AVIF_CODEC_CHOICE_AOM;
+	e->maxThreads = 1;
+	e->speed = speed;
+	e->minQuantizer = e->maxQuantizer = quantizer;
+	avifResult res = avifEncoderWrite(e, im, out);
+	if (res != AVIF_RESULT_OK) {
+		pp_avif_err(res, e->diag.error, msg, len);
+		goto done;
+	}
+	r = 0;
+done:
+	if (e)
+		avifEncoderDestroy(e);
+	avifImageDestroy(im);
+	return r;
+}
+
 static const char *pp_avif_codecs(void) {
 	static char buf[256];
 	avifCodecVersions(buf);
@@ -200,9 +239,26 @@ func avifEncode(img image.Image, o avifOptions, meta *Metadata) ([]byte, error) 
 	var out C.avifRWData
 	var msg msgBuf
 	if C.pp_avif_encode((*C.uchar)(unsafe.Pointer(&pix[0])), C.int(r.Dx()), C.int(r.Dy()), C.int(stride), C.int(b2i(wide)),
-		C.int(b2i(isOpaque(img))), C.int(o.quantizer()), C.int(o.speed()), C.int(b2i(o.Lossless)),
+		C.int(b2i(isOpaque(img) && !o.keepAlpha)), C.int(o.quantizer()), C.int(o.speed()), C.int(b2i(o.Lossless)),
 		cBytes(m.ICC), C.size_t(len(m.ICC)), cBytes(m.EXIF), C.size_t(len(m.EXIF)), cBytes(m.XMP), C.size_t(len(m.XMP)),
 		&out, &msg[0], C.int(len(msg))) != 0 {
+		return nil, fmt.Errorf("%s", C.GoString(&msg[0]))
+	}
+	defer C.avifRWDataFree(&out)
+	return C.GoBytes(unsafe.Pointer(out.data), C.int(out.size)), nil
+}
+
+// avifOpaqueAlpha encodes an opaque alpha plane of w x h, for the cells of
+// a grid with alpha that libavif writes without one (avifgrid.go), as an
+// AVIF file whose primary image it is.
+func avifOpaqueAlpha(w, h int, wide bool, o avifOptions) ([]byte, error) {
+	var out C.avifRWData
+	var msg msgBuf
+	depth := 8
+	if wide {
+		depth = 10
+	}
+	if C.pp_avif_encode_opaque(C.int(w), C.int(h), C.int(depth), C.int(o.quantizer()), C.int(o.speed()), &out, &msg[0], C.int(len(msg))) != 0 {
 		return nil, fmt.Errorf("%s", C.GoString(&msg[0]))
 	}
 	defer C.avifRWDataFree(&out)

@@ -262,6 +262,9 @@ var AVIFCodec = func() string {
 		C.GoString(&dec[0]), C.GoString(&enc[0]))
 }()
 
+// avifOpaqueAlpha is not used in this build: libheif writes the alpha plane of every cell (keepAlpha): none is needed.
+func avifOpaqueAlpha(int, int, bool, avifOptions) ([]byte, error) { return nil, nil }
+
 // NativeCodecs says that this build writes AVIF with its metadata and 10
 // bits a sample (see avif_cgo.go).
 const NativeCodecs = true
@@ -289,7 +292,7 @@ func avifEncode(img image.Image, o avifOptions, meta *Metadata) ([]byte, error) 
 	var n C.size_t
 	var msg msgBuf
 	if C.pp_avif_heif_encode((*C.uchar)(unsafe.Pointer(&pix[0])), C.int(r.Dx()), C.int(r.Dy()), C.int(stride), C.int(b2i(wide)),
-		C.int(b2i(isOpaque(img))), C.int(o.quantizer()), C.int(o.speed()), C.int(b2i(o.Lossless)),
+		C.int(b2i(isOpaque(img) && !o.keepAlpha)), C.int(o.quantizer()), C.int(o.speed()), C.int(b2i(o.Lossless)),
 		cBytes(m.ICC), C.size_t(len(m.ICC)), cBytes(m.EXIF), C.size_t(len(m.EXIF)), cBytes(m.XMP), C.size_t(len(m.XMP)),
 		&out, &n, &msg[0], C.int(len(msg))) != 0 {
 		return nil, fmt.Errorf("%s", C.GoString(&msg[0]))

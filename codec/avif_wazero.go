@@ -38,6 +38,9 @@ var (
 // (webp_cgo.go).
 var AVIFCodec = wasmOrShared(avif.Dynamic(), "libavif 1.1.1 with libaom 3.10.0 (WebAssembly: github.com/gen2brain/avif v0.4.4, wazero)", "libavif")
 
+// avifOpaqueAlpha is not used in this build: the WebAssembly module cannot write one: a grid with alpha whose some cells are opaque is written as one frame.
+func avifOpaqueAlpha(int, int, bool, avifOptions) ([]byte, error) { return nil, nil }
+
 // NativeCodecs says that this build runs the WebAssembly codecs (see
 // avif_cgo.go).
 const NativeCodecs = false

@@ -212,7 +212,7 @@ func encode(w io.Writer, img image.Image, o EncodeOptions, fast bool) error {
 			m, _ := Fit(*o.Meta, AVIF)
 			meta = &m
 		}
-		data, err := avifEncode(img, avifOptions{Quality: o.Quality, Speed: o.AVIFSpeed, Lossless: o.Lossless}, meta)
+		data, err := avifEncodeImage(img, avifOptions{Quality: o.Quality, Speed: o.AVIFSpeed, Lossless: o.Lossless}, meta)
 		if err != nil {
 			return err
 		}
@@ -246,6 +246,7 @@ func (o webpOptions) method() int { return 4 }
 type avifOptions struct {
 	Quality, Speed int
 	Lossless       bool
+	keepAlpha      bool // an alpha plane even if every pixel is opaque (a grid's cells)
 }
 
 // quantizer maps a quality 1..100 to AV1's quantizer 0..63 as libavif 1.x

@@ -1,126 +1,29 @@
 package codec
 
-// A HEIF writer for tests: it re-assembles the coded images that heif-enc
-// and avifenc wrote into files with what those tools cannot make (rotation
-// and mirroring, a clean aperture, grids, hostile sizes and counts), so the
-// container parser and the decoders are tested on every property they read.
+// The tests re-assemble, with heifwrite.go's writer, the coded images that
+// heif-enc and avifenc wrote into files with what those tools cannot make
+// (rotation and mirroring, a clean aperture, grids, hostile sizes and
+// counts), so the container parser and the decoders are tested on every
+// property they read.
 
 import (
 	"bytes"
-	"encoding/binary"
 	"os"
 	"testing"
 )
 
-// testItem is an item to write: its type, data (in mdat) and properties
-// (whole boxes).
-type testItem struct {
-	typ    string
-	data   []byte
-	props  [][]byte
-	hidden bool // not an image to show on its own (a tile)
-}
+type (
+	testItem = heifWItem
+	testRef  = heifWRef
+	testHEIF = heifWriter
+)
 
-type testRef struct {
-	typ  string
-	from int   // item index + 1
-	to   []int // item indexes + 1
-}
-
-type testHEIF struct {
-	brands  []string
-	items   []testItem // item IDs are index + 1
-	primary int
-	refs    []testRef
-}
-
-func box(typ string, body ...[]byte) []byte {
-	n := 8
-	for _, b := range body {
-		n += len(b)
-	}
-	out := binary.BigEndian.AppendUint32(nil, uint32(n))
-	out = append(out, typ...)
-	for _, b := range body {
-		out = append(out, b...)
-	}
-	return out
-}
-
-func fullBox(typ string, version byte, flags uint32, body ...[]byte) []byte {
-	vf := binary.BigEndian.AppendUint32(nil, uint32(version)<<24|flags)
-	return box(typ, append([][]byte{vf}, body...)...)
-}
-
-func be16(v int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(v)) }
-func be32(v int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(v)) }
-
-func ispeBox(w, h int) []byte  { return fullBox("ispe", 0, 0, be32(w), be32(h)) }
 func irotBox(angle int) []byte { return box("irot", []byte{byte(angle)}) }
 func imirBox(mode int) []byte  { return box("imir", []byte{byte(mode)}) }
 
 // clapBox crops to w x h about the centre, moved by dx, dy.
 func clapBox(w, h, dx, dy int) []byte {
 	return box("clap", be32(w), be32(1), be32(h), be32(1), be32(dx), be32(1), be32(dy), be32(1))
-}
-
-func gridData(rows, cols, w, h int) []byte {
-	return append([]byte{0, 0, byte(rows - 1), byte(cols - 1)}, append(be16(w), be16(h)...)...)
-}
-
-// bytes writes the file: ftyp, meta (every item in mdat), mdat.
-func (h testHEIF) bytes() []byte {
-	ftyp := box("ftyp", []byte(h.brands[0]), be32(0), []byte(joinBrands(h.brands)))
-	meta := h.meta(0)
-	start := len(ftyp) + len(meta) + 8
-	meta = h.meta(start)
-	var mdat []byte
-	for _, it := range h.items {
-		mdat = append(mdat, it.data...)
-	}
-	return append(append(ftyp, meta...), box("mdat", mdat)...)
-}
-
-func joinBrands(b []string) string {
-	s := ""
-	for _, x := range b {
-		s += x
-	}
-	return s
-}
-
-func (h testHEIF) meta(mdat int) []byte {
-	hdlr := fullBox("hdlr", 0, 0, be32(0), []byte("pict"), make([]byte, 12), []byte{0})
-	pitm := fullBox("pitm", 0, 0, be16(h.primary))
-	var infe, iloc, props, ipma [][]byte
-	off := mdat
-	for i, it := range h.items {
-		infe = append(infe, fullBox("infe", 2, uint32(b2i(it.hidden)), be16(i+1), be16(0), []byte(it.typ), []byte{0}))
-		iloc = append(iloc, be16(i+1), be16(0), be16(1), be32(off), be32(len(it.data)))
-		off += len(it.data)
-		assoc := []byte{}
-		for _, p := range it.props {
-			props = append(props, p)
-			assoc = append(assoc, byte(len(props))|0x80)
-		}
-		ipma = append(ipma, append(append(be16(i+1), byte(len(assoc))), assoc...))
-	}
-	ilocBox := fullBox("iloc", 0, 0, append([][]byte{{0x44, 0x00}, be16(len(h.items))}, iloc...)...)
-	iinf := fullBox("iinf", 0, 0, append([][]byte{be16(len(h.items))}, infe...)...)
-	iprp := box("iprp", box("ipco", props...), fullBox("ipma", 0, 0, append([][]byte{be32(len(h.items))}, ipma...)...))
-	var refs [][]byte
-	for _, r := range h.refs {
-		b := append(be16(r.from), be16(len(r.to))...)
-		for _, t := range r.to {
-			b = append(b, be16(t)...)
-		}
-		refs = append(refs, box(r.typ, b))
-	}
-	parts := [][]byte{hdlr, pitm, ilocBox, iinf}
-	if len(refs) > 0 {
-		parts = append(parts, fullBox("iref", 0, 0, refs...))
-	}
-	return fullBox("meta", 0, 0, append(parts, iprp)...)
 }
 
 // codedImage is the primary image of a file heif-enc or avifenc wrote: its

@@ -111,7 +111,7 @@ func TestHostileContainers(t *testing.T) {
 		"no-primary.heic": func(b []byte) []byte {
 			return bytes.Replace(b, []byte("pitm\x00\x00\x00\x00\x00\x01"), []byte("pitm\x00\x00\x00\x00\x00\x07"), 1)
 		},
-		"prop-index.heic": func(b []byte) []byte { return bytes.Replace(b, []byte{0x02, 0x81, 0x82}, []byte{0x02, 0x81, 0x8F}, 1) },
+		"prop-index.heic": func(b []byte) []byte { return bytes.Replace(b, []byte{0x02, 0x81, 0x02}, []byte{0x02, 0x81, 0x0F}, 1) },
 		"not-pict.heic":   func(b []byte) []byte { return bytes.Replace(b, []byte("pict"), []byte("vide"), 1) },
 		"iinf-count.heic": func(b []byte) []byte {
 			return bytes.Replace(b, []byte("iinf\x00\x00\x00\x00\x00\x01"), []byte("iinf\x00\x00\x00\x00\xff\xff"), 1)
