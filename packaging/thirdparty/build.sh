@@ -92,17 +92,21 @@ setup_target() {
 # the build machine's own .pc files, which are for another system). For
 # Windows the link is -static: libjpeg-turbo keeps thread-local state, which
 # MinGW's GCC implements with libwinpthread, and Windows has no
-# libwinpthread-1.dll (nor MinGW's other DLLs).
+# libwinpthread-1.dll (nor MinGW's other DLLs). CGO_CFLAGS keeps Go's
+# default "-g -O2" (or the caller's flags): cgo compiles its C with what
+# CGO_CFLAGS says, and "-I..." alone would leave PicPool's own C (the
+# YCbCr conversions of heif_cgo.go and avif_heif.go, the colour glue)
+# unoptimised, -O0, in the tarball, Windows and macOS builds.
 print_env() {
 	local p=$root/build/thirdparty/$1 static=''
 	[ "$1" != mingw64 ] || static=' -static'
 	if [ "$1" = linux-amd64 ]; then # the machine's own .pc files stay: the rest links with them
 		printf 'export CGO_CFLAGS=%q CGO_LDFLAGS=%q PKG_CONFIG_PATH=%q\n' \
-			"${CGO_CFLAGS:+$CGO_CFLAGS }-I$p/include" "${CGO_LDFLAGS:+$CGO_LDFLAGS }-L$p/lib" "$p/lib/pkgconfig"
+			"${CGO_CFLAGS:--g -O2} -I$p/include" "${CGO_LDFLAGS:+$CGO_LDFLAGS }-L$p/lib" "$p/lib/pkgconfig"
 		return
 	fi
 	printf 'export CGO_CFLAGS=%q CGO_LDFLAGS=%q PKG_CONFIG_LIBDIR=%q PKG_CONFIG_PATH=\n' \
-		"${CGO_CFLAGS:+$CGO_CFLAGS }-I$p/include" "${CGO_LDFLAGS:+$CGO_LDFLAGS }-L$p/lib$static" "$p/lib/pkgconfig"
+		"${CGO_CFLAGS:--g -O2} -I$p/include" "${CGO_LDFLAGS:+$CGO_LDFLAGS }-L$p/lib$static" "$p/lib/pkgconfig"
 }
 
 fetch() { # file sha256 -> path of the verified download
