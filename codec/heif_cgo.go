@@ -157,6 +157,29 @@ static void pp_yuv_rgba(const struct heif_image *img, int w, int h, int shift, u
 			}
 		}
 #define PP_CLAMP(x) ((x) < 0 ? 0 : (x) > (255 << 16) ? 255 : ((x) + 32768) >> 16)
+		if (!rgb && !identity && !mono) {
+			// YCbCr, the common case, in a loop of its own: each chroma
+			// sample's terms once for the pixels that share it.
+			for (int y = 0; y < h; y++) {
+				const uint8_t *ry = p0 + (size_t)y * s0;
+				const uint8_t *r1 = p1 + (size_t)(y >> sy) * s1, *r2 = p2 + (size_t)(y >> sy) * s2;
+				const uint8_t *ra = pa ? pa + (size_t)y * sa : NULL;
+				unsigned char *d = dst + (size_t)y * pitch;
+				int step = 1 << sx;
+				for (int x = 0; x < w; x += step) {
+					int cb = r1[x >> sx], cr = r2[x >> sx];
+					int rc = tr[cr], gc = tgb[cb] + tgr[cr], bc = tb[cb];
+					for (int i = x; i < x + step && i < w; i++) {
+						int yy = ty[ry[i]];
+						d[4 * i] = (unsigned char)PP_CLAMP(yy + rc);
+						d[4 * i + 1] = (unsigned char)PP_CLAMP(yy + gc);
+						d[4 * i + 2] = (unsigned char)PP_CLAMP(yy + bc);
+						d[4 * i + 3] = ra ? ra[i] : 255;
+					}
+				}
+			}
+			return;
+		}
 		for (int y = 0; y < h; y++) {
 			const uint8_t *ry = p0 + (size_t)y * s0;
 			const uint8_t *r1 = p1 + (size_t)(y >> sy) * s1, *r2 = p2 + (size_t)(y >> sy) * s2;

@@ -35,6 +35,27 @@ build_lib() { # src build prefix
 	grep -q 'compute_avif_profile(heif_image_get_bits_per_pixel(image, heif_channel_Y),' "$f" ||
 		die "libheif: no compute_avif_profile(heif_image_get_bits_per_pixel(...)) in $f to correct"
 	sed -i.orig 's/compute_avif_profile(heif_image_get_bits_per_pixel(image, heif_channel_Y),/compute_avif_profile(heif_image_get_bits_per_pixel_range(image, heif_channel_Y), \/* PicPool: bits in use *\//' "$f"
+	# libheif 1.15 converts every decoded image without alpha into planar
+	# RGB 4:4:4 even when the caller asks for no colour space
+	# (heif_colorspace_undefined, which codec/heif_cgo.go asks for, to
+	# convert the YCbCr planes straight into its RGBA image): a second
+	# conversion and three more full-size planes per image (an AVIF of
+	# 12 MP to JPEG took 4.7 s of CPU against libavif's 2.6). The image
+	# now stays as decoded when no colour space is asked for, as later
+	# libheif versions have it; grid tiles, decoded into the grid's RGB,
+	# are converted as before.
+	f=$1/libheif/heif_context.cc
+	grep -qF 'if (!alphaImage && target_colorspace == heif_colorspace_YCbCr) {' "$f" &&
+		grep -qF 'heif_chroma target_chroma = (target_colorspace == heif_colorspace_monochrome ?' "$f" ||
+		die "libheif: decode_image_planar's conversion to RGB is not where $f had it"
+	sed -i.orig -e 's/if (!alphaImage \&\& target_colorspace == heif_colorspace_YCbCr) {/if (!alphaImage \&\& target_colorspace == heif_colorspace_YCbCr \&\& out_colorspace != heif_colorspace_undefined \/* PicPool *\/) {/' \
+		-e 's/heif_chroma target_chroma = (target_colorspace == heif_colorspace_monochrome ?/heif_chroma target_chroma = (out_colorspace == heif_colorspace_undefined ? img->get_chroma_format() \/* PicPool *\/ : target_colorspace == heif_colorspace_monochrome ?/' "$f"
+	# Its dav1d decoder takes dav1d's default threads: one per core, with
+	# frame threading, for every image, in every worker (PicPool runs one
+	# worker per core); one thread, as libavif is asked for in the .deb.
+	f=$1/libheif/plugins/heif_decoder_dav1d.cc
+	grep -qF '  decoder->settings.all_layers = 0;' "$f" || die "libheif: no settings.all_layers in $f"
+	sed -i.orig 's/^  decoder->settings.all_layers = 0;/  decoder->settings.all_layers = 0;\n  decoder->settings.n_threads = 1; \/* PicPool *\/\n  decoder->settings.max_frame_delay = 1;/' "$f"
 	PKG_CONFIG_LIBDIR=$3/lib/pkgconfig PKG_CONFIG_PATH='' cmake -S "$1" -B "$2" "${cmake_args[@]}" \
 		-DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$3" \
 		-DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DENABLE_PLUGIN_LOADING=OFF \
