@@ -30,8 +30,8 @@ bench-colour: deps
 
 # The new formats (HEIC in; WebP and AVIF out) side by side with libvips, and
 # the WebAssembly build's codecs (docs/codecs.md). REPS as above; JOBS="heic
-# webp avif" (default: all three). The first run makes eight 12-MP HEICs with
+# webp avif aviffull" (default: all four; aviffull is AVIF at full size). The first run makes eight 12-MP HEICs with
 # heif-enc (about a minute each), kept in build/bench-formats/heic.
 bench-formats: deps
 	$(call apt_install,$(APT_BENCH) libheif-examples $(APT_THIRDPARTY))
-	REPS=$(or $(REPS),3) JOBS="$(or $(JOBS),heic webp avif)" GO=$(GO) bash scripts/bench-formats.sh
+	REPS=$(or $(REPS),3) JOBS="$(or $(JOBS),heic webp avif aviffull)" GO=$(GO) bash scripts/bench-formats.sh

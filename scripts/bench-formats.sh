@@ -15,17 +15,23 @@
 #         and speed 6 (avifenc's default), its WebAssembly build, its
 #         macOS build, its tarball and Windows build, vipsthumbnail
 #         -o %s.avif (its defaults: Q 50, effort 4)
+#   aviffull  the reference images at full size (12 MP) as AVIF, where the
+#         encoder's memory shows (PicPool writes them as grids of cells,
+#         docs/codecs.md): PicPool, its tarball and Windows build, its macOS
+#         build, vipsthumbnail -o %s.avif[effort=0] (aom speed 9, PicPool's
+#         default; effort 4 took 62 s for four images)
 #
 # Prints a Markdown table per job: images/s, the ratio to vipsthumbnail,
 # peak memory (/usr/bin/time -v) and per worker against 2.5x the largest
 # decoded input, output size, and quality against a full-precision resize
-# of the reference JPEGs (scripts/bench-compare quality).
+# of the reference JPEGs, or the JPEGs themselves at full size
+# (scripts/bench-compare quality).
 #
 #   make bench-formats              REPS=3 by default; JOBS="heic webp" for some
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS=${REPS:-3}
-JOBS=${JOBS:-heic webp avif}
+JOBS=${JOBS:-heic webp avif aviffull}
 GO=${GO:-go}
 export LANG=C.UTF-8
 work=build/bench-formats
@@ -72,6 +78,10 @@ run_avif_picpool_wasm() { pp picpool-wasm "$1" -filters resize=1920x0 -format av
 run_avif_picpool_portable() { pp picpool-portable "$1" -filters resize=1920x0 -format avif "$ref"; }
 run_avif_picpool_tarball() { pp picpool-tarball "$1" -filters resize=1920x0 -format avif "$ref"; }
 run_avif_vipsthumbnail() { vipsthumbnail --size 1920x -o "$(realpath "$1")/%s.avif" "$ref"/*.jpg; }
+run_aviffull_picpool()  { pp picpool "$1" -format avif "$ref"; }
+run_aviffull_picpool_portable() { pp picpool-portable "$1" -format avif "$ref"; }
+run_aviffull_picpool_tarball() { pp picpool-tarball "$1" -format avif "$ref"; }
+run_aviffull_vipsthumbnail() { vipsthumbnail --size 4000x -o "$(realpath "$1")/%s.avif[effort=0]" "$ref"/*.jpg; }
 export work ref heic
 export -f pp
 for f in $(compgen -A function run_); do export -f "$f"; done

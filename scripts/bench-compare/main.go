@@ -187,8 +187,10 @@ func quality(src string, outs []string) error {
 		if err != nil {
 			return err
 		}
-		ref := lanczosFloat(in, outWidth, int(math.Round(float64(in.Bounds().Dy())*outWidth/float64(in.Bounds().Dx()))))
+		resized := lanczosFloat(in, outWidth, int(math.Round(float64(in.Bounds().Dy())*outWidth/float64(in.Bounds().Dx()))))
+		var full *planes // the source itself, for outputs at its size (made when one is)
 		for j, dir := range outs {
+			ref := resized
 			path := filepath.Join(dir, name)
 			if m, _ := filepath.Glob(filepath.Join(dir, strings.TrimSuffix(name, ".jpg")+".*")); len(m) == 1 {
 				path = m[0] // another format than JPEG
@@ -196,6 +198,12 @@ func quality(src string, outs []string) error {
 			out, err := decodeAny(path)
 			if err != nil {
 				return err
+			}
+			if out.Bounds().Size() == in.Bounds().Size() {
+				if full == nil {
+					full = toPlanes(in)
+				}
+				ref = full
 			}
 			if out.Bounds().Dx() != ref.w || out.Bounds().Dy() != ref.h {
 				return fmt.Errorf("%s is %v, the reference %dx%d", path, out.Bounds().Size(), ref.w, ref.h)
