@@ -12,8 +12,8 @@
 #     then the new formats (packaging/lib/formats.sh: HEIC and AVIF in, WebP
 #     and AVIF out, an Adobe RGB JPEG out as sRGB), checked with Debian's
 #     tools and compared with the Linux build's outputs (the same files and
-#     sizes, pixels near-identical; HEIC with the .deb's, whose libheif
-#     1.15.1 is the one the .exe links, not the tarball's WebAssembly one);
+#     sizes, pixels near-identical: the tarball links the same libraries
+#     as the .exe; the .deb's HEIC, from Debian's libheif, compared too);
 #  4. the window under Xvfb, opened on the photos' folder (as "Open with
 #     PicPool" starts it), with a non-blank screenshot
 #     (build/package-windows-window.png);
@@ -159,15 +159,17 @@ formats_inputs "$work/fmt"
 formats_run pp_linux "$work/fmt" "$work/fmt-linux"
 formats_run pp_windows "$work/fmt" "$work/fmt-windows"
 formats_check "$work/fmt" "$work/fmt-windows"
-# The HEIC by the .deb's program (Debian's libheif1 1.15.1 and libde265,
-# the versions the .exe has linked in) in place of the tarball's.
+formats_compare "$work/fmt-linux" "$work/fmt-windows" "Linux (the tarball)" Windows
+# The .deb's HEIC (Debian's libheif1 1.15.1, which converts YCbCr to RGB
+# itself) beside the Windows app's (the same libheif, PicPool converting).
 rm -rf "$work/deb" && dpkg-deb -x "$deb" "$work/deb"
 "$work/deb/usr/bin/picpool" run -quiet -format jpeg -quality 95 -out "$work/fmt-deb" "$work/fmt/dec/heic-photo.heic" >"$work/deb-run.log" 2>&1 ||
 	fail "the .deb's HEIC to JPEG: $(cat "$work/deb-run.log")"
-cp "$work/fmt-deb/heic-photo.jpg" "$work/fmt-linux/dec/heic-photo.jpg"
-formats_compare "$work/fmt-linux" "$work/fmt-windows" "Linux (HEIC: the .deb)" Windows
-cmp -s "$work/fmt-linux/dec/heic-photo.jpg" "$work/fmt-windows/dec/heic-photo.jpg" &&
-	echo "HEIC to JPEG: byte for byte the .deb's (libheif linked in)"
+to_png "$work/fmt-deb/heic-photo.jpg" "$work/fmt-deb/heic-photo.png"
+to_png "$work/fmt-windows/dec/heic-photo.jpg" "$work/fmt-deb/heic-photo-windows.png"
+p=$(psnr "$work/fmt-deb/heic-photo.png" "$work/fmt-deb/heic-photo-windows.png")
+at_least "$p" 45 || fail "HEIC to JPEG: PSNR $p dB between the .deb's and the Windows app's, want at least 45"
+echo "HEIC to JPEG: $p dB PSNR from the .deb's"
 
 # 4. The window, given the photos' folder as "Open with PicPool" does.
 start_xvfb "$work"
