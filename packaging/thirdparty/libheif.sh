@@ -45,9 +45,10 @@ build_lib() { # src build prefix
 	# libheif versions have it; grid tiles, decoded into the grid's RGB,
 	# are converted as before.
 	f=$1/libheif/heif_context.cc
-	grep -qF 'if (!alphaImage && target_colorspace == heif_colorspace_YCbCr) {' "$f" &&
-		grep -qF 'heif_chroma target_chroma = (target_colorspace == heif_colorspace_monochrome ?' "$f" ||
+	if ! grep -qF 'if (!alphaImage && target_colorspace == heif_colorspace_YCbCr) {' "$f" ||
+		! grep -qF 'heif_chroma target_chroma = (target_colorspace == heif_colorspace_monochrome ?' "$f"; then
 		die "libheif: decode_image_planar's conversion to RGB is not where $f had it"
+	fi
 	sed -i.orig -e 's/if (!alphaImage \&\& target_colorspace == heif_colorspace_YCbCr) {/if (!alphaImage \&\& target_colorspace == heif_colorspace_YCbCr \&\& out_colorspace != heif_colorspace_undefined \/* PicPool *\/) {/' \
 		-e 's/heif_chroma target_chroma = (target_colorspace == heif_colorspace_monochrome ?/heif_chroma target_chroma = (out_colorspace == heif_colorspace_undefined ? img->get_chroma_format() \/* PicPool *\/ : target_colorspace == heif_colorspace_monochrome ?/' "$f"
 	# Its dav1d decoder takes dav1d's default threads: one per core, with
