@@ -79,6 +79,22 @@ done:
 	return r;
 }
 
+// pp_avif_write encodes im with libaom, one thread, at the quantizer (the
+// alpha plane's too) and speed; *out is libavif's (avifRWDataFree).
+static int pp_avif_write(const avifImage *im, int quantizer, int speed, avifRWData *out, char *msg, int len) {
+	avifEncoder *e = avifEncoderCreate();
+	e->codecChoice = AVIF_CODEC_CHOICE_AOM;
+	e->maxThreads = 1;
+	e->speed = speed;
+	e->minQuantizer = e->maxQuantizer = quantizer;
+	e->minQuantizerAlpha = e->maxQuantizerAlpha = quantizer;
+	avifResult res = avifEncoderWrite(e, im, out);
+	if (res != AVIF_RESULT_OK)
+		pp_avif_err(res, e->diag.error, msg, len);
+	avifEncoderDestroy(e);
+	return res == AVIF_RESULT_OK ? 0 : -1;
+}
+
 // pp_avif_encode encodes src (RGBA, 8 bits a sample, or 16 bits big-endian
 // when wide, written as 10-bit AVIF); *out is libavif's (avifRWDataFree).
 static int pp_avif_encode(const unsigned char *src, int w, int h, int pitch, int wide, int opaque,
@@ -87,7 +103,6 @@ static int pp_avif_encode(const unsigned char *src, int w, int h, int pitch, int
 		avifRWData *out, char *msg, int len) {
 	int r = -1;
 	unsigned char *tmp = NULL;
-	avifEncoder *e = NULL;
 	avifImage *im = avifImageCreate(w, h, wide ? 10 : 8, lossless ? AVIF_PIXEL_FORMAT_YUV444 : AVIF_PIXEL_FORMAT_YUV420);
 	im->yuvRange = AVIF_RANGE_FULL;
 	im->colorPrimaries = AVIF_COLOR_PRIMARIES_BT709;
@@ -121,21 +136,8 @@ static int pp_avif_encode(const unsigned char *src, int w, int h, int pitch, int
 		avifImageSetMetadataExif(im, exif, exif_n);
 	if (xmp_n)
 		avifImageSetMetadataXMP(im, xmp, xmp_n);
-	e = avifEncoderCreate();
-	e->codecChoice = AVIF_CODEC_CHOICE_AOM;
-	e->maxThreads = 1;
-	e->speed = speed;
-	e->minQuantizer = e->maxQuantizer = quantizer;
-	e->minQuantizerAlpha = e->maxQuantizerAlpha = quantizer;
-	res = avifEncoderWrite(e, im, out);
-	if (res != AVIF_RESULT_OK) {
-		pp_avif_err(res, e->diag.error, msg, len);
-		goto done;
-	}
-	r = 0;
+	r = pp_avif_write(im, quantizer, speed, out, msg, len);
 done:
-	if (e)
-		avifEncoderDestroy(e);
 	free(tmp);
 	avifImageDestroy(im);
 	return r;
@@ -146,7 +148,6 @@ done:
 // out of an opaque image.
 static int pp_avif_encode_opaque(int w, int h, int depth, int quantizer, int speed, avifRWData *out, char *msg, int len) {
 	int r = -1;
-	avifEncoder *e = NULL;
 	avifImage *im = avifImageCreate(w, h, depth, AVIF_PIXEL_FORMAT_YUV400);
 	im->yuvRange = AVIF_RANGE_FULL;
 	if (avifImageAllocatePlanes(im, AVIF_PLANES_YUV) != AVIF_RESULT_OK) {
@@ -162,20 +163,8 @@ static int pp_avif_encode_opaque(int w, int h, int depth, int quantizer, int spe
 				row[x] = 255;
 		}
 	}
-	e = avifEncoderCreate();
-	e->codecChoice = AVIF_CODEC_CHOICE_AOM;
-	e->maxThreads = 1;
-	e->speed = speed;
-	e->minQuantizer = e->maxQuantizer = quantizer;
-	avifResult res = avifEncoderWrite(e, im, out);
-	if (res != AVIF_RESULT_OK) {
-		pp_avif_err(res, e->diag.error, msg, len);
-		goto done;
-	}
-	r = 0;
+	r = pp_avif_write(im, quantizer, speed, out, msg, len);
 done:
-	if (e)
-		avifEncoderDestroy(e);
 	avifImageDestroy(im);
 	return r;
 }

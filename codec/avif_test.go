@@ -38,25 +38,8 @@ func TestAVIFEncode(t *testing.T) {
 		cases[2].floor = 45 // 4:4:4 but not the identity matrix: near-lossless
 	}
 	for _, tc := range cases {
-		path := filepath.Join(dir, tc.name+".avif")
-		var b bytes.Buffer
-		if err := Encode(&b, tc.img, tc.o); err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		got := reference(t, "avifdec", path)
-		if tc.floor > 90 {
-			want, g := toNRGBA(tc.img), toNRGBA(got)
-			for i := 0; i < len(want.Pix); i += 4 {
-				if want.Pix[i+3] != g.Pix[i+3] || want.Pix[i+3] != 0 && !bytes.Equal(want.Pix[i:i+3], g.Pix[i:i+3]) {
-					t.Fatalf("%s: pixel %d is %v, was %v", tc.name, i/4, g.Pix[i:i+4], want.Pix[i:i+4])
-				}
-			}
-		} else if p := imgtest.PSNR(t, overWhite(got), overWhite(tc.img)); p < tc.floor {
-			t.Errorf("%s: %.1f dB from the source", tc.name, p)
-		}
+		path, _ := writeAVIF(t, dir, tc.name, tc.img, tc.o)
+		readsAs(t, tc.name, "avifdec", path, tc.img, tc.floor)
 		info, err := Probe(path, DecodeOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -71,14 +54,59 @@ func TestAVIFEncode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if NativeCodecs != (bytes.Equal(d.Meta.EXIF, meta.EXIF) && bytes.Equal(d.Meta.XMP, meta.XMP) && bytes.Equal(d.Meta.ICC, meta.ICC)) {
-			t.Errorf("%s: metadata read back: EXIF %d, XMP %d, ICC %d bytes (written by this build: %v)", tc.name, len(d.Meta.EXIF), len(d.Meta.XMP), len(d.Meta.ICC), NativeCodecs)
-		}
-		if et, err := exec.LookPath("exiftool"); err == nil && NativeCodecs {
-			out, _ := exec.Command(et, "-s3", "-Orientation", "-n", path).Output()
-			if want := orientationFromTIFF(meta.EXIF); strings.TrimSpace(string(out)) != string(rune('0'+want)) {
-				t.Errorf("exiftool reads orientation %q from the AVIF, want %d", out, want)
+		keptMeta(t, tc.name, path, d, meta)
+	}
+}
+
+// writeAVIF encodes img into dir/name.avif.
+func writeAVIF(t *testing.T, dir, name string, img image.Image, o EncodeOptions) (string, []byte) {
+	t.Helper()
+	path := filepath.Join(dir, name+".avif")
+	var b bytes.Buffer
+	if err := Encode(&b, img, o); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, b.Bytes()
+}
+
+// readsAs checks what a Debian tool decodes from path against src: the
+// same size, and exactly src (where src is not transparent) when floor is
+// over 90 dB, else within floor dB over white.
+func readsAs(t *testing.T, name, tool, path string, src image.Image, floor float64) {
+	t.Helper()
+	got := reference(t, tool, path)
+	if got.Bounds().Size() != src.Bounds().Size() {
+		t.Fatalf("%s: %s reads %v, want %v", name, tool, got.Bounds().Size(), src.Bounds().Size())
+	}
+	if floor > 90 {
+		want, g := toNRGBA(src), toNRGBA(got)
+		for i := 0; i < len(want.Pix); i += 4 {
+			if want.Pix[i+3] != g.Pix[i+3] || want.Pix[i+3] != 0 && !bytes.Equal(want.Pix[i:i+3], g.Pix[i:i+3]) {
+				w := want.Bounds().Dx()
+				t.Fatalf("%s: %s: pixel (%d, %d) is %v, was %v", name, tool, i/4%w, i/4/w, g.Pix[i:i+4], want.Pix[i:i+4])
 			}
+		}
+	} else if p := imgtest.PSNR(t, overWhite(got), overWhite(src)); p < floor {
+		t.Errorf("%s: %s: %.1f dB from the source", name, tool, p)
+	}
+}
+
+// keptMeta checks that d, decoded from path, has meta where this build
+// writes AVIF metadata and none where it does not, and that exiftool reads
+// the orientation and the profile's name there.
+func keptMeta(t *testing.T, name, path string, d *Decoded, meta *Metadata) {
+	t.Helper()
+	if NativeCodecs != (bytes.Equal(d.Meta.EXIF, meta.EXIF) && bytes.Equal(d.Meta.XMP, meta.XMP) && bytes.Equal(d.Meta.ICC, meta.ICC)) {
+		t.Errorf("%s: metadata read back: EXIF %d, XMP %d, ICC %d bytes (written by this build: %v)", name, len(d.Meta.EXIF), len(d.Meta.XMP), len(d.Meta.ICC), NativeCodecs)
+	}
+	if et, err := exec.LookPath("exiftool"); err == nil && NativeCodecs {
+		out, _ := exec.Command(et, "-s3", "-Orientation", "-n", "-ProfileDescription", path).Output()
+		f := strings.Fields(string(out))
+		if want := orientationFromTIFF(meta.EXIF); len(f) < 2 || f[0] != string(rune('0'+want)) {
+			t.Errorf("%s: exiftool reads orientation and profile %q, want %d and the profile's name", name, out, want)
 		}
 	}
 }
