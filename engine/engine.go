@@ -299,7 +299,12 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 	go func() {
 		defer close(r.done)
 		defer cancel()
+		var warm sync.WaitGroup
+		if mode == Goroutines { // worker processes compile their own
+			warm.Go(func() { r.warm(sources) })
+		}
 		resumed := r.prepare(ctx, jobs, costs, s, prior, fp)
+		warm.Wait()
 		if r.journal != nil {
 			h := journal.Header{Settings: fp, Total: len(jobs), Resumed: resumed}
 			if len(r.outs) > 1 {

@@ -196,3 +196,18 @@ func doneBefore(e journal.Entry) func(context.Context, pool.Progress) pool.Outco
 		return pool.Outcome{Status: pool.Skipped, Err: &errDoneBefore{output: e.Output}, Value: processing.Result{Output: e.Output}}
 	}
 }
+
+// warm has the codecs compile, before the first file, the WebAssembly
+// modules the batch will run (codec.Warm), beside the header reads of
+// prepare.
+func (r *Run) warm(sources []processing.Source) {
+	names := make([]string, len(sources))
+	for i, src := range sources {
+		names[i] = src.Path
+	}
+	formats := make([]codec.Format, len(r.outs))
+	for i, o := range r.outs {
+		formats[i] = o.Format
+	}
+	codec.Warm(names, formats)
+}
