@@ -229,6 +229,44 @@ func TestReportCountsSkippedInputs(t *testing.T) {
 	}
 }
 
+// Large AVIFs are grids of cells (item type "grid"), unless one frame is
+// asked for: by the flag, in an -output spec, or in a preset.
+func TestRunAVIFOneFrame(t *testing.T) {
+	photo := filepath.Join(testdata, "photos", "Landscape_1.jpg")
+	preset := filepath.Join(t.TempDir(), "one.json")
+	if err := os.WriteFile(preset, []byte(`{"filters": [], "format": "avif", "avif_one_frame": true}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		grid bool
+	}{
+		{[]string{"-format", "avif"}, true},
+		{[]string{"-format", "avif", "-avif-one-frame"}, false},
+		{[]string{"-output", "format=avif;avif-one-frame"}, false},
+		{[]string{"-avif-one-frame", "-output", "format=avif;avif-one-frame=false"}, true},
+		{[]string{"-preset", preset}, false},
+	} {
+		out := t.TempDir()
+		args := append([]string{"run", "-out", out, "-quiet", "-avif-speed", "10", "-filters", "resize=2600x1734:mode=fill"}, tc.args...)
+		if code, _, stderr := run(t, append(args, photo)...); code != ExitOK {
+			t.Fatalf("%v: exit %d\n%s", tc.args, code, stderr)
+		}
+		data, err := os.ReadFile(filepath.Join(out, "Landscape_1.avif"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := codec.Probe(filepath.Join(out, "Landscape_1.avif"), codec.DecodeOptions{})
+		if err != nil || info.Width != 2600 || info.Height != 1734 {
+			t.Fatalf("%v: %+v, %v", tc.args, info, err)
+		}
+		// The grid item's type in the item information box (iinf/infe).
+		if grid := bytes.Contains(data, []byte("grid")); grid != tc.grid {
+			t.Errorf("%v: grid %v, want %v", tc.args, grid, tc.grid)
+		}
+	}
+}
+
 // WebP and AVIF outputs, lossless, every frame of an animation, and the
 // same options from a preset.
 func TestRunWritesWebPAndAVIF(t *testing.T) {

@@ -38,9 +38,10 @@ const (
 )
 
 // avifEncodeImage writes img (an *image.NRGBA or *image.NRGBA64 at (0, 0))
-// as one AV1 frame, or as a grid of cells when it is large.
+// as one AV1 frame, or as a grid of cells when it is large (unless
+// o.oneFrame).
 func avifEncodeImage(img image.Image, o avifOptions, meta *Metadata) ([]byte, error) {
-	if g, ok := avifGridLayout(img.Bounds().Dx(), img.Bounds().Dy(), !o.Lossless); ok {
+	if g, ok := avifGridLayout(img.Bounds().Dx(), img.Bounds().Dy(), !o.Lossless); ok && !o.oneFrame {
 		return avifEncodeGrid(img, o, meta, g)
 	}
 	return avifEncode(img, o, meta)

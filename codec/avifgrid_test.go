@@ -43,7 +43,8 @@ func TestAVIFGridLayout(t *testing.T) {
 // (libavif and libheif, as Chrome and GIMP read them) and this program
 // read back as the image: lossless exact across every cell boundary and
 // in the padded last row and column, alpha where only some cells have
-// transparent pixels, 10 bits, and the metadata on the grid.
+// transparent pixels, 10 bits, and the metadata on the grid; one frame
+// when asked (AVIFOneFrame).
 func TestAVIFGrid(t *testing.T) {
 	imgtest.Tool(t, "avifdec")
 	imgtest.Tool(t, "heif-convert")
@@ -66,6 +67,7 @@ func TestAVIFGrid(t *testing.T) {
 		{"lossy", photo, EncodeOptions{Format: AVIF, Meta: meta, AVIFSpeed: 10}, 30},
 		{"lossless", corner, EncodeOptions{Format: AVIF, Lossless: true, AVIFSpeed: 10}, losslessFloor()},
 		{"deep", deep, EncodeOptions{Format: AVIF, Quality: 80, AVIFSpeed: 10}, 30},
+		{"one frame", photo, EncodeOptions{Format: AVIF, AVIFSpeed: 10, AVIFOneFrame: true}, 30}, // asked for: no grid
 	}
 	for _, tc := range cases {
 		path, data := writeAVIF(t, dir, tc.name, tc.img, tc.o)
@@ -74,7 +76,7 @@ func TestAVIFGrid(t *testing.T) {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
 		tiles := 6
-		if tc.name == "lossless" && !NativeCodecs {
+		if tc.name == "lossless" && !NativeCodecs || tc.o.AVIFOneFrame {
 			tiles = 0 // the WebAssembly module writes no alpha for opaque cells: one frame
 		}
 		if h.Tiles != tiles || h.DecW != tc.img.Bounds().Dx() || h.DecH != tc.img.Bounds().Dy() || h.Alpha != !isOpaque(tc.img) {

@@ -115,6 +115,11 @@ type EncodeOptions struct {
 	// AVIFSpeed is the AV1 encoder's speed, 1 (slowest, smallest) to 10
 	// (fastest); 0 means DefaultAVIFSpeed.
 	AVIFSpeed int
+	// AVIFOneFrame writes an AVIF of any size as one AV1 frame, not as a
+	// grid of cells (avifgrid.go): for viewers that do not read grids
+	// (Firefox, as of 2024), at the cost of the encoder's working memory
+	// for the whole image (about 150 MB for 12 MP, in each worker).
+	AVIFOneFrame bool
 	// Meta holds the blocks to write into the output, those the format can
 	// hold (see Fit: JPEG, PNG, TIFF hold them all, WebP and AVIF EXIF, XMP
 	// and ICC); nil writes none.
@@ -212,7 +217,7 @@ func encode(w io.Writer, img image.Image, o EncodeOptions, fast bool) error {
 			m, _ := Fit(*o.Meta, AVIF)
 			meta = &m
 		}
-		data, err := avifEncodeImage(img, avifOptions{Quality: o.Quality, Speed: o.AVIFSpeed, Lossless: o.Lossless}, meta)
+		data, err := avifEncodeImage(img, avifOptions{Quality: o.Quality, Speed: o.AVIFSpeed, Lossless: o.Lossless, oneFrame: o.AVIFOneFrame}, meta)
 		if err != nil {
 			return err
 		}
@@ -247,6 +252,7 @@ type avifOptions struct {
 	Quality, Speed int
 	Lossless       bool
 	keepAlpha      bool // an alpha plane even if every pixel is opaque (a grid's cells)
+	oneFrame       bool // no grid, whatever the size (EncodeOptions.AVIFOneFrame)
 }
 
 // quantizer maps a quality 1..100 to AV1's quantizer 0..63 as libavif 1.x

@@ -14,11 +14,12 @@ import (
 )
 
 // codecOptions holds the output options that apply to some formats only:
-// lossless WebP and AVIF, AVIF's encoder speed, keeping every frame of
+// lossless WebP and AVIF, AVIF's encoder speed and grids, keeping every frame of
 // animations, and the pixel limit (the command line's -max-pixels).
 type codecOptions struct {
 	lossless  *widget.Check
 	speed     *widget.Select
+	oneFrame  *widget.Check
 	allFrames *widget.Check
 	limit     *widget.Select
 }
@@ -40,6 +41,7 @@ func newCodecOptions(changed func()) *codecOptions {
 	c.lossless = widget.NewCheck("Lossless", func(bool) { changed() })
 	c.speed = widget.NewSelect(speedChoices, func(string) { changed() })
 	c.speed.Selected = speedChoices[0]
+	c.oneFrame = widget.NewCheck("Large AVIFs as one frame (for Firefox; more memory)", func(bool) { changed() })
 	c.allFrames = widget.NewCheck("Keep every frame of animations (GIF, WebP)", func(bool) { changed() })
 	c.limit = widget.NewSelect(limitChoices, func(string) { changed() })
 	c.limit.Selected = limitChoices[0]
@@ -51,6 +53,7 @@ func (c *codecOptions) rows() []fyne.CanvasObject {
 	return []fyne.CanvasObject{
 		widget.NewLabel("WebP, AVIF"), container.NewGridWithColumns(2, c.lossless,
 			container.NewBorder(nil, nil, widget.NewLabel("AVIF speed"), nil, c.speed)),
+		widget.NewLabel(""), c.oneFrame,
 		widget.NewLabel("Animations"), c.allFrames,
 		widget.NewLabel("Pixel limit"), c.limit,
 	}
@@ -62,6 +65,7 @@ func (c *codecOptions) enable(format string) {
 	all := format == "same"
 	setEnabled(c.lossless, all || format == "webp" || format == "avif")
 	setEnabled(c.speed, all || format == "avif")
+	setEnabled(c.oneFrame, all || format == "avif")
 	setEnabled(c.allFrames, all || format == "webp" || format == "gif")
 }
 
@@ -81,6 +85,7 @@ func setEnabled(w enabler, on bool) {
 // apply writes the options into a preset.
 func (c *codecOptions) apply(p *processing.Preset) {
 	p.Lossless = c.lossless.Checked
+	p.AVIFOneFrame = c.oneFrame.Checked
 	p.AllFrames = c.allFrames.Checked
 	p.Speed, _ = strconv.Atoi(c.speed.Selected) // 0 for the default
 	switch i := c.limit.SelectedIndex(); {
@@ -96,6 +101,7 @@ func (c *codecOptions) apply(p *processing.Preset) {
 // as the smallest choice that holds it.
 func (c *codecOptions) set(p processing.Preset) {
 	c.lossless.SetChecked(p.Lossless)
+	c.oneFrame.SetChecked(p.AVIFOneFrame)
 	c.allFrames.SetChecked(p.AllFrames)
 	if p.Speed >= 1 && p.Speed <= 10 {
 		c.speed.SetSelected(strconv.Itoa(p.Speed))

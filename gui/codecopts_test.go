@@ -10,8 +10,8 @@ import (
 
 // The new formats' options: each enabled for the formats it applies to,
 // the quality showing each format's default until one is typed (the preset
-// then says 0), and a preset's lossless, speed, frames and pixel limit
-// shown and given back.
+// then says 0), and a preset's lossless, speed, one-frame AVIF, frames and
+// pixel limit shown and given back.
 func TestOutputFormatOptions(t *testing.T) {
 	h := newHarness(t)
 	o := h.w.output
@@ -29,10 +29,10 @@ func TestOutputFormatOptions(t *testing.T) {
 	} {
 		card.format.SetSelected(tc.format)
 		c := o.codecs
-		if c.lossless.Disabled() == tc.lossless || c.speed.Disabled() == tc.speed || c.allFrames.Disabled() == tc.frames ||
+		if c.lossless.Disabled() == tc.lossless || c.speed.Disabled() == tc.speed || c.oneFrame.Disabled() == tc.speed || c.allFrames.Disabled() == tc.frames ||
 			card.quality.entry.Disabled() == tc.qualOn {
-			t.Errorf("%s: lossless %v, speed %v, frames %v, quality %v enabled", tc.format,
-				!c.lossless.Disabled(), !c.speed.Disabled(), !c.allFrames.Disabled(), !card.quality.entry.Disabled())
+			t.Errorf("%s: lossless %v, speed %v, one frame %v, frames %v, quality %v enabled", tc.format,
+				!c.lossless.Disabled(), !c.speed.Disabled(), !c.oneFrame.Disabled(), !c.allFrames.Disabled(), !card.quality.entry.Disabled())
 		}
 		if card.quality.entry.Text != tc.quality {
 			t.Errorf("%s: quality shows %q, want its default %s", tc.format, card.quality.entry.Text, tc.quality)
@@ -45,11 +45,12 @@ func TestOutputFormatOptions(t *testing.T) {
 	typeInto(card.quality.entry, "45")
 	test.Tap(o.codecs.lossless)
 	o.codecs.speed.SetSelected("6")
+	test.Tap(o.codecs.oneFrame)
 	test.Tap(o.codecs.allFrames)
 	o.codecs.limit.SetSelected("300 MP")
 	p := o.preset()
-	want := processing.Preset{Format: "", Quality: 45, Lossless: true, Speed: 6, AllFrames: true, MaxPixels: 300_000_000}
-	if p.Format != want.Format || p.Quality != want.Quality || p.Lossless != want.Lossless || p.Speed != want.Speed ||
+	want := processing.Preset{Format: "", Quality: 45, Lossless: true, Speed: 6, AVIFOneFrame: true, AllFrames: true, MaxPixels: 300_000_000}
+	if p.Format != want.Format || p.Quality != want.Quality || p.Lossless != want.Lossless || p.Speed != want.Speed || p.AVIFOneFrame != want.AVIFOneFrame ||
 		p.AllFrames != want.AllFrames || p.MaxPixels != want.MaxPixels {
 		t.Errorf("the panel gives %+v", p)
 	}
@@ -57,11 +58,11 @@ func TestOutputFormatOptions(t *testing.T) {
 		t.Error(err)
 	}
 	o.setPreset(processing.Preset{})
-	if o.codecs.lossless.Checked || o.codecs.speed.SelectedIndex() != 0 || o.codecs.limit.SelectedIndex() != 0 || o.cards[0].quality.entry.Text != "90" {
+	if o.codecs.lossless.Checked || o.codecs.oneFrame.Checked || o.codecs.speed.SelectedIndex() != 0 || o.codecs.limit.SelectedIndex() != 0 || o.cards[0].quality.entry.Text != "90" {
 		t.Error("an empty preset does not reset the options")
 	}
 	o.setPreset(want)
-	if got := o.preset(); got.Quality != 45 || got.Speed != 6 || got.MaxPixels != 300_000_000 || !got.Lossless || !got.AllFrames {
+	if got := o.preset(); got.Quality != 45 || got.Speed != 6 || got.MaxPixels != 300_000_000 || !got.Lossless || !got.AVIFOneFrame || !got.AllFrames {
 		t.Errorf("a preset shown and read back: %+v", got)
 	}
 	o.setPreset(processing.Preset{MaxPixels: -1})

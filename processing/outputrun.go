@@ -176,7 +176,7 @@ func (o *outputRun) encode(img image.Image) ([]byte, error) {
 	enc := func(img image.Image, q int) ([]byte, error) {
 		b := img.Bounds()
 		m, _, _ := meta(b.Dx(), b.Dy())
-		opts := codec.EncodeOptions{Format: o.format, Quality: q, PNGCompression: c.PNGLevel, AVIFSpeed: c.AVIFSpeed, Lossless: lossless, Meta: &m}
+		opts := codec.EncodeOptions{Format: o.format, Quality: q, PNGCompression: c.PNGLevel, AVIFSpeed: c.AVIFSpeed, AVIFOneFrame: c.AVIFOneFrame, Lossless: lossless, Meta: &m}
 		var buf bytes.Buffer
 		var err error
 		if o.frames != nil {

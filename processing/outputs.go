@@ -20,9 +20,10 @@ type Output struct {
 	Format   codec.Format `json:",omitempty"`
 	Quality  int          `json:",omitempty"` // 0: the format's default
 	PNGLevel string       `json:",omitempty"`
-	// Lossless and AVIFSpeed: as Settings' (WebP and AVIF).
-	Lossless  bool `json:",omitempty"`
-	AVIFSpeed int  `json:",omitempty"`
+	// Lossless, AVIFSpeed and AVIFOneFrame: as Settings' (WebP and AVIF).
+	Lossless     bool `json:",omitempty"`
+	AVIFSpeed    int  `json:",omitempty"`
+	AVIFOneFrame bool `json:",omitempty"`
 	// Naming.Dir is a folder inside the batch's output folder
 	// (Settings.Naming.Dir), "" for that folder itself.
 	Naming   Naming
@@ -54,7 +55,7 @@ func (o Output) Name(i int) string {
 // before outputs existed, with Chain as its whole filter chain.
 func (s Settings) OutputList() []Output {
 	if len(s.Outputs) == 0 {
-		return []Output{{Format: s.Format, Quality: s.Quality, PNGLevel: s.PNGLevel, Lossless: s.Lossless, AVIFSpeed: s.AVIFSpeed,
+		return []Output{{Format: s.Format, Quality: s.Quality, PNGLevel: s.PNGLevel, Lossless: s.Lossless, AVIFSpeed: s.AVIFSpeed, AVIFOneFrame: s.AVIFOneFrame,
 			Naming: s.Naming, OnExists: orSkip(s.OnExists), Size: s.Size, OnlyIfSmaller: s.OnlyIfSmaller}}
 	}
 	out := make([]Output, len(s.Outputs))

@@ -41,6 +41,8 @@ func init() {
 		{"png-compression", "default, fast, best or none", text(func(o *OutputPreset) *string { return &o.PNGLevel })},
 		{"lossless", "true: WebP and AVIF written losslessly", flag(func(o *OutputPreset) **bool { return &o.Lossless })},
 		{"avif-speed", "AVIF encoder speed 1..10", number(func(o *OutputPreset) *int { return &o.Speed })},
+		{"avif-one-frame", "true: large AVIFs as one frame, not a grid (for Firefox)",
+			flag(func(o *OutputPreset) **bool { return &o.AVIFOneFrame })},
 		{"name", "the name template, e.g. {name}_t or {date}_{n:04}", text(func(o *OutputPreset) *string { return &o.NameTemplate })},
 		{"prefix", "added before each name", text(func(o *OutputPreset) *string { return &o.Prefix })},
 		{"suffix", "added after each name", text(func(o *OutputPreset) *string { return &o.Suffix })},
@@ -64,7 +66,7 @@ func init() {
 //
 // A value may hold a filter chain with its "," ":" and "="; a value that
 // holds ";" is quoted as in a chain ('…' or "…", the quote doubled
-// inside). flat, lossless and only-if-smaller may stand alone for true. Keys left out
+// inside). flat, lossless, avif-one-frame and only-if-smaller may stand alone for true. Keys left out
 // take the batch's defaults (the plain flags, or the preset's top level).
 func ParseOutputSpec(spec string) (OutputPreset, error) {
 	var o OutputPreset
@@ -90,7 +92,7 @@ func ParseOutputSpec(spec string) (OutputPreset, error) {
 		if err != nil {
 			return o, fmt.Errorf("%s: %w", key, err)
 		}
-		if !hasValue && (key == "flat" || key == "only-if-smaller" || key == "lossless") {
+		if !hasValue && (key == "flat" || key == "only-if-smaller" || key == "lossless" || key == "avif-one-frame") {
 			value = "true"
 		}
 		if value == "" {

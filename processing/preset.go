@@ -24,6 +24,8 @@ type Preset struct {
 	PNGLevel string `json:"png_compression,omitempty"`
 	Lossless bool   `json:"lossless,omitempty"`   // WebP, AVIF
 	Speed    int    `json:"avif_speed,omitempty"` // 1..10, 0: the default
+	// AVIFOneFrame writes large AVIFs as one frame (see Settings).
+	AVIFOneFrame bool `json:"avif_one_frame,omitempty"`
 	// AllFrames keeps every frame of animated GIF and WebP inputs when the
 	// output format holds animations.
 	AllFrames bool `json:"all_frames,omitempty"`
@@ -58,6 +60,7 @@ type OutputPreset struct {
 	PNGLevel      string   `json:"png_compression,omitempty"`
 	Lossless      *bool    `json:"lossless,omitempty"`
 	Speed         int      `json:"avif_speed,omitempty"`
+	AVIFOneFrame  *bool    `json:"avif_one_frame,omitempty"`
 	OnExists      OnExists `json:"on_exists,omitempty"`
 	Prefix        string   `json:"prefix,omitempty"`
 	Suffix        string   `json:"suffix,omitempty"`
@@ -88,7 +91,7 @@ func (p Preset) Settings(outDir string) (Settings, error) {
 	}
 	if len(p.Outputs) == 0 {
 		s.Format, s.Quality, s.PNGLevel, s.OnExists = top.Format, top.Quality, top.PNGLevel, top.OnExists
-		s.Lossless, s.AVIFSpeed = top.Lossless, top.AVIFSpeed
+		s.Lossless, s.AVIFSpeed, s.AVIFOneFrame = top.Lossless, top.AVIFSpeed, top.AVIFOneFrame
 		s.Naming, s.Size, s.OnlyIfSmaller = top.Naming, top.Size, top.OnlyIfSmaller
 		s.Naming.Dir = outDir
 	} else {
@@ -116,7 +119,7 @@ func (p Preset) output(op OutputPreset) (Output, error) {
 		return def
 	}
 	o := Output{Label: op.Label, Chain: op.Filters, Quality: op.Quality, PNGLevel: pick(op.PNGLevel, p.PNGLevel),
-		Lossless: p.Lossless, AVIFSpeed: op.Speed,
+		Lossless: p.Lossless, AVIFSpeed: op.Speed, AVIFOneFrame: p.AVIFOneFrame,
 		Naming: Naming{Dir: op.Dir, Prefix: pick(op.Prefix, p.Prefix), Suffix: pick(op.Suffix, p.Suffix), Flat: p.Flat,
 			Template: pick(op.NameTemplate, p.NameTemplate)},
 		Size: SizeTarget{MinQuality: op.MinQuality}, OnlyIfSmaller: p.OnlyIfSmaller}
@@ -131,6 +134,9 @@ func (p Preset) output(op OutputPreset) (Output, error) {
 	}
 	if op.Lossless != nil {
 		o.Lossless = *op.Lossless
+	}
+	if op.AVIFOneFrame != nil {
+		o.AVIFOneFrame = *op.AVIFOneFrame
 	}
 	if op.Flat != nil {
 		o.Naming.Flat = *op.Flat

@@ -24,7 +24,7 @@ type Settings struct {
 	// Chain is the filter chain: with Outputs, the head every output
 	// shares, applied once per input before each output's own chain.
 	Chain Chain
-	// Format, Quality, PNGLevel, Lossless, AVIFSpeed, Naming, OnExists,
+	// Format, Quality, PNGLevel, Lossless, AVIFSpeed, AVIFOneFrame, Naming, OnExists,
 	// Size and OnlyIfSmaller describe the one output of a batch without
 	// Outputs (see OutputList); Naming.Dir is the batch's output folder
 	// either way.
@@ -33,8 +33,11 @@ type Settings struct {
 	PNGLevel string       // PNG compression: default, fast, best, none
 	// Lossless writes WebP and AVIF losslessly; a lossless WebP written as
 	// "same" is lossless anyway.
-	Lossless      bool `json:",omitempty"`
-	AVIFSpeed     int  `json:",omitempty"` // 1 (slowest) .. 10; 0: codec.DefaultAVIFSpeed
+	Lossless  bool `json:",omitempty"`
+	AVIFSpeed int  `json:",omitempty"` // 1 (slowest) .. 10; 0: codec.DefaultAVIFSpeed
+	// AVIFOneFrame writes large AVIFs as one frame, not a grid (see
+	// codec.EncodeOptions).
+	AVIFOneFrame  bool `json:",omitempty"`
 	Naming        Naming
 	OnExists      OnExists
 	Size          SizeTarget `json:",omitzero"`
