@@ -17,9 +17,10 @@
 # - Windows the same as the tarball, with libjpeg-turbo, lcms2 and libwebp
 #   also built from Debian's pinned source packages (every recipe there, or
 #   those THIRDPARTY_LIBS names);
-# - macOS the same, but HEIC and AVIF through the WebAssembly codecs
-#   (docs/codecs.md says why: the static libheif and AV1 libraries have
-#   not been built on a Mac yet).
+# - macOS the same, but HEIC and AVIF through the WebAssembly codecs: the
+#   release workflow adds picpool_static_heif (DARWIN_TAGS) when libheif and
+#   the AV1 libraries build on its runner and pass the codec tests
+#   (docs/codecs.md says why it is tried there and not assumed).
 # DEB_TAGS, TARBALL_TAGS, WINDOWS_TAGS, DARWIN_TAGS override one package's
 # tags, PACKAGE_TAGS all of them (empty: libjpeg-turbo and the codecs linked
 # dynamically).
