@@ -11,7 +11,8 @@ package codec
 // (github.com/gen2brain/heic, avif, webp), and golang.org/x/image/webp, pure
 // Go, for decoding WebP frames (the WebAssembly WebP decoder returns lossless
 // images as YCbCr 4:2:0, which would lose colour). Each module is compiled
-// once per process, on first use; what each call then pays (a fresh instance
+// once per process, on first use or before a batch's first file (Warm, in
+// wasmhost.go); what each call then pays (a fresh instance
 // of the module, its memory) is measured in docs/codecs.md.
 //
 // HEIC and AVIF run from PicPool's own host (wasmhost.go), which gives each

@@ -41,7 +41,8 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
-// wasmModule is one of the modules, compiled once per process on first use.
+// wasmModule is one of the modules, compiled once per process (Warm, or
+// on first use).
 type wasmModule struct {
 	gz   *[]byte // the gzipped module
 	once sync.Once
