@@ -52,23 +52,26 @@ type wasmModule struct {
 }
 
 func (w *wasmModule) compile() error {
-	w.once.Do(func() {
-		ctx := context.Background()
-		zr, err := gzip.NewReader(bytes.NewReader(*w.gz))
-		if err != nil {
-			w.err = err
-			return
-		}
-		code, err := io.ReadAll(zr)
-		if err != nil {
-			w.err = err
-			return
-		}
-		w.rt = wazero.NewRuntime(ctx)
-		wasi_snapshot_preview1.MustInstantiate(ctx, w.rt)
-		w.cm, w.err = w.rt.CompileModule(ctx, code)
-	})
+	w.once.Do(w.build)
 	return w.err
+}
+
+// build compiles the module (once: through w.once).
+func (w *wasmModule) build() {
+	ctx := context.Background()
+	zr, err := gzip.NewReader(bytes.NewReader(*w.gz))
+	if err != nil {
+		w.err = err
+		return
+	}
+	code, err := io.ReadAll(zr)
+	if err != nil {
+		w.err = err
+		return
+	}
+	w.rt = wazero.NewRuntime(ctx)
+	wasi_snapshot_preview1.MustInstantiate(ctx, w.rt)
+	w.cm, w.err = w.rt.CompileModule(ctx, code)
 }
 
 // Warm compiles, before a batch's first file, the modules its files will
@@ -81,13 +84,14 @@ func (w *wasmModule) compile() error {
 // the heap had doubled: two workers writing full-size AVIF peaked at 281 MB
 // instead of 223. A file named for a format it does not hold only makes a
 // module compile for nothing (a second or two); an error is left to the
-// first call, which reports it for its file.
+// first call, which reports it for its file. Modules compiled before cost
+// nothing: a worker process calls it for every file.
 func Warm(inputs []string, outputs []Format) {
-	mods := wasmModulesFor(inputs, outputs)
-	for _, m := range mods {
-		_ = m.compile()
+	compiled := false
+	for _, m := range wasmModulesFor(inputs, outputs) {
+		m.once.Do(func() { m.build(); compiled = true })
 	}
-	if len(mods) > 0 {
+	if compiled {
 		debug.FreeOSMemory()
 	}
 }

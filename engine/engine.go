@@ -300,7 +300,7 @@ func Start(ctx context.Context, b Batch, s Settings) (*Run, error) {
 		defer close(r.done)
 		defer cancel()
 		var warm sync.WaitGroup
-		if mode == Goroutines { // worker processes compile their own
+		if mode == Goroutines { // worker processes compile their own (isolation.Serve)
 			warm.Go(func() { r.warm(sources) })
 		}
 		resumed := r.prepare(ctx, jobs, costs, s, prior, fp)

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/picpool/picpool/codec"
 	"github.com/picpool/picpool/processing"
 )
 
@@ -45,8 +46,9 @@ func Serve(r io.Reader, w io.Writer) error {
 // processorCache keeps the processor of the last settings: a batch sends
 // the same settings with every job.
 type processorCache struct {
-	key  []byte
-	proc *processing.Processor
+	key     []byte
+	proc    *processing.Processor
+	formats []codec.Format // its outputs' formats
 }
 
 func (c *processorCache) process(ctx context.Context, job *jobRequest, stage processing.StageFunc, output func(processing.OutputResult)) (processing.Result, error) {
@@ -59,8 +61,14 @@ func (c *processorCache) process(ctx context.Context, job *jobRequest, stage pro
 		if err != nil {
 			return processing.Result{}, err
 		}
-		c.key, c.proc = key, p
+		c.key, c.proc, c.formats = key, p, nil
+		for _, o := range p.Outputs() {
+			c.formats = append(c.formats, o.Format)
+		}
 	}
+	// The WebAssembly modules this file needs, compiled before it is
+	// decoded (nothing once they are: codec.Warm).
+	codec.Warm([]string{job.Source.Path}, c.formats)
 	return c.proc.Run(ctx, processing.Job{Source: job.Source, Only: job.Only, Stage: stage, Output: output})
 }
 
