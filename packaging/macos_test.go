@@ -85,7 +85,8 @@ func runScript(t *testing.T, name string, args ...string) (string, error) {
 // TestMacAppChecks runs the macOS bundle's fix and check scripts (what the
 // release workflow runs on its Mac runners) on a bundle laid out as fyne
 // does: fyne's Info.plist fails the check, the fixed one passes, and a
-// wrong version or a broken icon fails again. The checks that need Apple's
+// wrong version, missing licences (those of the codecs the build tags
+// chose) or a broken icon fails again. The checks that need Apple's
 // tools say they were skipped.
 func TestMacAppChecks(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
@@ -122,6 +123,26 @@ func TestMacAppChecks(t *testing.T) {
 	if out, err := check(version); err == nil || !strings.Contains(out, "does not list libwebp") {
 		t.Errorf("licences without libwebp passed (%v):\n%s", err, out)
 	}
+	// Built with libheif linked in (the release job's DARWIN_TAGS when the
+	// libraries built on its runner): those must be listed instead.
+	t.Setenv("DARWIN_TAGS", "picpool_static_turbo,picpool_static_webp,picpool_wasmcodecs,nodynamic,picpool_static_heif")
+	if err := os.WriteFile(lic, []byte(fakeLicences), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := check(version); err == nil || !strings.Contains(out, "does not list libheif") {
+		t.Errorf("a libheif build with the WebAssembly modules' licences passed (%v):\n%s", err, out)
+	}
+	native := strings.Replace(fakeLicences, "    libwebp 1.2.4-0.2+deb12u1 (Debian's source package)\n",
+		"    libwebp 1.2.4-0.2+deb12u1 (Debian's source package)\n    libheif 1.15.1-1+deb12u1 (Debian's source package)\n"+
+			"    libde265 1.0.11-1+deb12u2 (Debian's source package)\n    dav1d 1.0.0-2+deb12u1 (Debian's source package)\n"+
+			"    aom 3.6.0-1+deb12u3 (Debian's source package)\n", 1)
+	if err := os.WriteFile(lic, []byte(native), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := check(version); err != nil || !strings.Contains(out, "HEIC and AVIF: libheif libde265 dav1d aom") {
+		t.Errorf("a libheif build with its licences failed (%v):\n%s", err, out)
+	}
+	os.Unsetenv("DARWIN_TAGS")
 	if err := os.WriteFile(lic, []byte(fakeLicences), 0o644); err != nil {
 		t.Fatal(err)
 	}
