@@ -205,9 +205,5 @@ func (r *Run) warm(sources []processing.Source) {
 	for i, src := range sources {
 		names[i] = src.Path
 	}
-	formats := make([]codec.Format, len(r.outs))
-	for i, o := range r.outs {
-		formats[i] = o.Format
-	}
-	codec.Warm(names, formats)
+	codec.Warm(names, processing.Formats(r.outs))
 }

@@ -61,10 +61,7 @@ func (c *processorCache) process(ctx context.Context, job *jobRequest, stage pro
 		if err != nil {
 			return processing.Result{}, err
 		}
-		c.key, c.proc, c.formats = key, p, nil
-		for _, o := range p.Outputs() {
-			c.formats = append(c.formats, o.Format)
-		}
+		c.key, c.proc, c.formats = key, p, processing.Formats(p.Outputs())
 	}
 	// The WebAssembly modules this file needs, compiled before it is
 	// decoded (nothing once they are: codec.Warm).

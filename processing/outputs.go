@@ -47,6 +47,16 @@ func (o Output) Name(i int) string {
 	return fmt.Sprintf("output %d", i+1)
 }
 
+// Formats lists the outputs' formats (SameFormat where an output keeps
+// each input's own), as codec.Warm takes them.
+func Formats(outs []Output) []codec.Format {
+	f := make([]codec.Format, len(outs))
+	for i, o := range outs {
+		f[i] = o.Format
+	}
+	return f
+}
+
 // OutputList returns the batch's outputs with their folders resolved
 // (inside Settings.Naming.Dir), their labels (see Name) and the default
 // policy filled in. A batch
