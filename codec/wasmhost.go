@@ -110,7 +110,7 @@ func wasmModulesFor(inputs []string, outputs []Format) []*wasmModule {
 		}
 	}
 	for _, f := range outputs {
-		avifOut = avifOut || f == AVIF || f == SameFormat && avifIn
+		avifOut = avifOut || f == AVIF || avifIn && f.For("avif") == AVIF
 	}
 	var mods []*wasmModule
 	if heicIn && heic.Dynamic() != nil {
