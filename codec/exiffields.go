@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/picpool/picpool/internal/utf8cut"
 )
 
 // EXIFFields are the few EXIF tags that name templates and text steps use
@@ -81,14 +83,7 @@ func exifText(e *tiffEntry) string {
 		raw = raw[:i]
 	}
 	s := strings.ToValidUTF8(string(raw), string(utf8.RuneError))
-	if len(s) > maxEXIFText {
-		cut := maxEXIFText
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut]
-	}
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(utf8cut.Cut(s, maxEXIFText))
 }
 
 // parseEXIFTime reads EXIF's "2006:01:02 15:04:05" as a wall-clock time

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/picpool/picpool/internal/utf8cut"
 )
 
 // A Template is text with fields in braces, filled in for each file from
@@ -271,12 +273,5 @@ func cleanText(v string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(v, ""))
-	if len(v) > maxFieldLen {
-		cut := maxFieldLen
-		for cut > 0 && !utf8.RuneStart(v[cut]) {
-			cut--
-		}
-		v = v[:cut]
-	}
-	return strings.TrimSpace(v)
+	return strings.TrimSpace(utf8cut.Cut(v, maxFieldLen))
 }
