@@ -95,7 +95,7 @@ func (r *Run) prepare(ctx context.Context, jobs []pool.Job, costs []int64, s Set
 				}
 				if needCost {
 					if info, err := codec.Probe(job.Name, s.Processing.Decode); err == nil {
-						job.Cost = jobCost(info, head, tails, s.Processing.Decode)
+						job.Cost = jobCost(info, head, tails, r.outs, s.Processing.Decode)
 						costs[i] = job.Cost
 					}
 				}
@@ -151,8 +151,9 @@ func stepsOf(c processing.Chain) []*processing.Pipeline {
 // largest image a filter step makes: its output beside the step before's,
 // or a blur's intermediate pass. With several outputs, the head's result
 // stays while each output's own steps run: the largest of those is added,
-// with the head's result.
-func jobCost(info codec.Info, head []*processing.Pipeline, tails [][]*processing.Pipeline, opts codec.DecodeOptions) int64 {
+// with the head's result. The encoder's working memory for the largest
+// output (codec.EncodeOptions.WorkBytes: AVIF's) comes on top.
+func jobCost(info codec.Info, head []*processing.Pipeline, tails [][]*processing.Pipeline, outs []processing.Output, opts codec.DecodeOptions) int64 {
 	px := info.Pixels()
 	cost := info.DecodeBytes(opts.AllFrames)
 	if !opts.NoOrientation && info.Orientation > 1 {
@@ -160,14 +161,17 @@ func jobCost(info codec.Info, head []*processing.Pipeline, tails [][]*processing
 	}
 	w, h := info.Upright()
 	largest := largestStep(head, &w, &h)
-	var tailCost int64
-	for _, tail := range tails {
+	var tailCost, encodeCost int64
+	for i, tail := range tails {
+		tw, th := w, h
 		if len(tail) > 0 {
-			tw, th := w, h
 			tailCost = max(tailCost, 4*int64(w)*int64(h)+2*4*largestStep(tail, &tw, &th))
 		}
+		o := outs[i]
+		enc := codec.EncodeOptions{Format: o.Format.For(info.Format), Lossless: o.Lossless, AVIFOneFrame: o.AVIFOneFrame}
+		encodeCost = max(encodeCost, enc.WorkBytes(tw, th))
 	}
-	return cost + 2*4*largest + tailCost
+	return cost + 2*4*largest + tailCost + encodeCost
 }
 
 // largestStep runs the sizes of steps from *w x *h, leaves the last size
