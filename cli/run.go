@@ -76,7 +76,7 @@ func (f *runFlags) registerOutput(fs *flag.FlagSet) {
 	fs.StringVar(&f.pngLevel, "png-compression", "default", "PNG compression: default, fast, best, none")
 	fs.BoolVar(&f.lossless, "lossless", false, "write WebP and AVIF losslessly")
 	fs.IntVar(&f.avifSpeed, "avif-speed", 0, fmt.Sprintf("AVIF encoder speed 1 (slowest, smallest) .. 10 (0: %d)", codec.DefaultAVIFSpeed))
-	fs.BoolVar(&f.avifOneFrame, "avif-one-frame", false, "write AVIFs over 4 MP as one frame, not a grid of cells: for viewers that do not read grids (Firefox, as of 2024); the encoder then needs about 150 MB more a worker for 12 MP")
+	fs.BoolVar(&f.avifOneFrame, "avif-one-frame", false, "write AVIFs over 4 MP as one frame, not a grid of cells: for viewers that do not read grids (Firefox, as of 2024); the encoder then needs about 190 MB more a worker for 12 MP")
 	fs.BoolVar(&f.allFrames, "all-frames", false, "keep every frame of animated GIF and WebP when the output format can animate (GIF, WebP; default: the first frame)")
 	fs.Int64Var(&f.maxPixels, "max-pixels", codec.DefaultMaxPixels, "refuse images with more pixels than this (-1: no limit)")
 }

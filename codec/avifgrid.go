@@ -48,10 +48,11 @@ func avifEncodeImage(img image.Image, o avifOptions, meta *Metadata) ([]byte, er
 }
 
 // WorkBytes estimates the memory o's encoder works in for a w x h image,
-// beyond the image itself: for AVIF, libaom's (in every build) about 12
-// bytes a pixel of the frame it codes plus 12 MB (measured: about 150 MB
-// for a 12-MP frame, 25 MB for a 1024x1024 cell), one cell at a time in a
-// grid; 0 for the other formats, whose encoders work a few rows or blocks
+// beyond the image itself: for AVIF, the encoder's (libaom's, and the YUV
+// planes it is given) about 15 bytes a pixel of the frame it codes plus
+// 12 MB (measured: a worker writing 12-MP frames whole needs about 190 MB
+// more than one writing them as grids, and a 1024x1024 cell about 25 MB),
+// one cell at a time in a grid; 0 for the other formats, whose encoders work a few rows or blocks
 // at a time (libwebp's and libjpeg-turbo's buffers are small beside the
 // image). The memory budget counts it (engine's jobCost).
 func (o EncodeOptions) WorkBytes(w, h int) int64 {
@@ -61,7 +62,7 @@ func (o EncodeOptions) WorkBytes(w, h int) int64 {
 	if g, ok := avifGridLayout(w, h, !o.Lossless); ok && !o.AVIFOneFrame {
 		w, h = g.cw, g.ch
 	}
-	return 12<<20 + 12*int64(w)*int64(h)
+	return 12<<20 + 15*int64(w)*int64(h)
 }
 
 // avifGrid is a grid's layout: rows x cols cells of cw x ch, cropped on the

@@ -118,7 +118,7 @@ type EncodeOptions struct {
 	// AVIFOneFrame writes an AVIF of any size as one AV1 frame, not as a
 	// grid of cells (avifgrid.go): for viewers that do not read grids
 	// (Firefox, as of 2024), at the cost of the encoder's working memory
-	// for the whole image (about 150 MB for 12 MP, in each worker).
+	// for the whole image (about 190 MB more for 12 MP, in each worker).
 	AVIFOneFrame bool
 	// Meta holds the blocks to write into the output, those the format can
 	// hold (see Fit: JPEG, PNG, TIFF hold them all, WebP and AVIF EXIF, XMP

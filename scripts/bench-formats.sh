@@ -17,7 +17,8 @@
 #         -o %s.avif (its defaults: Q 50, effort 4)
 #   aviffull  the reference images at full size (12 MP) as AVIF, where the
 #         encoder's memory shows (PicPool writes them as grids of cells,
-#         docs/codecs.md): PicPool, its tarball and Windows build, its macOS
+#         docs/codecs.md): PicPool, PicPool with -avif-one-frame (what the
+#         grids save), its tarball and Windows build, its macOS
 #         build, vipsthumbnail -o %s.avif[effort=0] (aom speed 9, PicPool's
 #         default; effort 4 took 62 s for four images)
 #
@@ -79,6 +80,7 @@ run_avif_picpool_portable() { pp picpool-portable "$1" -filters resize=1920x0 -f
 run_avif_picpool_tarball() { pp picpool-tarball "$1" -filters resize=1920x0 -format avif "$ref"; }
 run_avif_vipsthumbnail() { vipsthumbnail --size 1920x -o "$(realpath "$1")/%s.avif" "$ref"/*.jpg; }
 run_aviffull_picpool()  { pp picpool "$1" -format avif "$ref"; }
+run_aviffull_picpool_oneframe() { pp picpool "$1" -format avif -avif-one-frame "$ref"; }
 run_aviffull_picpool_portable() { pp picpool-portable "$1" -format avif "$ref"; }
 run_aviffull_picpool_tarball() { pp picpool-tarball "$1" -format avif "$ref"; }
 run_aviffull_vipsthumbnail() { vipsthumbnail --size 4000x -o "$(realpath "$1")/%s.avif[effort=0]" "$ref"/*.jpg; }
