@@ -41,10 +41,19 @@ const (
 // as one AV1 frame, or as a grid of cells when it is large (unless
 // o.oneFrame).
 func avifEncodeImage(img image.Image, o avifOptions, meta *Metadata) ([]byte, error) {
-	if g, ok := avifGridLayout(img.Bounds().Dx(), img.Bounds().Dy(), !o.Lossless); ok && !o.oneFrame {
+	if g, ok := o.grid(img.Bounds().Dx(), img.Bounds().Dy()); ok {
 		return avifEncodeGrid(img, o, meta, g)
 	}
 	return avifEncode(img, o, meta)
+}
+
+// grid is the layout of a w x h image written with o, or false for one
+// frame.
+func (o avifOptions) grid(w, h int) (avifGrid, bool) {
+	if o.oneFrame {
+		return avifGrid{}, false
+	}
+	return avifGridLayout(w, h, !o.Lossless)
 }
 
 // WorkBytes estimates the memory o's encoder works in for a w x h image,
@@ -52,14 +61,15 @@ func avifEncodeImage(img image.Image, o avifOptions, meta *Metadata) ([]byte, er
 // planes it is given) about 15 bytes a pixel of the frame it codes plus
 // 12 MB (measured: a worker writing 12-MP frames whole needs about 190 MB
 // more than one writing them as grids, and a 1024x1024 cell about 25 MB),
-// one cell at a time in a grid; 0 for the other formats, whose encoders work a few rows or blocks
-// at a time (libwebp's and libjpeg-turbo's buffers are small beside the
-// image). The memory budget counts it (engine's jobCost).
+// one cell at a time in a grid; 0 for the other formats, whose encoders
+// work a few rows or blocks at a time (libwebp's and libjpeg-turbo's
+// buffers are small beside the image). The memory budget counts it
+// (engine's jobCost).
 func (o EncodeOptions) WorkBytes(w, h int) int64 {
 	if o.Format != AVIF {
 		return 0
 	}
-	if g, ok := avifGridLayout(w, h, !o.Lossless); ok && !o.AVIFOneFrame {
+	if g, ok := o.avif().grid(w, h); ok {
 		w, h = g.cw, g.ch
 	}
 	return 12<<20 + 15*int64(w)*int64(h)

@@ -217,7 +217,7 @@ func encode(w io.Writer, img image.Image, o EncodeOptions, fast bool) error {
 			m, _ := Fit(*o.Meta, AVIF)
 			meta = &m
 		}
-		data, err := avifEncodeImage(img, avifOptions{Quality: o.Quality, Speed: o.AVIFSpeed, Lossless: o.Lossless, oneFrame: o.AVIFOneFrame}, meta)
+		data, err := avifEncodeImage(img, o.avif(), meta)
 		if err != nil {
 			return err
 		}
@@ -253,6 +253,11 @@ type avifOptions struct {
 	Lossless       bool
 	keepAlpha      bool // an alpha plane even if every pixel is opaque (a grid's cells)
 	oneFrame       bool // no grid, whatever the size (EncodeOptions.AVIFOneFrame)
+}
+
+// avif is o as the AVIF encoder takes it.
+func (o EncodeOptions) avif() avifOptions {
+	return avifOptions{Quality: o.Quality, Speed: o.AVIFSpeed, Lossless: o.Lossless, oneFrame: o.AVIFOneFrame}
 }
 
 // quantizer maps a quality 1..100 to AV1's quantizer 0..63 as libavif 1.x
